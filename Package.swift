@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Pacer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pacer", targets: ["pacer"]),
+        .library(name: "Recurrence", targets: ["Recurrence"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Rules and time: cron, every-N, weekly, monthly, one-shot. Foundation only.
+        .target(name: "Recurrence"),
+        // The command line.
+        .executableTarget(
+            name: "pacer",
+            dependencies: [
+                "Recurrence",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Release-mode throughput benchmark of `next()`; run by scripts/bench-recurrence.sh.
+        .executableTarget(
+            name: "RecurrenceBenchmark",
+            dependencies: ["Recurrence"],
+            path: "Benchmarks/RecurrenceBenchmark"
+        ),
+        .testTarget(
+            name: "RecurrenceTests",
+            dependencies: ["Recurrence"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PacerCLITests",
+            dependencies: ["pacer"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
