@@ -96,34 +96,42 @@ struct NextCommand: ParsableCommand {
         }
     }
 
+    /// One line of `--stdin` input.
+    struct Query: Decodable {
+        var expr: String
+        var tz: String?
+        var from: String?
+        var count: Int?
+    }
+
     static func answer(_ line: String) -> String {
         func failure(_ message: String) -> String {
             let body = try! JSONSerialization.data(withJSONObject: ["error": message], options: [.withoutEscapingSlashes])
             return String(decoding: body, as: UTF8.self)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            return failure("input: not a JSON object")
+        let query: Query
+        do {
+            query = try JSONDecoder().decode(Query.self, from: Data(line.utf8))
+        } catch DecodingError.keyNotFound(let key, _) {
+            return failure("\(key.stringValue): missing")
+        } catch DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context) {
+            guard let field = context.codingPath.last?.stringValue else {
+                return failure("input: not a JSON object with expr, tz, from and count")
+            }
+            return failure("\(field): not \(type == Int.self ? "an integer" : "a string")")
+        } catch {
+            return failure("input: not a JSON object with expr, tz, from and count")
         }
-        guard let expr = object["expr"] as? String else { return failure("expr: missing or not a string") }
-        let tz = object["tz"] as? String
-        if object["tz"] != nil, !(object["tz"] is NSNull), tz == nil { return failure("tz: not a string") }
-        var count = 5
-        if let c = object["count"] {
-            guard let n = c as? Int, !(c is Bool) else { return failure("count: not an integer") }
-            count = n
-        }
-        let start: Int64
-        if let f = object["from"], !(f is NSNull) {
-            guard let text = f as? String, let v = Timestamp.parse(text) else {
-                return failure("from: not an RFC 3339 instant such as 2026-03-08T01:30:00-05:00")
+        var start = Int64(Date().timeIntervalSince1970.rounded(.down))
+        if let text = query.from {
+            guard let v = Timestamp.parse(text) else {
+                return failure("from: '\(text)' is not an RFC 3339 instant such as 2026-03-08T01:30:00-05:00")
             }
             start = v
-        } else {
-            start = Int64(Date().timeIntervalSince1970.rounded(.down))
         }
         let preview: RulePreview
         do {
-            preview = try RulePreview(rule: expr, timezone: tz, from: start, count: count)
+            preview = try RulePreview(rule: query.expr, timezone: query.tz, from: start, count: query.count ?? 5)
         } catch {
             return failure(error.description)
         }
