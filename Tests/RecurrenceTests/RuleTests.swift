@@ -55,6 +55,8 @@ import Testing
         #expect(try fires("every weekday at 09:00", from: "2026-01-02T10:00:00Z", 2)
                 == ["2026-01-05T09:00:00Z", "2026-01-06T09:00:00Z"])
         #expect(try fires("every friday at 17:00", from: "2026-01-01T00:00:00Z", 1) == ["2026-01-02T17:00:00Z"])
+        #expect(try fires("every Tue, Thu and Sat at 07:15", from: "2026-01-01T00:00:00Z", 3)
+                == ["2026-01-01T07:15:00Z", "2026-01-03T07:15:00Z", "2026-01-06T07:15:00Z"])
     }
 
     @Test func monthly_clampsToMonthEnd() throws {

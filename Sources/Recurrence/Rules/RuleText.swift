@@ -40,6 +40,13 @@ enum RuleText {
             unitWord = String(unitWord[split...])
         }
         guard count >= 1 else { throw RecurrenceError(field: "every", "\(count) must be at least 1") }
+        // "every mon, thu and fri at 09:00": weekday words may run on before `on` / `at`.
+        if intervalUnits[unitWord] == nil, (try? weekdayBits([unitWord])) != nil {
+            while let word = rest.first, word != "on", word != "at" {
+                unitWord += "," + word
+                rest.removeFirst()
+            }
+        }
         let clauses = try Clauses(rest)
 
         if let seconds = intervalUnits[unitWord] {
