@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "pacer", targets: ["pacer"]),
         .library(name: "Recurrence", targets: ["Recurrence"]),
+        .library(name: "PacerCore", targets: ["PacerCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -14,6 +15,8 @@ let package = Package(
     targets: [
         // Rules and time: cron, every-N, weekly, monthly, one-shot. Foundation only.
         .target(name: "Recurrence"),
+        // Domain types and validation. Pure: no I/O, no logging.
+        .target(name: "PacerCore", dependencies: ["Recurrence"]),
         // The command line.
         .executableTarget(
             name: "pacer",
@@ -32,6 +35,10 @@ let package = Package(
             name: "RecurrenceTests",
             dependencies: ["Recurrence"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PacerCoreTests",
+            dependencies: ["PacerCore", "Recurrence"]
         ),
         .testTarget(
             name: "PacerCLITests",

@@ -1,0 +1,153 @@
+import Foundation
+
+/// A configured model with its prompt, tools and price table. The API key is never stored:
+/// only the NAME of the environment variable that holds it.
+public struct Agent: Sendable, Hashable, Codable {
+    /// The wire protocol of the model endpoint.
+    public enum Provider: String, WireEnum {
+        /// Any OpenAI-compatible Chat Completions endpoint (hosted, Ollama, vLLM, llama.cpp).
+        case openai
+        /// The Anthropic Messages API.
+        case anthropic
+        public static let wireName = "provider"
+    }
+
+    /// What the agent may do unattended.
+    public enum ApprovalMode: String, WireEnum {
+        /// Dangerous tools (commands, mutating HTTP, schedule deletion) are denied. The default.
+        case denyDangerous = "deny_dangerous"
+        /// Every allowed tool may run.
+        case allowAll = "allow_all"
+        public static let wireName = "approval mode"
+    }
+
+    /// `agt_...`.
+    public var id: String
+    /// Unique human name.
+    public var name: String
+    /// Wire protocol.
+    public var provider: Provider
+    /// Endpoint base URL, e.g. `http://127.0.0.1:11434/v1`.
+    public var baseURL: String
+    /// Model name.
+    public var model: String
+    /// Name of the environment variable holding the API key; `nil` for keyless local servers.
+    public var apiKeyEnv: String?
+    /// The system prompt.
+    public var systemPrompt: String?
+    /// Allowed tools: built-in tool names and MCP server names.
+    public var tools: [String]
+    /// MCP servers (configured on the server, by name) whose tools the agent may use.
+    public var mcpServers: [String]
+    /// Most model calls per run (default 20).
+    public var maxTurns: Int
+    /// Price per million input tokens.
+    public var inputPricePerMillion: Double
+    /// Price per million output tokens.
+    public var outputPricePerMillion: Double
+    /// What the agent may do unattended.
+    public var approvalMode: ApprovalMode
+    /// Created.
+    public var createdAt: Date
+    /// Last changed.
+    public var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, provider, model, tools
+        case baseURL = "base_url", apiKeyEnv = "api_key_env", systemPrompt = "system_prompt", mcpServers = "mcp_servers"
+        case maxTurns = "max_turns", inputPricePerMillion = "input_price_per_million"
+        case outputPricePerMillion = "output_price_per_million", approvalMode = "approval_mode"
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    /// - Parameters:
+    ///   - id: the id.
+    ///   - name: unique name.
+    ///   - provider: wire protocol.
+    ///   - baseURL: endpoint.
+    ///   - model: model name.
+    ///   - apiKeyEnv: variable holding the key.
+    ///   - systemPrompt: system prompt.
+    ///   - tools: allowed tools.
+    ///   - mcpServers: MCP servers by name.
+    ///   - maxTurns: most model calls per run.
+    ///   - inputPricePerMillion: input price.
+    ///   - outputPricePerMillion: output price.
+    ///   - approvalMode: unattended policy.
+    ///   - createdAt: created.
+    ///   - updatedAt: last changed; `createdAt` when `nil`.
+    public init(
+        id: String, name: String, provider: Provider, baseURL: String, model: String, apiKeyEnv: String? = nil,
+        systemPrompt: String? = nil, tools: [String] = [], mcpServers: [String] = [], maxTurns: Int = 20,
+        inputPricePerMillion: Double = 0, outputPricePerMillion: Double = 0, approvalMode: ApprovalMode = .denyDangerous,
+        createdAt: Date, updatedAt: Date? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.provider = provider
+        self.baseURL = baseURL
+        self.model = model
+        self.apiKeyEnv = apiKeyEnv
+        self.systemPrompt = systemPrompt
+        self.tools = tools
+        self.mcpServers = mcpServers
+        self.maxTurns = maxTurns
+        self.inputPricePerMillion = inputPricePerMillion
+        self.outputPricePerMillion = outputPricePerMillion
+        self.approvalMode = approvalMode
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            provider: try c.decode(Provider.self, forKey: .provider), baseURL: try c.decode(String.self, forKey: .baseURL),
+            model: try c.decode(String.self, forKey: .model), apiKeyEnv: try c.decodeIfPresent(String.self, forKey: .apiKeyEnv),
+            systemPrompt: try c.decodeIfPresent(String.self, forKey: .systemPrompt),
+            tools: try c.decodeIfPresent([String].self, forKey: .tools) ?? [],
+            mcpServers: try c.decodeIfPresent([String].self, forKey: .mcpServers) ?? [],
+            maxTurns: try c.decodeIfPresent(Int.self, forKey: .maxTurns) ?? 20,
+            inputPricePerMillion: try c.decodeIfPresent(Double.self, forKey: .inputPricePerMillion) ?? 0,
+            outputPricePerMillion: try c.decodeIfPresent(Double.self, forKey: .outputPricePerMillion) ?? 0,
+            approvalMode: try c.decodeIfPresent(ApprovalMode.self, forKey: .approvalMode) ?? .denyDangerous,
+            createdAt: try c.decode(Date.self, forKey: .createdAt),
+            updatedAt: try c.decodeIfPresent(Date.self, forKey: .updatedAt))
+    }
+
+    /// The cost of a model call under this agent's price table.
+    /// - Parameters:
+    ///   - inputTokens: input tokens.
+    ///   - outputTokens: output tokens.
+    public func cost(inputTokens: Int, outputTokens: Int) -> Double {
+        (Double(inputTokens) * inputPricePerMillion + Double(outputTokens) * outputPricePerMillion) / 1_000_000
+    }
+}
+
+extension Agent: Validatable {
+    /// Every field error of the agent.
+    public func validate() -> [FieldError] {
+        var v = Validator()
+        v.text(id, "id")
+        v.text(name, "name")
+        v.httpURL(baseURL, "base_url")
+        v.text(model, "model")
+        if let apiKeyEnv { v.envName(apiKeyEnv, "api_key_env") }
+        if let systemPrompt {
+            v.check(systemPrompt.count <= 100_000, "system_prompt", "is \(systemPrompt.count) characters long; at most 100000 are allowed")
+        }
+        for (i, tool) in tools.enumerated() where tool.trimmingCharacters(in: .whitespaces).isEmpty || tool.contains(where: \.isWhitespace) {
+            v.fail("tools[\(i)]", "'\(tool)' is not a tool name")
+        }
+        for (i, server) in mcpServers.enumerated() where server.trimmingCharacters(in: .whitespaces).isEmpty {
+            v.fail("mcp_servers[\(i)]", "'\(server)' is not a server name")
+        }
+        v.check((1...1000).contains(maxTurns), "max_turns", "\(maxTurns) must be between 1 and 1000")
+        v.check(inputPricePerMillion.isFinite && inputPricePerMillion >= 0, "input_price_per_million",
+                "\(inputPricePerMillion) must be 0 or more")
+        v.check(outputPricePerMillion.isFinite && outputPricePerMillion >= 0, "output_price_per_million",
+                "\(outputPricePerMillion) must be 0 or more")
+        return v.errors
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Recurrence
+
+/// The one JSON configuration every Pacer surface uses (store, API, CLI, MCP).
+///
+/// Wire names are snake_case, spelled out in each type's `CodingKeys` (no key strategy, so
+/// free-form objects such as headers and tool arguments keep their keys exactly). Instants are
+/// RFC 3339 strings in UTC with millisecond precision (`2026-03-08T09:00:00.250Z`; the
+/// fraction is left out when it is zero); decoding accepts any offset.
+public enum PacerJSON {
+    /// A new encoder: sorted keys, unescaped slashes, RFC 3339 instants.
+    public static var encoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(format(date))
+        }
+        return e
+    }
+
+    /// A new decoder reading what ``encoder`` writes.
+    public static var decoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let text = try c.decode(String.self)
+            guard let date = parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "'\(text)' is not an RFC 3339 instant such as 2026-03-08T09:00:00Z")
+            }
+            return date
+        }
+        return d
+    }
+
+    /// Encodes a value with ``encoder``.
+    /// - Parameter value: the value.
+    public static func encode(_ value: some Encodable) throws -> Data {
+        try encoder.encode(value)
+    }
+
+    /// Decodes a value with ``decoder``.
+    /// - Parameters:
+    ///   - type: the type to decode.
+    ///   - data: the JSON text.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decoder.decode(type, from: data)
+    }
+
+    /// An instant as RFC 3339 in UTC, with milliseconds when they are not zero.
+    /// - Parameter date: the instant.
+    public static func format(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let fraction = millis - seconds * 1000
+        var text = Timestamp.format(seconds, in: .utc)
+        if fraction != 0 {
+            text.removeLast()
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+        }
+        return text
+    }
+
+    /// Parses an RFC 3339 instant (any offset, optional fraction kept to milliseconds).
+    /// - Parameter text: the instant.
+    public static func parse(_ text: String) -> Date? {
+        guard let seconds = Timestamp.parse(text) else { return nil }
+        var millis: Int64 = 0
+        if let dot = text.firstIndex(of: ".") {
+            let digits = text[text.index(after: dot)...].prefix(while: \.isNumber).prefix(3)
+            millis = Int64(digits.padding(toLength: 3, withPad: "0", startingAt: 0)) ?? 0
+        }
+        return Date(timeIntervalSince1970: Double(seconds * 1000 + millis) / 1000)
+    }
+
+    /// A decoding error as one line naming the field path, e.g.
+    /// `policies.overlap: unknown overlap policy 'sometimes'; expected skip, buffer_one, allow or cancel_previous`.
+    /// - Parameter error: an error thrown by ``decoder``.
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return String(describing: error) }
+        func path(_ keys: [any CodingKey]) -> String {
+            var out = ""
+            for key in keys {
+                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return out
+        }
+        func line(_ keys: [any CodingKey], _ message: String) -> String {
+            let p = path(keys)
+            return p.isEmpty ? message : "\(p): \(message)"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return line(context.codingPath + [key], "is required")
+        case .typeMismatch(let type, let context):
+            return line(context.codingPath, "expected \(typeName(type))")
+        case .valueNotFound(let type, let context):
+            return line(context.codingPath, "expected \(typeName(type)), found null")
+        case .dataCorrupted(let context):
+            return line(context.codingPath, context.debugDescription)
+        @unknown default:
+            return String(describing: error)
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        case is Int.Type, is Int64.Type, is Double.Type: return "a number"
+        case is Date.Type: return "an RFC 3339 instant"
+        default:
+            let name = String(describing: type)
+            return name.hasPrefix("Array") ? "an array" : name.hasPrefix("Dictionary") ? "an object" : "a \(name)"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// One execution of a schedule's target for one fire (and one item, with per-item dispatch).
+public struct Run: Sendable, Hashable, Codable {
+    /// Where a run is in its life.
+    public enum Status: String, WireEnum {
+        case queued, running, succeeded, failed
+        case timedOut = "timed_out"
+        case cancelled, skipped, abandoned
+        public static let wireName = "run status"
+
+        /// Whether the run is over: everything but `queued` and `running`. An `abandoned` run
+        /// (its lease expired) is over; a retry is a new run.
+        public var isTerminal: Bool { self != .queued && self != .running }
+    }
+
+    /// Why a run exists.
+    public enum Trigger: String, WireEnum {
+        /// A fire of the rule.
+        case schedule
+        /// Run Now.
+        case manual
+        /// A retry of a failed or abandoned run.
+        case retry
+        /// A past window run on request.
+        case backfill
+        /// A missed fire run by the misfire policy.
+        case catchup
+        public static let wireName = "run trigger"
+    }
+
+    /// Most characters of output kept on a run.
+    public static let outputExcerptLimit = 4096
+
+    /// `run_...`.
+    public var id: String
+    /// The schedule.
+    public var scheduleID: String
+    /// The nominal fire from the rule.
+    public var scheduledAt: Date
+    /// When it is due to start: `scheduledAt` plus jitter, or a retry's backoff.
+    public var firesAt: Date
+    /// When it started.
+    public var startedAt: Date?
+    /// When it ended.
+    public var finishedAt: Date?
+    /// 1 for the first attempt, 2 for the first retry, ...
+    public var attempt: Int
+    /// Where it is.
+    public var status: Run.Status
+    /// The process holding the lease while it runs.
+    public var owner: String?
+    /// Last lease renewal.
+    public var heartbeatAt: Date?
+    /// The item's key with per-item dispatch.
+    public var itemKey: String?
+    /// Why it exists.
+    public var trigger: Trigger
+    /// The start of the output (see ``outputExcerptLimit``).
+    public var output: String?
+    /// Why it failed, or why it was skipped.
+    public var error: String?
+    /// Why delivering the result failed (the run's status is not affected).
+    public var deliveryError: String?
+    /// The agent session it started.
+    public var sessionID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, attempt, status, owner, trigger, output, error
+        case scheduleID = "schedule_id", scheduledAt = "scheduled_at", firesAt = "fires_at", startedAt = "started_at"
+        case finishedAt = "finished_at", heartbeatAt = "heartbeat_at", itemKey = "item_key"
+        case deliveryError = "delivery_error", sessionID = "session_id"
+    }
+
+    /// A queued run.
+    /// - Parameters:
+    ///   - id: the id.
+    ///   - scheduleID: the schedule.
+    ///   - scheduledAt: nominal fire.
+    ///   - firesAt: due instant; `scheduledAt` when `nil`.
+    ///   - attempt: attempt number.
+    ///   - status: status.
+    ///   - trigger: why it exists.
+    ///   - itemKey: item key.
+    public init(id: String, scheduleID: String, scheduledAt: Date, firesAt: Date? = nil, attempt: Int = 1,
+                status: Run.Status = .queued, trigger: Trigger = .schedule, itemKey: String? = nil) {
+        self.id = id
+        self.scheduleID = scheduleID
+        self.scheduledAt = scheduledAt
+        self.firesAt = firesAt ?? scheduledAt
+        self.attempt = attempt
+        self.status = status
+        self.trigger = trigger
+        self.itemKey = itemKey
+    }
+
+    /// The start of a text, at most ``outputExcerptLimit`` characters.
+    /// - Parameter text: the full output.
+    public static func excerpt(_ text: String) -> String {
+        text.count <= outputExcerptLimit ? text : String(text.prefix(outputExcerptLimit))
+    }
+}

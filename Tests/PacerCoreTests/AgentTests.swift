@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import PacerCore
+
+@Suite struct AgentTests {
+    func agent() -> Agent {
+        Agent(id: "agt_1", name: "researcher", provider: .openai, baseURL: "http://127.0.0.1:11434/v1", model: "qwen3:4b",
+              apiKeyEnv: "PACER_TEST_KEY", systemPrompt: "Be brief.", tools: ["schedule_resume", "http_get"], mcpServers: ["files"],
+              inputPricePerMillion: 0.5, outputPricePerMillion: 1.5, createdAt: t0)
+    }
+
+    @Test func encoding_neverContainsTheKeyValue_onlyTheVariableName() throws {
+        let secret = "sk-test-\(UUID().uuidString)"
+        setenv("PACER_TEST_KEY", secret, 1)
+        defer { unsetenv("PACER_TEST_KEY") }
+        let text = try json(agent())
+        #expect(!text.contains(secret))
+        #expect(text.contains(#""api_key_env":"PACER_TEST_KEY""#))
+        #expect(try keys(in: text) == [
+            "id", "name", "provider", "base_url", "model", "api_key_env", "system_prompt", "tools", "mcp_servers", "max_turns",
+            "input_price_per_million", "output_price_per_million", "approval_mode", "created_at", "updated_at",
+        ])
+    }
+
+    @Test func keyValueSentByAClient_isDropped() throws {
+        var body = try decode([String: JSONValue].self, try json(agent()))
+        body["api_key"] = "sk-live-abcdef"
+        let decoded = try decode(Agent.self, try json(body))
+        #expect(decoded == agent())
+        #expect(!(try json(decoded)).contains("sk-live-abcdef"))
+    }
+
+    @Test func keyPastedIntoTheVariableName_isRejected() {
+        var a = agent()
+        a.apiKeyEnv = "sk-live-abcdef"
+        #expect(a.validate().map(\.field) == ["api_key_env"])
+    }
+
+    @Test func defaults_andValidation() throws {
+        let a = try decode(Agent.self, #"{"id":"agt_2","name":"x","provider":"anthropic","base_url":"https://api.anthropic.com","model":"m","created_at":"2026-03-08T09:00:00Z"}"#)
+        #expect(a.maxTurns == 20)
+        #expect(a.approvalMode == .denyDangerous)
+        #expect(a.apiKeyEnv == nil)
+        #expect(a.validate().isEmpty)
+        var bad = a
+        bad.baseURL = "localhost:11434"
+        bad.maxTurns = 0
+        bad.outputPricePerMillion = -1
+        bad.tools = ["ok", "two words"]
+        #expect(Set(bad.validate().map(\.field)) == ["base_url", "max_turns", "output_price_per_million", "tools[1]"])
+        let error = #expect(throws: DecodingError.self) {
+            try decode(Agent.self, #"{"id":"a","name":"x","provider":"gemini","base_url":"https://x.test","model":"m","created_at":"2026-03-08T09:00:00Z"}"#)
+        }
+        #expect(PacerJSON.describe(try #require(error)) == "provider: unknown provider 'gemini'; expected openai or anthropic")
+    }
+
+    @Test func cost_usesThePriceTable() {
+        #expect(agent().cost(inputTokens: 2_000_000, outputTokens: 1_000_000) == 2.5)
+    }
+}
