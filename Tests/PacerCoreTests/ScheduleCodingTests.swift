@@ -10,10 +10,10 @@ import Testing
         let expected: Set<String> = [
             "id", "name", "owner", "enabled", "notes", "timing", "target", "dispatch", "policies", "caps", "delivery",
             "created_at", "updated_at", "revision",
-            "rule", "timezone", "anchor", "starts_at", "ends_at", "max_fires", "jitter_seconds",
+            "rule", "timezone", "anchor", "starts_at", "ends_at", "max_fires", "jitter",
             "kind", "method", "url", "headers", "headers_from_env", "body",
             "mode", "source", "items", "item_key", "max_items_per_fire",
-            "overlap", "misfire", "misfire_grace_seconds", "catchup_limit", "retry", "max_attempts", "backoff_base_seconds",
+            "overlap", "misfire", "misfire_grace", "catchup_limit", "retry", "max_attempts", "backoff_base_seconds",
             "backoff_factor", "backoff_cap_seconds", "jitter_fraction", "timeout_seconds", "pause_after_failures", "keep_last",
             "exclusions", "max_resumes", "max_lifetime_hours", "max_total_tokens", "max_cost",
             "bot_token_env", "chat_id", "base_url",

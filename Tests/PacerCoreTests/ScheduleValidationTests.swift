@@ -25,7 +25,7 @@ import Testing
 
         let errors = s.validate()
         #expect(Set(errors.map(\.field)) == [
-            "name", "timing.rule", "timing.timezone", "timing.ends_at", "timing.max_fires", "timing.jitter_seconds",
+            "name", "timing.rule", "timing.timezone", "timing.ends_at", "timing.max_fires", "timing.jitter",
             "target.method", "target.url", "target.headers_from_env.Authorization",
             "dispatch.source", "dispatch.item_key", "dispatch.max_items_per_fire",
             "policies.timeout_seconds", "policies.retry.max_attempts", "policies.retry.backoff_factor", "policies.exclusions[1]",

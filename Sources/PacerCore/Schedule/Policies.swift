@@ -116,7 +116,7 @@ public struct Policies: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case overlap, misfire, retry, exclusions
-        case misfireGraceSeconds = "misfire_grace_seconds", catchupLimit = "catchup_limit", timeoutSeconds = "timeout_seconds"
+        case misfireGraceSeconds = "misfire_grace", catchupLimit = "catchup_limit", timeoutSeconds = "timeout_seconds"
         case pauseAfterFailures = "pause_after_failures", keepLast = "keep_last"
     }
 
@@ -162,7 +162,7 @@ public struct Policies: Sendable, Hashable, Codable {
     }
 
     func validate(at path: String, into v: inout Validator) {
-        v.check(misfireGraceSeconds.isFinite && misfireGraceSeconds >= 0, Validator.join(path, "misfire_grace_seconds"),
+        v.check(misfireGraceSeconds.isFinite && misfireGraceSeconds >= 0, Validator.join(path, "misfire_grace"),
                 "\(misfireGraceSeconds) must be 0 or more")
         v.check((1...10_000).contains(catchupLimit), Validator.join(path, "catchup_limit"), "\(catchupLimit) must be between 1 and 10000")
         retry.validate(at: Validator.join(path, "retry"), into: &v)

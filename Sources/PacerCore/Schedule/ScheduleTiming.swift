@@ -24,7 +24,7 @@ public struct ScheduleTiming: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case rule, timezone, anchor
-        case startsAt = "starts_at", endsAt = "ends_at", maxFires = "max_fires", jitterSeconds = "jitter_seconds"
+        case startsAt = "starts_at", endsAt = "ends_at", maxFires = "max_fires", jitterSeconds = "jitter"
     }
 
     /// - Parameters:
@@ -100,7 +100,7 @@ public struct ScheduleTiming: Sendable, Hashable, Codable {
             v.fail(Validator.join(path, "max_fires"), "\(maxFires) must be at least 1")
         }
         if !(jitterSeconds.isFinite && jitterSeconds >= 0 && jitterSeconds <= Self.maxJitterSeconds) {
-            v.fail(Validator.join(path, "jitter_seconds"), "\(jitterSeconds) must be between 0 and 86400 seconds")
+            v.fail(Validator.join(path, "jitter"), "\(jitterSeconds) must be between 0 and 86400 seconds")
         }
     }
 }
