@@ -11,12 +11,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Rules and time: cron, every-N, weekly, monthly, one-shot. Foundation only.
         .target(name: "Recurrence"),
         // Domain types and validation. Pure: no I/O, no logging.
         .target(name: "PacerCore", dependencies: ["Recurrence"]),
+        // The store: schedules, revisions, claims, on SQLite.
+        .target(
+            name: "PacerStore",
+            dependencies: ["PacerCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The command line.
         .executableTarget(
             name: "pacer",
@@ -39,6 +45,10 @@ let package = Package(
         .testTarget(
             name: "PacerCoreTests",
             dependencies: ["PacerCore", "Recurrence"]
+        ),
+        .testTarget(
+            name: "PacerStoreTests",
+            dependencies: ["PacerStore", "PacerCore", "Recurrence"]
         ),
         .testTarget(
             name: "PacerCLITests",

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+import PacerCore
+import Recurrence
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A ``Store`` on one SQLite file, shared safely by several connections and processes:
+/// WAL journal, 5 s busy timeout, writes in `IMMEDIATE` transactions, the file created with
+/// mode 0600, the schema migrated on open.
+public final class SQLiteStore: Store {
+    /// The file.
+    public let path: String
+    let pool: DatabasePool
+    let clock: @Sendable () -> Date
+
+    /// Opens (and creates, with mode 0600) the database and applies pending migrations.
+    /// - Parameters:
+    ///   - path: the database file.
+    ///   - clock: the instant of changes (`updated_at` of rollbacks, revision times); the
+    ///     system clock unless a test fixes it.
+    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.path = path
+        self.clock = clock
+        if !FileManager.default.fileExists(atPath: path) {
+            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            if fd < 0 { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+            close(fd)
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        config.foreignKeysEnabled = true
+        pool = try DatabasePool(path: path, configuration: config)
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, so concurrent writers queue on the
+    /// busy timeout instead of failing when they upgrade a read lock.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    // MARK: Schedules
+
+    public func createSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
+        var draft = schedule
+        draft.revision = 1
+        let s = draft
+        try s.requireValid()
+        let first = try s.cadence().next(after: s.createdAt)
+        let at = clock()
+        return try await write { db in
+            try Self.saveDefinition(s, insert: true, db)
+            try db.execute(sql: "INSERT INTO schedule_states (schedule_id, next_fire_at) VALUES (?, ?)",
+                           arguments: [s.id, first.map(SQLiteSchema.millis)])
+            try Self.record(s, author: author, at: at, db)
+            return s
+        }
+    }
+
+    public func updateSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
+        try schedule.requireValid()
+        let at = clock()
+        return try await write { db in
+            let stored = try Self.fetch(schedule.id, db)
+            guard schedule.revision == stored.revision || schedule.revision == stored.revision + 1 else {
+                throw StoreError.revisionConflict(scheduleID: stored.id, stored: stored.revision, given: schedule.revision)
+            }
+            return try Self.replace(stored, with: schedule, author: author, at: at, db)
+        }
+    }
+
+    public func schedule(id: String) async throws -> Schedule? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT definition FROM schedules WHERE id = ?", arguments: [id])
+                .map(SQLiteSchema.schedule)
+        }
+    }
+
+    public func schedules() async throws -> [Schedule] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT definition FROM schedules ORDER BY name, id").map(SQLiteSchema.schedule)
+        }
+    }
+
+    @discardableResult
+    public func deleteSchedule(id: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM schedules WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func revisions(scheduleID: String) async throws -> [Revision] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT snapshot, created_at, author FROM revisions WHERE schedule_id = ? ORDER BY revision
+                """, arguments: [scheduleID]).map { row in
+                Revision(snapshot: try SQLiteSchema.schedule(row["snapshot"]),
+                         createdAt: SQLiteSchema.date(row["created_at"])!, author: row["author"])
+            }
+        }
+    }
+
+    public func rollback(scheduleID: String, to revision: Int, author: String) async throws -> Schedule {
+        let at = clock()
+        return try await write { db in
+            let stored = try Self.fetch(scheduleID, db)
+            guard let text = try String.fetchOne(db, sql: """
+                SELECT snapshot FROM revisions WHERE schedule_id = ? AND revision = ?
+                """, arguments: [scheduleID, revision]) else {
+                throw StoreError.revisionNotFound(scheduleID: scheduleID, revision: revision)
+            }
+            var restored = try SQLiteSchema.schedule(text)
+            restored.updatedAt = at
+            return try Self.replace(stored, with: restored, author: author, at: at, db)
+        }
+    }
+
+    public func state(scheduleID: String) async throws -> ScheduleState? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM schedule_states WHERE schedule_id = ?", arguments: [scheduleID])
+                .map(SQLiteSchema.state)
+        }
+    }
+
+    // MARK: Helpers (inside a write transaction)
+
+    static func fetch(_ id: String, _ db: Database) throws -> Schedule {
+        guard let text = try String.fetchOne(db, sql: "SELECT definition FROM schedules WHERE id = ?", arguments: [id])
+        else { throw StoreError.scheduleNotFound(id) }
+        return try SQLiteSchema.schedule(text)
+    }
+
+    /// Writes `new` as the revision after `stored`, records it, and recomputes the next fire
+    /// from `at` when the timing changed.
+    static func replace(_ stored: Schedule, with new: Schedule, author: String, at: Date, _ db: Database) throws -> Schedule {
+        var s = new
+        s.id = stored.id
+        s.createdAt = stored.createdAt
+        s.revision = stored.revision + 1
+        try s.requireValid()
+        try saveDefinition(s, insert: false, db)
+        if s.timing != stored.timing {
+            let next = try s.cadence().next(after: at)
+            try db.execute(sql: "UPDATE schedule_states SET next_fire_at = ? WHERE schedule_id = ?",
+                           arguments: [next.map(SQLiteSchema.millis), s.id])
+        }
+        try record(s, author: author, at: at, db)
+        return s
+    }
+
+    static func saveDefinition(_ s: Schedule, insert: Bool, _ db: Database) throws {
+        let sql = insert
+            ? "INSERT INTO schedules (name, enabled, revision, definition, id) VALUES (?, ?, ?, ?, ?)"
+            : "UPDATE schedules SET name = ?, enabled = ?, revision = ?, definition = ? WHERE id = ?"
+        do {
+            try db.execute(sql: sql, arguments: [s.name, s.enabled, s.revision, try SQLiteSchema.json(s), s.id])
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && (error.message ?? "").contains("schedules.name") {
+            throw StoreError.nameTaken(s.name)
+        }
+    }
+
+    static func record(_ s: Schedule, author: String, at: Date, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO revisions (schedule_id, revision, snapshot, created_at, author) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [s.id, s.revision, try SQLiteSchema.json(s), SQLiteSchema.millis(at), author])
+    }
+}
