@@ -65,6 +65,7 @@ enum SQLiteSchema {
                 CREATE INDEX runs_status ON runs(status, fires_at);
                 """)
         }
+        registerLaterMigrations(&m)
         return m
     }
 

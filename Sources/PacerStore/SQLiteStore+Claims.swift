@@ -34,6 +34,7 @@ extension SQLiteStore {
                     SET next_fire_at = ?, last_fire_at = ?, fire_count = fire_count + 1
                     WHERE schedule_id = ?
                     """, arguments: [next.map { $0 * 1000 }, scheduledMillis, schedule.id])
+                try SQLiteSchema.log(.runQueued, run.id, at: now, db)
                 runs.append(run)
             }
             return runs

@@ -10,12 +10,15 @@ import Darwin
 
 /// A ``Store`` on one SQLite file, shared safely by several connections and processes:
 /// WAL journal, 5 s busy timeout, writes in `IMMEDIATE` transactions, the file created with
-/// mode 0600, the schema migrated on open.
+/// mode 0600, the schema migrated on open. Every write appends to the `events` table in the
+/// same transaction; ``changes()`` wakes subscribers after each local commit and, by polling
+/// `PRAGMA data_version` every 200 ms once someone subscribes, after other processes' writes.
 public final class SQLiteStore: Store {
     /// The file.
     public let path: String
     let pool: DatabasePool
     let clock: @Sendable () -> Date
+    let signal: SQLiteChangeSignal
 
     /// Opens (and creates, with mode 0600) the database and applies pending migrations.
     /// - Parameters:
@@ -25,10 +28,15 @@ public final class SQLiteStore: Store {
     public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
         self.clock = clock
+        self.signal = SQLiteChangeSignal(path: path)
         if !FileManager.default.fileExists(atPath: path) {
             let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
             if fd < 0 { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
-            close(fd)
+            #if canImport(Glibc)
+            _ = Glibc.close(fd)
+            #else
+            _ = Darwin.close(fd)
+            #endif
         }
         var config = Configuration()
         config.busyMode = .timeout(5)
@@ -38,16 +46,23 @@ public final class SQLiteStore: Store {
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction, so concurrent writers queue on the
-    /// busy timeout instead of failing when they upgrade a read lock.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.writeWithoutTransaction { db in
+    /// busy timeout instead of failing when they upgrade a read lock. When the transaction
+    /// changed rows, subscribers of ``changes()`` are woken after the commit.
+    /// - Parameters:
+    ///   - notify: whether a change wakes subscribers (not for lease renewals).
+    ///   - body: the work, inside the transaction.
+    func write<T: Sendable>(notify: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let (result, changed) = try await pool.writeWithoutTransaction { db in
             var result: T?
+            let before = db.totalChangesCount
             try db.inTransaction(.immediate) {
                 result = try body(db)
                 return .commit
             }
-            return result!
+            return (result!, db.totalChangesCount != before)
         }
+        if notify && changed { signal.notify() }
+        return result
     }
 
     // MARK: Schedules
@@ -64,6 +79,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "INSERT INTO schedule_states (schedule_id, next_fire_at) VALUES (?, ?)",
                            arguments: [s.id, first.map(SQLiteSchema.millis)])
             try Self.record(s, author: author, at: at, db)
+            try SQLiteSchema.log(.scheduleCreated, s.id, at: at, db)
             return s
         }
     }
@@ -95,9 +111,12 @@ public final class SQLiteStore: Store {
 
     @discardableResult
     public func deleteSchedule(id: String) async throws -> Bool {
-        try await write { db in
+        let at = clock()
+        return try await write { db in
             try db.execute(sql: "DELETE FROM schedules WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try SQLiteSchema.log(.scheduleDeleted, id, at: at, db)
+            return true
         }
     }
 
@@ -113,7 +132,8 @@ public final class SQLiteStore: Store {
     }
 
     public func rollback(scheduleID: String, to revision: Int, author: String) async throws -> Schedule {
-        let at = clock()
+        // Whole milliseconds, as the definition's JSON keeps them, so the result reads back equal.
+        let at = Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded() / 1000)
         return try await write { db in
             let stored = try Self.fetch(scheduleID, db)
             guard let text = try String.fetchOne(db, sql: """
@@ -157,6 +177,7 @@ public final class SQLiteStore: Store {
                            arguments: [next.map(SQLiteSchema.millis), s.id])
         }
         try record(s, author: author, at: at, db)
+        try SQLiteSchema.log(.scheduleUpdated, s.id, at: at, db)
         return s
     }
 

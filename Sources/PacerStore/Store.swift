@@ -7,7 +7,7 @@ import PacerCore
 ///
 /// Definitions and runtime state are kept apart: editing a schedule never races the engine
 /// writing its next fire.
-public protocol Store: Sendable {
+public protocol Store: RunStore, SessionStore, CatalogStore, Sendable {
     /// Validates and inserts a schedule, records it as revision 1 and sets its first fire
     /// (`cadence.next(after: createdAt)`).
     /// - Parameters:
@@ -69,6 +69,64 @@ public protocol Store: Sendable {
     ///   - owner: the claiming process, recorded on the runs.
     /// - Returns: the runs recorded, in fire order.
     func claimDue(now: Date, limit: Int, owner: String) async throws -> [Run]
+
+    /// Every schedule's runtime state (the engine builds its heap of next fires from these).
+    func states() async throws -> [ScheduleState]
+
+    /// Moves a schedule's next fire (misfire handling: skip to the next future fire, or
+    /// `nil` when the rule has no more fires). Does not create a revision.
+    func setNextFire(scheduleID: String, at: Date?) async throws
+
+    /// Pauses (with a reason, e.g. `pause_after_failures`) or resumes (`nil`) a schedule.
+    /// Resuming clears the consecutive-failure count. Does not create a revision.
+    func setPaused(scheduleID: String, reason: String?) async throws
+
+    /// Deletes terminal runs and sessions finished before `cutoff`, runs beyond each
+    /// schedule's `keep_last`, and events older than `cutoff`. Active runs (queued, running)
+    /// and live sessions (pending, running, waiting) are never deleted.
+    /// - Returns: how many rows of each kind were deleted.
+    @discardableResult
+    func purge(before cutoff: Date) async throws -> PurgeCounts
+
+    /// Store events after a cursor, oldest first. Every write records one in the write's
+    /// transaction, except lease renewals (``RunStore/heartbeat(runID:owner:at:)``) and purges;
+    /// they feed `/v1/events` and let other processes see what changed.
+    /// - Parameters:
+    ///   - cursor: the last sequence number seen (0 for the beginning).
+    ///   - limit: most events to return.
+    func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent]
+
+    /// A signal that fires after any write to the store, including writes by other processes
+    /// (SQLite: an in-process signal plus `PRAGMA data_version` polling; PostgreSQL:
+    /// `LISTEN/NOTIFY`), within a second. Each call makes a new subscription; the stream ends
+    /// when the store is closed. Consumers re-read what they need (see ``events(after:limit:)``).
+    func changes() -> AsyncStream<Void>
+
+    /// Stops background work (polling, listening) and closes connections.
+    func close() async throws
+}
+
+/// How many rows a purge deleted.
+public struct PurgeCounts: Sendable, Hashable {
+    public var runs: Int
+    public var sessions: Int
+    public var events: Int
+    public init(runs: Int = 0, sessions: Int = 0, events: Int = 0) {
+        self.runs = runs
+        self.sessions = sessions
+        self.events = events
+    }
+}
+
+/// An ``PacerCore/Event`` with the store's sequence number.
+public struct StoredEvent: Sendable, Hashable {
+    /// Increases with every write; a cursor for ``Store/events(after:limit:)``.
+    public var sequence: Int64
+    public var event: Event
+    public init(sequence: Int64, event: Event) {
+        self.sequence = sequence
+        self.event = event
+    }
 }
 
 /// Why a store refused a request (validation failures throw `ValidationError`).
@@ -83,4 +141,15 @@ public enum StoreError: Error, Sendable, Hashable {
     case nameTaken(String)
     /// A stored row could not be read back.
     case corrupt(String)
+    /// No run has that id.
+    case runNotFound(String)
+    /// A run for that (schedule, scheduled instant, attempt, item) exists already.
+    case duplicateRun(scheduleID: String, scheduledAt: Date, attempt: Int, itemKey: String?)
+    /// The caller no longer holds the run's lease (another process took it over, or it was
+    /// marked abandoned); it must stop writing for that run.
+    case leaseLost(runID: String)
+    /// No session has that id.
+    case sessionNotFound(String)
+    /// No agent, monitor or workflow has that id.
+    case notFound(kind: String, id: String)
 }

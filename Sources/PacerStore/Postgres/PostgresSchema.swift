@@ -1,0 +1,167 @@
+import Foundation
+import PacerCore
+import PostgresNIO
+
+/// The PostgreSQL schema: named, forward-only migrations, each applied in one transaction
+/// under an advisory lock and recorded in `pacer_migrations`, so replicas that start at once
+/// migrate safely. Instants are `bigint` milliseconds since 1970 (UTC), exact like SQLite's;
+/// definitions and documents are PacerJSON text.
+enum PostgresSchema {
+    /// `pg_advisory_xact_lock` key held while migrating.
+    static let migrationLock: Int64 = 0x7061_6365_7201
+    /// `pg_advisory_xact_lock` key held from the event insert to the commit, so event
+    /// sequence numbers become visible in order (a reader never skips a late commit).
+    static let eventLock: Int64 = 0x7061_6365_7202
+    /// The `LISTEN/NOTIFY` channel; the payload is the last event sequence of the write.
+    static let channel = "pacer_changes"
+
+    /// Migrations in order: a name and its statements.
+    static let migrations: [(name: String, statements: [String])] = [
+        ("v1-schedules", [
+            """
+            CREATE TABLE schedules (
+                id text PRIMARY KEY,
+                name text NOT NULL CONSTRAINT schedules_name_key UNIQUE,
+                enabled boolean NOT NULL,
+                revision bigint NOT NULL,
+                definition text NOT NULL)
+            """,
+            """
+            CREATE TABLE schedule_states (
+                schedule_id text PRIMARY KEY REFERENCES schedules(id) ON DELETE CASCADE,
+                next_fire_at bigint,
+                last_fire_at bigint,
+                last_status text,
+                fire_count bigint NOT NULL DEFAULT 0,
+                consecutive_failures bigint NOT NULL DEFAULT 0,
+                paused_reason text)
+            """,
+            "CREATE INDEX schedule_states_next_fire_at ON schedule_states(next_fire_at)",
+            """
+            CREATE TABLE revisions (
+                schedule_id text NOT NULL,
+                revision bigint NOT NULL,
+                snapshot text NOT NULL,
+                created_at bigint NOT NULL,
+                author text NOT NULL,
+                PRIMARY KEY (schedule_id, revision))
+            """,
+        ]),
+        ("v2-runs", [
+            // item_key is '' without per-item dispatch: NULLs would never collide in UNIQUE.
+            """
+            CREATE TABLE runs (
+                id text PRIMARY KEY,
+                schedule_id text NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+                scheduled_at bigint NOT NULL,
+                fires_at bigint NOT NULL,
+                attempt bigint NOT NULL,
+                item_key text NOT NULL DEFAULT '',
+                status text NOT NULL,
+                trigger text NOT NULL,
+                owner text,
+                started_at bigint,
+                finished_at bigint,
+                heartbeat_at bigint,
+                output text,
+                error text,
+                delivery_error text,
+                session_id text,
+                CONSTRAINT runs_fire_key UNIQUE (schedule_id, scheduled_at, attempt, item_key))
+            """,
+            "CREATE INDEX runs_status ON runs(status, fires_at)",
+        ]),
+        ("v3-sessions-catalog-events", [
+            """
+            CREATE TABLE sessions (
+                id text PRIMARY KEY,
+                schedule_id text,
+                item_key text NOT NULL DEFAULT '',
+                state text NOT NULL,
+                resume_at bigint,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL,
+                document text NOT NULL)
+            """,
+            "CREATE INDEX sessions_chain ON sessions(schedule_id, item_key, created_at)",
+            "CREATE INDEX sessions_waiting ON sessions(resume_at) WHERE state = 'waiting'",
+            """
+            CREATE TABLE agents (id text PRIMARY KEY, name text NOT NULL CONSTRAINT agents_name_key UNIQUE,
+                                 document text NOT NULL)
+            """,
+            """
+            CREATE TABLE monitors (id text PRIMARY KEY, name text NOT NULL CONSTRAINT monitors_name_key UNIQUE,
+                                   document text NOT NULL)
+            """,
+            """
+            CREATE TABLE workflows (id text PRIMARY KEY, name text NOT NULL CONSTRAINT workflows_name_key UNIQUE,
+                                    document text NOT NULL)
+            """,
+            """
+            CREATE TABLE workflow_runs (id text PRIMARY KEY, workflow_id text NOT NULL, started_at bigint NOT NULL,
+                                        document text NOT NULL)
+            """,
+            "CREATE INDEX workflow_runs_workflow ON workflow_runs(workflow_id, started_at)",
+            """
+            CREATE TABLE events (sequence bigserial PRIMARY KEY, kind text NOT NULL, entity_id text NOT NULL,
+                                 at bigint NOT NULL)
+            """,
+            "CREATE INDEX events_at ON events(at)",
+        ]),
+    ]
+
+    /// Applies pending migrations, each in its own transaction under the migration lock.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        for migration in migrations {
+            try await PostgresStore.transaction(client, logger: logger) { c in
+                try await c.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+                try await c.query("""
+                    CREATE TABLE IF NOT EXISTS pacer_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)
+                    """, logger: logger)
+                let done = try await c.query("SELECT 1 FROM pacer_migrations WHERE name = \(migration.name)", logger: logger)
+                if try await done.collect().isEmpty == false { return }
+                for sql in migration.statements {
+                    try await c.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+                }
+                try await c.query("""
+                    INSERT INTO pacer_migrations (name, applied_at) VALUES (\(migration.name), \(millis(Date())))
+                    """, logger: logger)
+            }
+        }
+    }
+
+    // MARK: Mapping
+
+    static func millis(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    static func date(_ millis: Int64?) -> Date? {
+        millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try PacerJSON.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try PacerJSON.decode(type, from: Data(text.utf8))
+    }
+
+    static func status(_ text: String) throws -> Run.Status {
+        guard let s = Run.Status(rawValue: text) else { throw StoreError.corrupt("run status '\(text)'") }
+        return s
+    }
+
+    static let stateColumns = """
+        schedule_id, next_fire_at, last_fire_at, last_status, fire_count, consecutive_failures, paused_reason
+        """
+
+    static func state(_ row: PostgresRow) throws -> ScheduleState {
+        let (id, next, last, status, count, failures, paused) = try row.decode(
+            (String, Int64?, Int64?, String?, Int64, Int64, String?).self)
+        return ScheduleState(scheduleID: id, nextFireAt: date(next), lastFireAt: date(last),
+                             lastStatus: try status.map(Self.status), fireCount: Int(count),
+                             consecutiveFailures: Int(failures), pausedReason: paused)
+    }
+}

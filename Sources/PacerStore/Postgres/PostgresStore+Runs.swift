@@ -1,0 +1,166 @@
+import Foundation
+import PacerCore
+import PostgresNIO
+
+extension PostgresStore {
+    static let runColumns = """
+        id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, owner,
+        started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id
+        """
+
+    static func run(_ row: PostgresRow) throws -> Run {
+        let (id, scheduleID, scheduledAt, firesAt, attempt, itemKey, status, trigger, owner,
+             startedAt, finishedAt, heartbeatAt, output, error, deliveryError, sessionID) = try row.decode(
+            (String, String, Int64, Int64, Int64, String, String, String, String?,
+             Int64?, Int64?, Int64?, String?, String?, String?, String?).self)
+        guard let t = Run.Trigger(rawValue: trigger) else { throw StoreError.corrupt("run trigger '\(trigger)'") }
+        var run = Run(id: id, scheduleID: scheduleID, scheduledAt: PostgresSchema.date(scheduledAt)!,
+                      firesAt: PostgresSchema.date(firesAt), attempt: Int(attempt),
+                      status: try PostgresSchema.status(status), trigger: t, itemKey: itemKey.isEmpty ? nil : itemKey)
+        run.owner = owner
+        run.startedAt = PostgresSchema.date(startedAt)
+        run.finishedAt = PostgresSchema.date(finishedAt)
+        run.heartbeatAt = PostgresSchema.date(heartbeatAt)
+        run.output = output
+        run.error = error
+        run.deliveryError = deliveryError
+        run.sessionID = sessionID
+        return run
+    }
+
+    public func insertRun(_ run: Run) async throws -> Run {
+        let at = clock()
+        return try await write { c in
+            try await self.insertRuns([run], c)
+            let kind: Event.Kind = run.status.isTerminal ? .runFinished : run.status == .running ? .runStarted : .runQueued
+            try await self.record([(kind, run.id)], at: at, c)
+            return try await c.query("SELECT \(unescaped: Self.runColumns) FROM runs WHERE id = \(run.id)",
+                                     logger: logger).collect().first.map(Self.run) ?? run
+        }
+    }
+
+    public func run(id: String) async throws -> Run? {
+        try await read("SELECT \(unescaped: Self.runColumns) FROM runs WHERE id = \(id)").first.map(Self.run)
+    }
+
+    public func runs(scheduleID: String, limit: Int) async throws -> [Run] {
+        try await read("""
+            SELECT \(unescaped: Self.runColumns) FROM runs WHERE schedule_id = \(scheduleID)
+            ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT \(Int64(max(0, limit)))
+            """).map(Self.run)
+    }
+
+    public func activeRuns(scheduleID: String?) async throws -> [Run] {
+        try await read("""
+            SELECT \(unescaped: Self.runColumns) FROM runs
+            WHERE status IN ('queued', 'running') AND (\(scheduleID)::text IS NULL OR schedule_id = \(scheduleID))
+            ORDER BY scheduled_at, attempt, id
+            """).map(Self.run)
+    }
+
+    public func startRun(id: String, owner: String, at: Date) async throws -> Run {
+        let ms = PostgresSchema.millis(at)
+        return try await write { c in
+            guard let row = try await c.query("""
+                UPDATE runs SET status = 'running', owner = \(owner), started_at = \(ms), heartbeat_at = \(ms)
+                WHERE id = \(id) AND status = 'queued' RETURNING \(unescaped: Self.runColumns)
+                """, logger: logger).collect().first else {
+                throw try await self.missingRun(id, c)
+            }
+            try await self.record([(.runStarted, id)], at: at, c)
+            return try Self.run(row)
+        }
+    }
+
+    /// Renews a lease. A heartbeat records no event: it changes nothing anyone waits for.
+    public func heartbeat(runID: String, owner: String, at: Date) async throws {
+        let updated = try await read("""
+            UPDATE runs SET heartbeat_at = \(PostgresSchema.millis(at))
+            WHERE id = \(runID) AND status = 'running' AND owner = \(owner) RETURNING id
+            """)
+        if updated.isEmpty {
+            throw try await client.withConnection { c in try await self.missingRun(runID, c) }
+        }
+    }
+
+    public func finishRun(id: String, owner: String, status: Run.Status, at: Date, output: String?,
+                          error: String?) async throws -> Run {
+        guard status.isTerminal else {
+            throw ValidationError([FieldError(field: "status", message: "'\(status.rawValue)' is not a final run status")])
+        }
+        let ms = PostgresSchema.millis(at)
+        let output = output.map(Run.excerpt)
+        return try await write { c in
+            guard let current = try await c.query(
+                "SELECT \(unescaped: Self.runColumns) FROM runs WHERE id = \(id) FOR UPDATE", logger: logger
+            ).collect().first.map(Self.run) else { throw StoreError.runNotFound(id) }
+            switch current.status {
+            case .queued: break
+            case .running where current.owner == owner: break
+            default: throw StoreError.leaseLost(runID: id)
+            }
+            guard let row = try await c.query("""
+                UPDATE runs SET status = \(status.rawValue), finished_at = \(ms), output = \(output), error = \(error)
+                WHERE id = \(id) RETURNING \(unescaped: Self.runColumns)
+                """, logger: logger).collect().first else { throw StoreError.runNotFound(id) }
+            try await self.noteFinished(scheduleID: current.scheduleID, status: status,
+                                        scheduledAt: PostgresSchema.millis(current.scheduledAt), c)
+            try await self.record([(.runFinished, id)], at: at, c)
+            return try Self.run(row)
+        }
+    }
+
+    public func recordDeliveryError(runID: String, error: String) async throws {
+        let at = clock()
+        try await write { c in
+            let updated = try await c.query("""
+                UPDATE runs SET delivery_error = \(error) WHERE id = \(runID) RETURNING id
+                """, logger: logger).collect()
+            guard !updated.isEmpty else { throw StoreError.runNotFound(runID) }
+            try await self.record([(.runFinished, runID)], at: at, c)
+        }
+    }
+
+    public func abandonExpiredRuns(now: Date, leaseTimeout: TimeInterval) async throws -> [Run] {
+        let ms = PostgresSchema.millis(now)
+        let cutoff = PostgresSchema.millis(now.addingTimeInterval(-leaseTimeout))
+        return try await write { c in
+            let runs = try await c.query("""
+                UPDATE runs SET status = 'abandoned', finished_at = \(ms), error = COALESCE(error, 'lease expired')
+                WHERE id IN (SELECT id FROM runs
+                             WHERE status = 'running' AND COALESCE(heartbeat_at, started_at, fires_at) < \(cutoff)
+                             FOR UPDATE SKIP LOCKED)
+                RETURNING \(unescaped: Self.runColumns)
+                """, logger: logger).collect().map(Self.run).sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+            for run in runs {
+                try await self.noteFinished(scheduleID: run.scheduleID, status: .abandoned,
+                                            scheduledAt: PostgresSchema.millis(run.scheduledAt), c)
+            }
+            try await self.record(runs.map { (.runFinished, $0.id) }, at: now, c)
+            return runs
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The error for a run that a fenced write did not match.
+    func missingRun(_ id: String, _ c: PostgresConnection) async throws -> StoreError {
+        let exists = try await c.query("SELECT 1 FROM runs WHERE id = \(id)", logger: logger).collect()
+        return exists.isEmpty ? .runNotFound(id) : .leaseLost(runID: id)
+    }
+
+    /// Updates the schedule's state after a run ended: last status, last fire, and the
+    /// consecutive-failure count (reset by a success, raised by a failure, timeout or
+    /// abandonment, kept by skips and cancels).
+    func noteFinished(scheduleID: String, status: Run.Status, scheduledAt: Int64, _ c: PostgresConnection) async throws {
+        let failed = status == .failed || status == .timedOut || status == .abandoned
+        try await c.query("""
+            UPDATE schedule_states SET last_status = \(status.rawValue),
+                last_fire_at = GREATEST(COALESCE(last_fire_at, \(scheduledAt)), \(scheduledAt)),
+                consecutive_failures = CASE WHEN \(status == .succeeded) THEN 0
+                                            WHEN \(failed) THEN consecutive_failures + 1
+                                            ELSE consecutive_failures END
+            WHERE schedule_id = \(scheduleID)
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+extension SQLiteSchema {
+    /// The migrations after the first slice (schedules, runs). Append new ones at the end;
+    /// never edit one that has shipped.
+    static func registerLaterMigrations(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v3-events") { db in
+            // The durable change feed: AUTOINCREMENT so a purged sequence is never reused.
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    entity_id TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX events_at ON events(at);
+                CREATE INDEX runs_schedule ON runs(schedule_id, scheduled_at);
+                CREATE INDEX runs_finished_at ON runs(finished_at);
+                """)
+        }
+        m.registerMigration("v4-sessions") { db in
+            // Transcript, tool log, events and recurrence as PacerJSON text.
+            try db.execute(sql: """
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    schedule_id TEXT,
+                    item_key TEXT,
+                    state TEXT NOT NULL,
+                    messages TEXT NOT NULL,
+                    tool_log TEXT NOT NULL,
+                    events TEXT NOT NULL,
+                    input_tokens INTEGER NOT NULL,
+                    output_tokens INTEGER NOT NULL,
+                    cost REAL NOT NULL,
+                    previous_session_id TEXT,
+                    resume_at INTEGER,
+                    resume_prompt TEXT,
+                    recurrence TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX sessions_chain ON sessions(schedule_id, item_key, created_at);
+                CREATE INDEX sessions_wake ON sessions(state, resume_at);
+                CREATE INDEX sessions_updated_at ON sessions(updated_at);
+                """)
+        }
+        m.registerMigration("v5-catalog") { db in
+            // Agents, monitors and workflows as PacerJSON text; names unique per kind.
+            try db.execute(sql: """
+                CREATE TABLE agents (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    definition TEXT NOT NULL
+                );
+                CREATE TABLE monitors (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    definition TEXT NOT NULL
+                );
+                CREATE TABLE workflows (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    definition TEXT NOT NULL
+                );
+                CREATE TABLE workflow_runs (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    workflow_id TEXT NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    definition TEXT NOT NULL
+                );
+                CREATE INDEX workflow_runs_workflow ON workflow_runs(workflow_id, started_at);
+                """)
+        }
+    }
+}

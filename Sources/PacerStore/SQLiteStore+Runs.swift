@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import PacerCore
+
+extension SQLiteStore {
+    public func insertRun(_ run: Run) async throws -> Run {
+        let at = clock()
+        return try await write { db in
+            do {
+                try SQLiteSchema.insert(run, db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw StoreError.duplicateRun(scheduleID: run.scheduleID, scheduledAt: run.scheduledAt,
+                                              attempt: run.attempt, itemKey: run.itemKey)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+                throw StoreError.scheduleNotFound(run.scheduleID)
+            }
+            let kind: Event.Kind = run.status.isTerminal ? .runFinished : run.status == .running ? .runStarted : .runQueued
+            try SQLiteSchema.log(kind, run.id, at: at, db)
+            return try Self.fetchRun(run.id, db)
+        }
+    }
+
+    public func run(id: String) async throws -> Run? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(SQLiteSchema.run)
+        }
+    }
+
+    public func runs(scheduleID: String, limit: Int) async throws -> [Run] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM runs WHERE schedule_id = ? ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT ?
+                """, arguments: [scheduleID, max(0, limit)]).map(SQLiteSchema.run)
+        }
+    }
+
+    public func activeRuns(scheduleID: String?) async throws -> [Run] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM runs WHERE status IN ('queued', 'running') AND (?1 IS NULL OR schedule_id = ?1)
+                ORDER BY scheduled_at, attempt, id
+                """, arguments: [scheduleID]).map(SQLiteSchema.run)
+        }
+    }
+
+    public func startRun(id: String, owner: String, at: Date) async throws -> Run {
+        try await write { db in
+            let stored = try Self.fetchRun(id, db)
+            guard stored.status == .queued else { throw StoreError.leaseLost(runID: id) }
+            let t = SQLiteSchema.millis(at)
+            try db.execute(sql: """
+                UPDATE runs SET status = 'running', owner = ?, started_at = ?, heartbeat_at = ?
+                WHERE id = ? AND status = 'queued'
+                """, arguments: [owner, t, t, id])
+            try SQLiteSchema.log(.runStarted, id, at: at, db)
+            return try Self.fetchRun(id, db)
+        }
+    }
+
+    public func heartbeat(runID: String, owner: String, at: Date) async throws {
+        // A lease renewal is no change anyone acts on: no event, no wake-up.
+        try await write(notify: false) { db in
+            try db.execute(sql: """
+                UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running' AND owner = ?
+                """, arguments: [SQLiteSchema.millis(at), runID, owner])
+            if db.changesCount == 0 {
+                _ = try Self.fetchRun(runID, db)
+                throw StoreError.leaseLost(runID: runID)
+            }
+        }
+    }
+
+    public func finishRun(id: String, owner: String, status: Run.Status, at: Date, output: String?,
+                          error: String?) async throws -> Run {
+        guard status.isTerminal else {
+            throw ValidationError([FieldError(field: "status", message: "'\(status.rawValue)' is not a final run status")])
+        }
+        return try await write { db in
+            let stored = try Self.fetchRun(id, db)
+            switch stored.status {
+            case .queued: break
+            case .running where stored.owner == owner: break
+            default: throw StoreError.leaseLost(runID: id)
+            }
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ? WHERE id = ?
+                """, arguments: [status.rawValue, SQLiteSchema.millis(at), output.map(Run.excerpt), error, id])
+            try Self.recordOutcome(of: stored, status: status, db)
+            try SQLiteSchema.log(.runFinished, id, at: at, db)
+            return try Self.fetchRun(id, db)
+        }
+    }
+
+    public func recordDeliveryError(runID: String, error: String) async throws {
+        let at = clock()
+        try await write { db in
+            try db.execute(sql: "UPDATE runs SET delivery_error = ? WHERE id = ?", arguments: [error, runID])
+            guard db.changesCount > 0 else { throw StoreError.runNotFound(runID) }
+            try SQLiteSchema.log(.runFinished, runID, at: at, db)
+        }
+    }
+
+    public func abandonExpiredRuns(now: Date, leaseTimeout: TimeInterval) async throws -> [Run] {
+        let expiry = SQLiteSchema.millis(now.addingTimeInterval(-leaseTimeout))
+        return try await write { db in
+            let expired = try Row.fetchAll(db, sql: """
+                SELECT * FROM runs WHERE status = 'running' AND COALESCE(heartbeat_at, started_at, fires_at) < ?
+                ORDER BY scheduled_at, id
+                """, arguments: [expiry]).map(SQLiteSchema.run)
+            var out: [Run] = []
+            for run in expired {
+                try db.execute(sql: """
+                    UPDATE runs SET status = 'abandoned', finished_at = ?, error = COALESCE(error, 'lease expired')
+                    WHERE id = ?
+                    """, arguments: [SQLiteSchema.millis(now), run.id])
+                try Self.recordOutcome(of: run, status: .abandoned, db)
+                try SQLiteSchema.log(.runFinished, run.id, at: now, db)
+                out.append(try Self.fetchRun(run.id, db))
+            }
+            return out
+        }
+    }
+
+    // MARK: Helpers (inside a write transaction)
+
+    static func fetchRun(_ id: String, _ db: Database) throws -> Run {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+            throw StoreError.runNotFound(id)
+        }
+        return try SQLiteSchema.run(row)
+    }
+
+    /// The schedule's state after a run ended: last fire (never moved back), last status, and
+    /// the failure streak (reset by a success, raised by a failure, kept by skips and cancels).
+    static func recordOutcome(of run: Run, status: Run.Status, _ db: Database) throws {
+        let failures: String
+        switch status {
+        case .succeeded: failures = "0"
+        case .failed, .timedOut, .abandoned: failures = "consecutive_failures + 1"
+        default: failures = "consecutive_failures"
+        }
+        let scheduled = SQLiteSchema.millis(run.scheduledAt)
+        try db.execute(sql: """
+            UPDATE schedule_states
+            SET last_fire_at = MAX(COALESCE(last_fire_at, ?1), ?1), last_status = ?2, consecutive_failures = \(failures)
+            WHERE schedule_id = ?3
+            """, arguments: [scheduled, status.rawValue, run.scheduleID])
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+import PacerCore
+
+extension SQLiteStore {
+    public func createSession(_ session: Session) async throws -> Session {
+        try await write { db in
+            try SQLiteSchema.save(session, db)
+            try SQLiteSchema.log(.sessionChanged, session.id, at: session.updatedAt, db)
+            return try Self.fetchSession(session.id, db)
+        }
+    }
+
+    public func session(id: String) async throws -> Session? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [id]).map(SQLiteSchema.session)
+        }
+    }
+
+    public func sessions(scheduleID: String?, itemKey: String?, limit: Int) async throws -> [Session] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM sessions
+                WHERE (?1 IS NULL OR schedule_id = ?1) AND (?2 IS NULL OR item_key = ?2)
+                ORDER BY created_at DESC, id DESC LIMIT ?3
+                """, arguments: [scheduleID, itemKey, max(0, limit)]).map(SQLiteSchema.session)
+        }
+    }
+
+    public func latestSession(scheduleID: String, itemKey: String?) async throws -> Session? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM sessions WHERE schedule_id = ? AND item_key IS ?
+                ORDER BY created_at DESC, id DESC LIMIT 1
+                """, arguments: [scheduleID, itemKey]).map(SQLiteSchema.session)
+        }
+    }
+
+    public func appendToSession(id: String, messages: [Message], toolCalls: [ToolCall], events: [SessionEvent],
+                                inputTokens: Int, outputTokens: Int, cost: Double, at: Date) async throws -> Session {
+        // Read, modify and write in one IMMEDIATE transaction: concurrent appends queue, none is lost.
+        try await write { db in
+            var s = try Self.fetchSession(id, db)
+            s.messages += messages
+            s.toolLog += toolCalls
+            s.events += events
+            s.inputTokens += inputTokens
+            s.outputTokens += outputTokens
+            s.cost += cost
+            s.updatedAt = at
+            try db.execute(sql: """
+                UPDATE sessions SET messages = ?, tool_log = ?, events = ?, input_tokens = ?, output_tokens = ?,
+                    cost = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [try SQLiteSchema.json(s.messages), try SQLiteSchema.json(s.toolLog),
+                                 try SQLiteSchema.json(s.events), s.inputTokens, s.outputTokens, s.cost,
+                                 SQLiteSchema.millis(at), id])
+            try SQLiteSchema.log(.sessionChanged, id, at: at, db)
+            return s
+        }
+    }
+
+    public func updateSession(id: String, state: Session.State, resumeAt: Date?, resumePrompt: String?,
+                              recurrence: SessionRecurrence?, at: Date) async throws -> Session {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE sessions SET state = ?, resume_at = ?, resume_prompt = ?, recurrence = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [state.rawValue, resumeAt.map(SQLiteSchema.millis), resumePrompt,
+                                 try recurrence.map(SQLiteSchema.json), SQLiteSchema.millis(at), id])
+            guard db.changesCount > 0 else { throw StoreError.sessionNotFound(id) }
+            try SQLiteSchema.log(.sessionChanged, id, at: at, db)
+            return try Self.fetchSession(id, db)
+        }
+    }
+
+    public func claimWaitingSessions(now: Date, limit: Int) async throws -> [Session] {
+        guard limit > 0 else { return [] }
+        let t = SQLiteSchema.millis(now)
+        return try await write { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM sessions WHERE state = 'waiting' AND resume_at IS NOT NULL AND resume_at <= ?
+                ORDER BY resume_at, id LIMIT ?
+                """, arguments: [t, limit])
+            var out: [Session] = []
+            for id in ids {
+                try db.execute(sql: """
+                    UPDATE sessions SET state = 'running', updated_at = ? WHERE id = ? AND state = 'waiting'
+                    """, arguments: [t, id])
+                try SQLiteSchema.log(.sessionChanged, id, at: now, db)
+                out.append(try Self.fetchSession(id, db))
+            }
+            return out
+        }
+    }
+
+    public func nextSessionWakeUp() async throws -> Date? {
+        try await pool.read { db in
+            SQLiteSchema.date(try Int64.fetchOne(db, sql: """
+                SELECT MIN(resume_at) FROM sessions WHERE state = 'waiting' AND resume_at IS NOT NULL
+                """))
+        }
+    }
+
+    static func fetchSession(_ id: String, _ db: Database) throws -> Session {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [id]) else {
+            throw StoreError.sessionNotFound(id)
+        }
+        return try SQLiteSchema.session(row)
+    }
+}

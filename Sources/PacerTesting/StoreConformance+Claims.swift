@@ -1,0 +1,81 @@
+import Foundation
+import PacerCore
+import PacerStore
+
+extension StoreConformance {
+    static let claimCases: [ConformanceCase] = [
+        ConformanceCase("claim_dueSchedules_claimsOnceAndAdvances") { store in
+            let a = try await store.createSchedule(Fixture.schedule("a"), author: "a")
+            let b = try await store.createSchedule(Fixture.schedule("b"), author: "a")
+            _ = try await store.createSchedule(Fixture.schedule("off", enabled: false), author: "a")
+            let fire = Fixture.at(300)
+            try check(try await store.claimDue(now: fire.addingTimeInterval(-1), limit: 10, owner: "w1").isEmpty,
+                      "nothing is due before the fire")
+            let first = try await store.claimDue(now: fire, limit: 1, owner: "w1")
+            try check(first.count == 1, "the limit holds, got \(first.count)")
+            let rest = try await store.claimDue(now: fire, limit: 10, owner: "w1")
+            let runs = first + rest
+            try check(Set(runs.map(\.scheduleID)) == [a.id, b.id], "both enabled schedules claimed, not the disabled one")
+            try check(runs.allSatisfy { $0.scheduledAt == fire && $0.status == .queued && $0.attempt == 1 && $0.owner == "w1" },
+                      "queued runs at the fire, attempt 1, owner w1: \(runs)")
+            for run in runs {
+                try check(try await store.run(id: run.id) == run, "run \(run.id) reads back equal")
+            }
+            let state = try await store.state(scheduleID: a.id)
+            try check(state?.nextFireAt == Fixture.at(600) && state?.lastFireAt == fire && state?.fireCount == 1,
+                      "advanced to t0+600 with one fire, got \(String(describing: state))")
+            try check(try await store.claimDue(now: fire, limit: 10, owner: "w2").isEmpty, "a fire is claimed once")
+            // Late claimers take the earliest fire first, one fire per schedule per claim.
+            let late = try await store.claimDue(now: Fixture.at(1200), limit: 10, owner: "w2")
+            try check(late.map(\.scheduledAt) == [Fixture.at(600), Fixture.at(600)], "one fire each, the earliest: \(late)")
+            try check(try await store.claimDue(now: Fixture.at(1200), limit: 0, owner: "w2").isEmpty, "limit 0 claims nothing")
+        },
+        ConformanceCase("claim_uniqueKey_refusesDuplicateRuns") { store in
+            let s = try await store.createSchedule(Fixture.schedule("digest"), author: "a")
+            let claimed = try await store.claimDue(now: Fixture.at(300), limit: 10, owner: "w1")
+            try check(claimed.count == 1, "one run claimed")
+            let again = Fixture.run(s.id, at: 300)
+            try await checkThrows(.duplicateRun(scheduleID: s.id, scheduledAt: Fixture.at(300), attempt: 1, itemKey: nil)) {
+                try await store.insertRun(again)
+            }
+            try check(try await store.run(id: again.id) == nil, "the duplicate was not written")
+            let retry = try await store.insertRun(Fixture.run(s.id, at: 300, attempt: 2, trigger: .retry))
+            try check(retry.attempt == 2 && retry.trigger == .retry, "a retry is another attempt: \(retry)")
+            _ = try await store.insertRun(Fixture.run(s.id, at: 300, itemKey: "issue-1"))
+            _ = try await store.insertRun(Fixture.run(s.id, at: 300, itemKey: "issue-2"))
+            try await checkThrows(.duplicateRun(scheduleID: s.id, scheduledAt: Fixture.at(300), attempt: 1, itemKey: "issue-1")) {
+                try await store.insertRun(Fixture.run(s.id, at: 300, itemKey: "issue-1"))
+            }
+            try check(try await store.runs(scheduleID: s.id, limit: 100).count == 4, "four distinct runs")
+            try await checkThrows(.scheduleNotFound("sch_missing")) { try await store.insertRun(Fixture.run("sch_missing", at: 0)) }
+        },
+        ConformanceCase("claim_fourConcurrentClaimers_claimEachFireExactlyOnce") { store in
+            let total = 500
+            for i in 0..<total { _ = try await store.createSchedule(Fixture.schedule("s\(i)"), author: "a") }
+            let now = Fixture.at(300)
+            let all = try await withThrowingTaskGroup(of: [Run].self) { group in
+                for n in 0..<4 {
+                    group.addTask {
+                        var mine: [Run] = []
+                        while true {
+                            let batch = try await store.claimDue(now: now, limit: 7, owner: "w\(n)")
+                            if batch.isEmpty { return mine }
+                            mine += batch
+                        }
+                    }
+                }
+                var out: [Run] = []
+                for try await runs in group { out += runs }
+                return out
+            }
+            try check(all.count == total, "\(total) runs claimed, got \(all.count)")
+            try check(Set(all.map(\.scheduleID)).count == total, "every schedule claimed exactly once")
+            try check(Set(all.map(\.id)).count == total, "run ids are unique")
+            try check(try await store.claimDue(now: now, limit: 1000, owner: "late").isEmpty, "nothing left to claim")
+            let states = try await store.states()
+            try check(states.count == total && states.allSatisfy { $0.fireCount == 1 && $0.nextFireAt == Fixture.at(600) },
+                      "every schedule advanced once")
+            try check(try await store.activeRuns(scheduleID: nil).count == total, "every run is recorded")
+        },
+    ]
+}

@@ -1,0 +1,109 @@
+import Foundation
+import PacerCore
+import PacerStore
+
+extension StoreConformance {
+    static let sessionCases: [ConformanceCase] = [
+        ConformanceCase("session_appendAndUpdate_readBack") { store in
+            let created = try await store.createSession(Fixture.session(scheduleID: "sch_a"))
+            try check(try await store.session(id: created.id) == created, "the new session reads back equal")
+            let call = ToolCallRequest(id: "call_1", name: "schedule_resume", arguments: #"{"seconds_from_now":3600}"#)
+            let after = try await store.appendToSession(
+                id: created.id,
+                messages: [Message(role: .user, text: "check the feed"), Message(role: .assistant, text: nil, toolCalls: [call])],
+                toolCalls: [ToolCall(callID: "call_1", name: "schedule_resume", arguments: call.arguments,
+                                     output: #"{"ok":true}"#, durationMs: 3, at: Fixture.at(10))],
+                events: [SessionEvent(at: Fixture.at(10), kind: .resumeScheduled, detail: ["resume_at": "2026-01-01T01:00:10Z"])],
+                inputTokens: 100, outputTokens: 20, cost: 0.25, at: Fixture.at(10))
+            try check(after.messages.count == 2 && after.toolLog.count == 1 && after.events.count == 1, "appended: \(after)")
+            try check(after.inputTokens == 100 && after.outputTokens == 20 && after.cost == 0.25, "usage added")
+            let again = try await store.appendToSession(id: created.id, messages: [Message(role: .assistant, text: "done")],
+                                                        toolCalls: [], events: [], inputTokens: 5, outputTokens: 7,
+                                                        cost: 0.5, at: Fixture.at(20))
+            try check(again.messages.count == 3 && again.lastText == "done" && again.totalTokens == 132 && again.cost == 0.75,
+                      "a second append accumulates: \(again)")
+            let recurrence = SessionRecurrence(everySeconds: 3600, maxRuns: 3, prompt: "run {run} of {total}", startedAt: Fixture.at(3600))
+            let waiting = try await store.updateSession(id: created.id, state: .waiting, resumeAt: Fixture.at(3600),
+                                                        resumePrompt: "continue", recurrence: recurrence, at: Fixture.at(30))
+            try check(waiting.state == .waiting && waiting.resumeAt == Fixture.at(3600) && waiting.resumePrompt == "continue"
+                      && waiting.recurrence == recurrence && waiting.updatedAt == Fixture.at(30), "updated: \(waiting)")
+            try check(try await store.session(id: created.id) == waiting, "the update reads back equal")
+            try check(waiting.messages == again.messages, "the transcript is kept")
+            try await checkThrows(.sessionNotFound("ses_missing")) {
+                try await store.appendToSession(id: "ses_missing", messages: [], toolCalls: [], events: [], inputTokens: 0,
+                                                outputTokens: 0, cost: 0, at: Fixture.t0)
+            }
+            try await checkThrows(.sessionNotFound("ses_missing")) {
+                try await store.updateSession(id: "ses_missing", state: .done, resumeAt: nil, resumePrompt: nil, recurrence: nil, at: Fixture.t0)
+            }
+            try check(try await store.session(id: "ses_missing") == nil, "a missing session reads as nil")
+        },
+        ConformanceCase("session_concurrentAppends_noneIsLost") { store in
+            let s = try await store.createSession(Fixture.session())
+            let n = 40
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<n {
+                    group.addTask {
+                        _ = try await store.appendToSession(
+                            id: s.id, messages: [Message(role: .assistant, text: "m\(i)")],
+                            toolCalls: [ToolCall(name: "t", arguments: "{}", output: "\(i)", durationMs: i)],
+                            events: [SessionEvent(at: Fixture.at(Double(i)), kind: "tick")],
+                            inputTokens: 1, outputTokens: 2, cost: 0.5, at: Fixture.at(Double(i)))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let final = try await store.session(id: s.id)
+            try check(final?.messages.count == n && final?.toolLog.count == n && final?.events.count == n,
+                      "all \(n) appends landed: \(final?.messages.count ?? -1) messages")
+            try check(Set(final?.messages.compactMap(\.text) ?? []).count == n, "every message once")
+            try check(final?.inputTokens == n && final?.outputTokens == 2 * n && final?.cost == 0.5 * Double(n), "usage summed")
+            // Each append lands whole: the i-th message, tool call and event belong together.
+            let outputs = final?.toolLog.map(\.output) ?? []
+            let texts = final?.messages.compactMap(\.text).map { String($0.dropFirst()) } ?? []
+            try check(outputs == texts, "a message and its tool call land together")
+        },
+        ConformanceCase("session_chain_latestByScheduleAndItem") { store in
+            let first = try await store.createSession(Fixture.session(scheduleID: "sch_a", itemKey: "issue-1", at: 0))
+            let second = try await store.createSession(Fixture.session(scheduleID: "sch_a", itemKey: "issue-1", previous: first.id, at: 60))
+            let otherItem = try await store.createSession(Fixture.session(scheduleID: "sch_a", itemKey: "issue-2", at: 120))
+            let noItem = try await store.createSession(Fixture.session(scheduleID: "sch_a", at: 180))
+            _ = try await store.createSession(Fixture.session(scheduleID: "sch_b", at: 240))
+            let latest = try await store.latestSession(scheduleID: "sch_a", itemKey: "issue-1")
+            try check(latest?.id == second.id && latest?.previousSessionID == first.id, "the chain's latest: \(String(describing: latest))")
+            try check(try await store.latestSession(scheduleID: "sch_a", itemKey: "issue-2")?.id == otherItem.id, "per item")
+            try check(try await store.latestSession(scheduleID: "sch_a", itemKey: nil)?.id == noItem.id, "without an item key")
+            try check(try await store.latestSession(scheduleID: "sch_c", itemKey: nil) == nil, "no chain yet")
+            let ofA = try await store.sessions(scheduleID: "sch_a", itemKey: nil, limit: 10)
+            try check(ofA.map(\.id) == [noItem.id, otherItem.id, second.id, first.id], "a schedule's sessions, newest first")
+            try check(try await store.sessions(scheduleID: "sch_a", itemKey: "issue-1", limit: 10).map(\.id) == [second.id, first.id],
+                      "one item's sessions")
+            try check(try await store.sessions(scheduleID: nil, itemKey: nil, limit: 2).count == 2, "the limit holds")
+            try check(try await store.sessions(scheduleID: nil, itemKey: nil, limit: 10).count == 5, "all sessions")
+        },
+        ConformanceCase("session_claimWaiting_resumesEachOnce") { store in
+            try check(try await store.nextSessionWakeUp() == nil, "no wake-up without waiting sessions")
+            var ids: [String] = []
+            for i in 0..<10 {
+                let s = try await store.createSession(Fixture.session(at: Double(i)))
+                _ = try await store.updateSession(id: s.id, state: .waiting, resumeAt: Fixture.at(Double(600 + i * 60)),
+                                                  resumePrompt: "wake \(i)", recurrence: nil, at: Fixture.at(Double(i)))
+                ids.append(s.id)
+            }
+            try check(try await store.nextSessionWakeUp() == Fixture.at(600), "the earliest wake-up")
+            try check(try await store.claimWaitingSessions(now: Fixture.at(599), limit: 10).isEmpty, "nobody is due yet")
+            let now = Fixture.at(600 + 5 * 60)  // six are due
+            let claimed = try await withThrowingTaskGroup(of: [Session].self) { group in
+                for _ in 0..<3 { group.addTask { try await store.claimWaitingSessions(now: now, limit: 10) } }
+                var out: [Session] = []
+                for try await batch in group { out += batch }
+                return out
+            }
+            try check(claimed.count == 6 && Set(claimed.map(\.id)) == Set(ids.prefix(6)), "each due session claimed once: \(claimed.map(\.id))")
+            try check(claimed.allSatisfy { $0.state == .running && $0.resumePrompt != nil }, "claimed sessions run, prompt kept")
+            try check(try await store.nextSessionWakeUp() == Fixture.at(600 + 6 * 60), "the next wake-up moves on")
+            let limited = try await store.claimWaitingSessions(now: Fixture.at(86_400), limit: 2)
+            try check(limited.map(\.id) == [ids[6], ids[7]], "earliest first, limited: \(limited.map(\.id))")
+        },
+    ]
+}
