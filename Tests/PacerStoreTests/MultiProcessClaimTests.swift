@@ -1,0 +1,107 @@
+import Foundation
+import PacerCore
+import PacerStore
+import Recurrence
+import Testing
+
+/// Claims from several processes and connections on one database, and processes killed in
+/// the middle of a claim. Uses the real `pacer-store-probe` binary.
+@Suite(.serialized) struct MultiProcessClaimTests {
+    static let at = "2026-01-01T00:00:00Z"
+    static var atDate: Date { Date(timeIntervalSince1970: Double(Timestamp.parse(at)!)) }
+
+    func tempSQLite() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("pacer-mp-\(UUID().uuidString).db").path
+    }
+
+    func seed(_ url: String, _ count: Int) async throws {
+        let p = try ProbeProcess(["seed", "--database", url, "--count", "\(count)", "--at", Self.at, "--parallel", "4"])
+        let status = try await p.wait(timeout: 300)
+        #expect(status == 0, "seed failed: \(p.errors)")
+    }
+
+    @Test func sqlite_twoProcessesAndTwoConnections_claimEachFireOnce() async throws {
+        let path = tempSQLite()
+        let count = 4_000
+        try await seed(path, count)
+        // Two other processes and two more connections in this one, all starting together.
+        let startAt = Date().addingTimeInterval(2)
+        let gate = ["--start-at", "\(Int64(startAt.timeIntervalSince1970 * 1000))"]
+        let a = try ProbeProcess(["claim", "--database", path, "--owner", "proc-a", "--now", Self.at, "--batch", "10"] + gate)
+        let b = try ProbeProcess(["claim", "--database", path, "--owner", "proc-b", "--now", Self.at, "--batch", "10"] + gate)
+        let local = try await withThrowingTaskGroup(of: [String].self) { group in
+            for owner in ["conn-1", "conn-2"] {
+                group.addTask {
+                    let store = try SQLiteStore(path: path)
+                    try await Task.sleep(for: .milliseconds(max(0, Int(startAt.timeIntervalSinceNow * 1000))))
+                    var claimed: [String] = []
+                    while true {
+                        let runs = try await store.claimDue(now: Self.atDate, limit: 10, owner: owner)
+                        if runs.isEmpty { break }
+                        claimed += runs.map { "\($0.scheduleID) \(Int64(($0.scheduledAt.timeIntervalSince1970 * 1000).rounded()))" }
+                    }
+                    try await store.close()
+                    return claimed
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(try await a.wait() == 0, "\(a.errors)")
+        #expect(try await b.wait() == 0, "\(b.errors)")
+        let all = a.claimed + b.claimed + local
+        #expect(all.count == count, "claimed \(all.count) fires for \(count) due")
+        #expect(Set(all).count == all.count, "double claims: \(all.count - Set(all).count)")
+        // Every process did some of the work, and the store agrees.
+        #expect(!a.claimed.isEmpty && !b.claimed.isEmpty && !local.isEmpty)
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.activeRuns(scheduleID: nil).count == count)
+        try await store.close()
+    }
+
+    /// Kills a claiming process at several moments and checks after each that every
+    /// schedule is either untouched or fully claimed (run recorded and next fire advanced).
+    func killMidClaim(_ url: String) async throws {
+        let count = 10_000
+        try await seed(url, count)
+        let due = Self.atDate, advanced = Self.atDate.addingTimeInterval(60)
+        var killedInsideClaim = 0
+        for round in 0..<8 where killedInsideClaim < 3 {
+            let p = try ProbeProcess(["claim", "--database", url, "--owner", "victim-\(round)", "--now", Self.at, "--batch", "700"])
+            // Let it get going, then kill it at a different point each round.
+            try await Task.sleep(for: .milliseconds(40 + 35 * round))
+            p.kill()
+            _ = try await p.wait()
+            if p.output.hasSuffix("begin\n") { killedInsideClaim += 1 }
+            let store = try await openStore(url)
+            let runs = try await store.activeRuns(scheduleID: nil)
+            let claimedIDs = Set(runs.map(\.scheduleID))
+            #expect(claimedIDs.count == runs.count, "a schedule has two runs for one fire")
+            var partial = 0
+            for state in try await store.states() {
+                let expected = claimedIDs.contains(state.scheduleID) ? advanced : due
+                if state.nextFireAt != expected { partial += 1 }
+            }
+            #expect(partial == 0, "round \(round): \(partial) schedules in a partial state")
+            try await store.close()
+        }
+        #expect(killedInsideClaim >= 1, "no kill landed inside a claim")
+        // A survivor finishes the job: every fire exactly once.
+        let survivor = try ProbeProcess(["claim", "--database", url, "--owner", "survivor", "--now", Self.at, "--batch", "500"])
+        #expect(try await survivor.wait() == 0, "\(survivor.errors)")
+        let store = try await openStore(url)
+        let runs = try await store.activeRuns(scheduleID: nil)
+        #expect(runs.count == count)
+        #expect(Set(runs.map(\.scheduleID)).count == count)
+        #expect(try await store.states().allSatisfy { $0.nextFireAt == advanced })
+        try await store.close()
+    }
+
+    @Test func sqlite_killedMidClaim_leavesNoPartialState() async throws {
+        try await killMidClaim(tempSQLite())
+    }
+
+    @Test func postgres_killedMidClaim_leavesNoPartialState() async throws {
+        guard let url = try freshPostgresDatabase() else { return }
+        try await killMidClaim(url)
+    }
+}
