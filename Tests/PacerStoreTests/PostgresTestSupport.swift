@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import PacerCore
+@testable import PacerStore
+import PostgresNIO
+import Testing
+
+/// PostgreSQL for tests: `PACER_TEST_POSTGRES_URL` names a server where the user may create
+/// databases. Without it the PostgreSQL tests return early, unless `PACER_REQUIRE_POSTGRES=1`
+/// (CI), where they fail.
+enum PostgresTestServer {
+    static var url: String? {
+        let env = ProcessInfo.processInfo.environment
+        if let url = env["PACER_TEST_POSTGRES_URL"], !url.isEmpty { return url }
+        if env["PACER_REQUIRE_POSTGRES"] == "1" {
+            Issue.record("""
+                PACER_REQUIRE_POSTGRES=1 but PACER_TEST_POSTGRES_URL is not set: the PostgreSQL store \
+                tests cannot run (set it to postgres://user:password@host:port/database)
+                """)
+        }
+        return nil
+    }
+
+    static let logger = Logger(label: "pacer.tests.postgres")
+
+    /// Runs `body` with the URL of a new, empty database, dropped afterwards.
+    static func withDatabase(_ serverURL: String, _ body: (String) async throws -> Void) async throws {
+        let name = "pacer_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        try await admin(serverURL) { c in
+            try await c.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+        }
+        var parts = try #require(URLComponents(string: serverURL))
+        parts.path = "/" + name
+        let url = try #require(parts.string)
+        do {
+            try await body(url)
+        } catch {
+            try? await drop(name, serverURL)
+            throw error
+        }
+        try await drop(name, serverURL)
+    }
+
+    static func drop(_ name: String, _ serverURL: String) async throws {
+        try await admin(serverURL) { c in
+            try await c.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
+        }
+    }
+
+    /// One plain connection to the database a URL names (for setup and for checks).
+    static func admin<T>(_ url: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let config = try PostgresStore.endpoint(url).connectionConfiguration()
+        let c = try await PostgresConnection.connect(configuration: config, id: 1, logger: logger)
+        do {
+            let result = try await body(c)
+            try await c.close()
+            return result
+        } catch {
+            try? await c.close()
+            throw error
+        }
+    }
+
+    /// The integers of a query's first row.
+    static func ints(_ url: String, _ query: PostgresQuery) async throws -> [Int64] {
+        try await admin(url) { c in
+            let row = try #require(try await c.query(query, logger: logger).collect().first)
+            return try (0..<row.count).map { try row.makeRandomAccess()[$0].decode(Int64.self) }
+        }
+    }
+}
