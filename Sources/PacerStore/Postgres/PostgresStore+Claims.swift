@@ -2,50 +2,111 @@ import Foundation
 import PacerCore
 import PostgresNIO
 import Recurrence
+import Synchronization
 
 extension PostgresStore {
-    /// One transaction: lock the due states with `FOR UPDATE SKIP LOCKED` (replicas claiming
-    /// at once take disjoint sets, none waits), record the runs in one statement, advance
-    /// the next fires in one statement, record the events and `NOTIFY`.
-    public func claimDue(now: Date, limit: Int, owner: String) async throws -> [Run] {
+    /// One transaction of three statements: lock the due states with `FOR UPDATE SKIP LOCKED`
+    /// (replicas claiming at once take disjoint sets, none waits); then, in one statement,
+    /// record the runs, advance the next fires, take the event lock, record the events and
+    /// `NOTIFY`. Cadences come from ``cadences`` keyed by schedule, revision and the
+    /// definition's digest, so a definition is read and decoded only on a miss (a fourth
+    /// statement, for the missing ones).
+    public func claimDue(now: Date, limit: Int, owner: String, start: Bool) async throws -> [Run] {
         guard limit > 0 else { return [] }
         let nowMillis = PostgresSchema.millis(now)
         return try await write { c in
+            // The states are locked and limited first (in index order), then joined to their
+            // schedules' revisions and definition digests: only the batch's rows are read.
             let due = try await c.query("""
-                SELECT s.definition, st.next_fire_at, st.fire_count
-                FROM schedule_states st JOIN schedules s ON s.id = st.schedule_id
-                WHERE st.next_fire_at IS NOT NULL AND st.next_fire_at <= \(nowMillis)
-                  AND s.enabled AND st.paused_reason IS NULL
-                ORDER BY st.next_fire_at, st.schedule_id
-                LIMIT \(Int64(limit))
-                FOR UPDATE OF st SKIP LOCKED
+                WITH due AS (
+                    SELECT st.schedule_id, st.next_fire_at, st.fire_count
+                    FROM schedule_states st
+                    WHERE st.next_fire_at IS NOT NULL AND st.next_fire_at <= \(nowMillis)
+                      AND st.paused_reason IS NULL
+                      AND EXISTS (SELECT 1 FROM schedules s WHERE s.id = st.schedule_id AND s.enabled)
+                    ORDER BY st.next_fire_at, st.schedule_id
+                    LIMIT \(Int64(limit))
+                    FOR UPDATE OF st SKIP LOCKED)
+                SELECT due.schedule_id, s.revision, md5(s.definition), due.next_fire_at, due.fire_count
+                FROM due JOIN schedules s ON s.id = due.schedule_id
+                ORDER BY due.next_fire_at, due.schedule_id
                 """, logger: logger).collect()
             guard !due.isEmpty else { return [] }
+            var rows: [(key: PostgresCadenceCache.Key, scheduledMillis: Int64, fireCount: Int64)] = []
+            rows.reserveCapacity(due.count)
+            for row in due {
+                let (id, revision, digest, scheduledMillis, fireCount) = try row.decode((String, Int64, String, Int64, Int64).self)
+                rows.append((.init(id: id, revision: revision, digest: digest), scheduledMillis, fireCount))
+            }
+            var found = self.cadences.lookup(rows.map(\.key))
+            let missing = rows.map(\.key.id).filter { found[$0] == nil }
+            if !missing.isEmpty {
+                let definitions = try await c.query("""
+                    SELECT id, revision, md5(definition), definition FROM schedules WHERE id = ANY(\(missing)::text[])
+                    """, logger: logger).collect()
+                var decoded: [(PostgresCadenceCache.Key, Cadence)] = []
+                for row in definitions {
+                    let (id, revision, digest, definition) = try row.decode((String, Int64, String, String).self)
+                    let cadence = try PostgresSchema.decode(Schedule.self, definition).cadence()
+                    found[id] = cadence
+                    decoded.append((.init(id: id, revision: revision, digest: digest), cadence))
+                }
+                self.cadences.store(decoded)
+            }
             var runs: [Run] = []
             var nextFires: [Int64] = [], hasNext: [Bool] = []
-            runs.reserveCapacity(due.count)
-            for row in due {
-                let (definition, scheduledMillis, fireCount) = try row.decode((String, Int64, Int64).self)
-                let schedule = try PostgresSchema.decode(Schedule.self, definition)
-                var run = Run(id: PacerID.make(.run, at: now), scheduleID: schedule.id,
-                              scheduledAt: PostgresSchema.date(scheduledMillis)!)
+            runs.reserveCapacity(rows.count)
+            for row in rows {
+                guard let cadence = found[row.key.id] else { throw StoreError.corrupt("schedule '\(row.key.id)' vanished") }
+                var run = Run(id: PacerID.make(.run, at: now), scheduleID: row.key.id,
+                              scheduledAt: PostgresSchema.date(row.scheduledMillis)!)
                 run.owner = owner
+                if start {
+                    run.status = .running
+                    run.startedAt = now
+                    run.heartbeatAt = now
+                }
+                let scheduledMillis = row.scheduledMillis
                 let seconds = scheduledMillis >= 0 ? scheduledMillis / 1000 : (scheduledMillis - 999) / 1000
-                let next = try schedule.cadence().next(after: seconds, firedCount: Int(fireCount) + 1)
+                let next = cadence.next(after: seconds, firedCount: Int(row.fireCount) + 1)
                 nextFires.append((next ?? 0) * 1000)
                 hasNext.append(next != nil)
                 runs.append(run)
             }
-            try await self.insertRuns(runs, c)
             let ids = runs.map(\.scheduleID), fired = runs.map { PostgresSchema.millis($0.scheduledAt) }
-            try await c.query("""
-                UPDATE schedule_states st
-                SET next_fire_at = CASE WHEN t.has THEN t.next END, last_fire_at = t.fired, fire_count = st.fire_count + 1
-                FROM unnest(\(ids)::text[], \(nextFires)::bigint[], \(hasNext)::boolean[], \(fired)::bigint[])
-                     AS t(id, next, has, fired)
-                WHERE st.schedule_id = t.id
-                """, logger: logger)
-            try await self.record(runs.map { (.runQueued, $0.id) }, at: now, c)
+            let kind: Event.Kind = start ? .runStarted : .runQueued
+            let kinds = Array(repeating: kind.rawValue, count: runs.count), runIDs = runs.map(\.id)
+            // `lk` waits for both writes (the aggregates), so the event lock is taken last and
+            // the sequences are drawn under it, in the runs' order.
+            do {
+                _ = try await c.query("""
+                    WITH ins AS (
+                        INSERT INTO runs (\(unescaped: Self.runColumns))
+                        SELECT \(unescaped: Self.runColumns)
+                        FROM json_to_recordset(\(try Self.runRows(runs))::json) AS t(\(unescaped: Self.runRecordType))
+                        RETURNING 1),
+                    adv AS (
+                        UPDATE schedule_states st
+                        SET next_fire_at = CASE WHEN t.has THEN t.next END, last_fire_at = t.fired,
+                            fire_count = st.fire_count + 1
+                        FROM unnest(\(ids)::text[], \(nextFires)::bigint[], \(hasNext)::boolean[], \(fired)::bigint[])
+                             AS t(id, next, has, fired)
+                        WHERE st.schedule_id = t.id
+                        RETURNING 1),
+                    lk AS (
+                        SELECT pg_advisory_xact_lock(\(PostgresSchema.eventLock)) AS locked
+                        FROM (SELECT count(*) FROM ins) AS a, (SELECT count(*) FROM adv) AS b),
+                    ev AS (
+                        INSERT INTO events (kind, entity_id, at)
+                        SELECT t.kind, t.entity_id, \(nowMillis)
+                        FROM unnest(\(kinds)::text[], \(runIDs)::text[]) WITH ORDINALITY AS t(kind, entity_id, n), lk
+                        ORDER BY t.n
+                        RETURNING sequence)
+                    SELECT pg_notify(\(PostgresSchema.channel), max(sequence)::text) FROM ev
+                    """, logger: logger).collect()
+            } catch {
+                throw Self.insertError(error, runs)
+            }
             return runs
         }
     }
@@ -84,24 +145,65 @@ extension PostgresStore {
     /// ``StoreError/duplicateRun(scheduleID:scheduledAt:attempt:itemKey:)``, a missing
     /// schedule ``StoreError/scheduleNotFound(_:)``.
     func insertRuns(_ runs: [Run], _ c: PostgresConnection) async throws {
-        let rows = String(decoding: try JSONEncoder().encode(runs.map(RunRow.init)), as: UTF8.self)
         do {
             try await c.query("""
-                INSERT INTO runs (id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, owner,
-                                  started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id)
-                SELECT id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, owner,
-                       started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id
-                FROM json_to_recordset(\(rows)::json) AS t(
-                    id text, schedule_id text, scheduled_at bigint, fires_at bigint, attempt bigint, item_key text,
-                    status text, trigger text, owner text, started_at bigint, finished_at bigint, heartbeat_at bigint,
-                    output text, error text, delivery_error text, session_id text)
+                INSERT INTO runs (\(unescaped: Self.runColumns))
+                SELECT \(unescaped: Self.runColumns)
+                FROM json_to_recordset(\(try Self.runRows(runs))::json) AS t(\(unescaped: Self.runRecordType))
                 """, logger: logger)
-        } catch let error where Self.sqlState(error)?.constraint == "runs_fire_key" && runs.count == 1 {
-            let r = runs[0]
-            throw StoreError.duplicateRun(scheduleID: r.scheduleID, scheduledAt: r.scheduledAt, attempt: r.attempt, itemKey: r.itemKey)
-        } catch let error where Self.sqlState(error)?.state == "23503" && runs.count == 1 {
-            throw StoreError.scheduleNotFound(runs[0].scheduleID)
+        } catch {
+            throw Self.insertError(error, runs)
         }
+    }
+
+    /// The record type of ``runRows(_:)`` for `json_to_recordset` (absent members are NULL).
+    static let runRecordType = """
+        id text, schedule_id text, scheduled_at bigint, fires_at bigint, attempt bigint, item_key text,
+        status text, trigger text, owner text, started_at bigint, finished_at bigint, heartbeat_at bigint,
+        output text, error text, delivery_error text, session_id text
+        """
+
+    /// Runs as a JSON array of rows.
+    static func runRows(_ runs: [Run]) throws -> String {
+        String(decoding: try JSONEncoder().encode(runs.map(RunRow.init)), as: UTF8.self)
+    }
+
+    /// A failed insert of `runs` as the store reports it: a unique violation of a single run
+    /// becomes ``StoreError/duplicateRun(scheduleID:scheduledAt:attempt:itemKey:)``, a missing
+    /// schedule ``StoreError/scheduleNotFound(_:)``; anything else as it was thrown.
+    static func insertError(_ error: any Error, _ runs: [Run]) -> any Error {
+        guard runs.count == 1, let state = sqlState(error) else { return error }
+        let r = runs[0]
+        if state.constraint == "runs_fire_key" {
+            return StoreError.duplicateRun(scheduleID: r.scheduleID, scheduledAt: r.scheduledAt, attempt: r.attempt, itemKey: r.itemKey)
+        }
+        if state.state == "23503" { return StoreError.scheduleNotFound(r.scheduleID) }
+        return error
+    }
+}
+
+/// Decoded cadences by schedule, revision and definition digest (`md5`), shared by the
+/// store's claims so a definition is decoded once per revision, not once per fire.
+final class PostgresCadenceCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var id: String, revision: Int64, digest: String
+    }
+
+    private let entries = Mutex<[String: (key: Key, cadence: Cadence)]>([:])
+
+    /// The cached cadences of `keys`, by schedule id; a stale or absent entry is left out.
+    func lookup(_ keys: [Key]) -> [String: Cadence] {
+        entries.withLock { e in
+            var out: [String: Cadence] = [:]
+            out.reserveCapacity(keys.count)
+            for key in keys { if let hit = e[key.id], hit.key == key { out[key.id] = hit.cadence } }
+            return out
+        }
+    }
+
+    func store(_ decoded: [(Key, Cadence)]) {
+        guard !decoded.isEmpty else { return }
+        entries.withLock { e in for (key, cadence) in decoded { e[key.id] = (key, cadence) } }
     }
 }
 

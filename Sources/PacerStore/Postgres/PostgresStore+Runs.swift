@@ -90,24 +90,16 @@ extension PostgresStore {
         }
         let ms = PostgresSchema.millis(at)
         let output = output.map(Run.excerpt)
-        return try await write { c in
-            guard let current = try await c.query(
-                "SELECT \(unescaped: Self.runColumns) FROM runs WHERE id = \(id) FOR UPDATE", logger: logger
-            ).collect().first.map(Self.run) else { throw StoreError.runNotFound(id) }
-            switch current.status {
-            case .queued: break
-            case .running where current.owner == owner: break
-            default: throw StoreError.leaseLost(runID: id)
-            }
-            guard let row = try await c.query("""
-                UPDATE runs SET status = \(status.rawValue), finished_at = \(ms), output = \(output), error = \(error)
-                WHERE id = \(id) RETURNING \(unescaped: Self.runColumns)
-                """, logger: logger).collect().first else { throw StoreError.runNotFound(id) }
-            try await self.noteFinished(scheduleID: current.scheduleID, status: status,
-                                        scheduledAt: PostgresSchema.millis(current.scheduledAt), c)
-            try await self.record([(.runFinished, id)], at: at, c)
-            return try Self.run(row)
+        let failed = status == .failed || status == .timedOut || status == .abandoned
+        let statement = FinishRunStatement(id: id, owner: owner, status: status.rawValue, at: ms, output: output,
+                                           error: error, succeeded: status == .succeeded, failed: failed)
+        var finished: Run?
+        for try await run in try await client.execute(statement, logger: logger) { finished = run }
+        guard let finished else {
+            throw try await client.withConnection { c in try await self.missingRun(id, c) }
         }
+        changeHub.signal()
+        return finished
     }
 
     public func recordDeliveryError(runID: String, error: String) async throws {
@@ -163,4 +155,50 @@ extension PostgresStore {
             WHERE schedule_id = \(scheduleID)
             """, logger: logger)
     }
+}
+
+/// A run's finish as one autocommitted statement, prepared once per connection: the fenced
+/// update (a queued run, or a running run of this owner; READ COMMITTED re-checks the
+/// condition on the latest row version after a wait), the schedule's state, then the event
+/// lock, the event and the `NOTIFY`. `lk` waits for `st` (the aggregate), so the state row is
+/// locked before the event lock as in every other write, and the event's sequence is drawn
+/// only once the lock is held. No row: the run is missing or its lease is lost.
+struct FinishRunStatement: PostgresPreparedStatement {
+    static let sql = """
+        WITH upd AS (
+            UPDATE runs SET status = $3, finished_at = $4, output = $5, error = $6
+            WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND owner = $2))
+            RETURNING \(PostgresStore.runColumns)),
+        st AS (
+            UPDATE schedule_states ss SET last_status = upd.status,
+                last_fire_at = GREATEST(COALESCE(ss.last_fire_at, upd.scheduled_at), upd.scheduled_at),
+                consecutive_failures = CASE WHEN $7 THEN 0
+                                            WHEN $8 THEN ss.consecutive_failures + 1
+                                            ELSE ss.consecutive_failures END
+            FROM upd WHERE ss.schedule_id = upd.schedule_id
+            RETURNING 1),
+        lk AS (
+            SELECT pg_advisory_xact_lock(\(PostgresSchema.eventLock)) AS locked
+            FROM upd, (SELECT count(*) AS n FROM st) AS done),
+        ev AS (
+            INSERT INTO events (kind, entity_id, at)
+            SELECT '\(Event.Kind.runFinished.rawValue)', upd.id, $4 FROM upd, lk
+            RETURNING pg_notify('\(PostgresSchema.channel)', sequence::text))
+        SELECT \(PostgresStore.runColumns) FROM upd, ev
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .int8, .text, .text, .bool, .bool]
+
+    var id, owner, status: String
+    var at: Int64
+    var output, error: String?
+    var succeeded, failed: Bool
+
+    func makeBindings() throws -> PostgresBindings {
+        var b = PostgresBindings(capacity: 8)
+        b.append(id); b.append(owner); b.append(status); b.append(at)
+        b.append(output); b.append(error); b.append(succeeded); b.append(failed)
+        return b
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Run { try PostgresStore.run(row) }
 }
