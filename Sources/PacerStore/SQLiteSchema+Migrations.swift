@@ -73,5 +73,15 @@ extension SQLiteSchema {
                 CREATE INDEX workflow_runs_workflow ON workflow_runs(workflow_id, started_at);
                 """)
         }
+        m.registerMigration("v6-claim-order") { db in
+            // Claims walk due states in (next fire, schedule) order and stop at the batch
+            // size, instead of sorting every due row; the unique run key already covers
+            // (schedule_id, scheduled_at) lookups.
+            try db.execute(sql: """
+                CREATE INDEX schedule_states_due ON schedule_states(next_fire_at, schedule_id);
+                DROP INDEX schedule_states_next_fire_at;
+                DROP INDEX runs_schedule;
+                """)
+        }
     }
 }

@@ -62,8 +62,8 @@ extension SQLiteSchema {
 
     /// Appends one row to the change feed, inside the caller's transaction.
     static func log(_ kind: Event.Kind, _ entityID: String, at: Date, _ db: Database) throws {
-        try db.execute(sql: "INSERT INTO events (kind, entity_id, at) VALUES (?, ?, ?)",
-                       arguments: [kind.rawValue, entityID, millis(at)])
+        try db.executeCached("INSERT INTO events (kind, entity_id, at) VALUES (?, ?, ?)",
+                             [kind.rawValue, entityID, millis(at)])
     }
 
     /// Whether an error is the violation of a UNIQUE constraint on `table.column`.

@@ -103,12 +103,12 @@ enum SQLiteSchema {
     }
 
     static func insert(_ run: Run, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.executeCached("""
             INSERT INTO runs (id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, owner,
                               started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            arguments: [run.id, run.scheduleID, millis(run.scheduledAt), millis(run.firesAt), run.attempt,
+            [run.id, run.scheduleID, millis(run.scheduledAt), millis(run.firesAt), run.attempt,
                         run.itemKey ?? "", run.status.rawValue, run.trigger.rawValue, run.owner,
                         run.startedAt.map(millis), run.finishedAt.map(millis), run.heartbeatAt.map(millis),
                         run.output, run.error, run.deliveryError, run.sessionID])

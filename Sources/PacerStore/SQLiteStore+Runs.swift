@@ -76,18 +76,21 @@ extension SQLiteStore {
             throw ValidationError([FieldError(field: "status", message: "'\(status.rawValue)' is not a final run status")])
         }
         return try await write { db in
-            let stored = try Self.fetchRun(id, db)
-            switch stored.status {
-            case .queued: break
-            case .running where stored.owner == owner: break
-            default: throw StoreError.leaseLost(runID: id)
+            // Fenced in the statement itself: only a queued run, or a running one of `owner`.
+            let finishedAt = SQLiteSchema.millis(at)
+            let excerpt = output.map(Run.excerpt)
+            guard let row = try db.fetchOneCached("""
+                UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?
+                WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
+                RETURNING *
+                """, [status.rawValue, finishedAt, excerpt, error, id, owner]) else {
+                _ = try Self.fetchRun(id, db)  // runNotFound when it does not exist
+                throw StoreError.leaseLost(runID: id)
             }
-            try db.execute(sql: """
-                UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ? WHERE id = ?
-                """, arguments: [status.rawValue, SQLiteSchema.millis(at), output.map(Run.excerpt), error, id])
-            try Self.recordOutcome(of: stored, status: status, db)
+            let finished = try SQLiteSchema.run(row)
+            try Self.recordOutcome(of: finished, status: status, db)
             try SQLiteSchema.log(.runFinished, id, at: at, db)
-            return try Self.fetchRun(id, db)
+            return finished
         }
     }
 
@@ -124,7 +127,7 @@ extension SQLiteStore {
     // MARK: Helpers (inside a write transaction)
 
     static func fetchRun(_ id: String, _ db: Database) throws -> Run {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else {
+        guard let row = try db.fetchOneCached("SELECT * FROM runs WHERE id = ?", [id]) else {
             throw StoreError.runNotFound(id)
         }
         return try SQLiteSchema.run(row)
@@ -140,10 +143,10 @@ extension SQLiteStore {
         default: failures = "consecutive_failures"
         }
         let scheduled = SQLiteSchema.millis(run.scheduledAt)
-        try db.execute(sql: """
+        try db.executeCached("""
             UPDATE schedule_states
             SET last_fire_at = MAX(COALESCE(last_fire_at, ?1), ?1), last_status = ?2, consecutive_failures = \(failures)
             WHERE schedule_id = ?3
-            """, arguments: [scheduled, status.rawValue, run.scheduleID])
+            """, [scheduled, status.rawValue, run.scheduleID])
     }
 }

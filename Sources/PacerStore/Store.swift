@@ -60,15 +60,18 @@ public protocol Store: RunStore, SessionStore, CatalogStore, Sendable {
     func state(scheduleID: String) async throws -> ScheduleState?
 
     /// In one transaction: takes up to `limit` enabled, unpaused schedules whose next fire is
-    /// at or before `now` (earliest first), records a `queued` run for each at its scheduled
-    /// instant and advances each next fire with the schedule's cadence. A unique
-    /// (schedule, scheduled instant, attempt, item) key makes a double claim impossible.
+    /// at or before `now` (earliest first), records a run for each at its scheduled instant and
+    /// advances each next fire with the schedule's cadence. A unique (schedule, scheduled
+    /// instant, attempt, item) key makes a double claim impossible.
     /// - Parameters:
     ///   - now: the engine's clock.
     ///   - limit: most schedules to claim.
     ///   - owner: the claiming process, recorded on the runs.
+    ///   - start: record the runs as `running` under `owner`'s lease (started and heartbeat at
+    ///     `now`), for a caller that dispatches them at once: one commit instead of two per
+    ///     fire. Otherwise they are `queued`.
     /// - Returns: the runs recorded, in fire order.
-    func claimDue(now: Date, limit: Int, owner: String) async throws -> [Run]
+    func claimDue(now: Date, limit: Int, owner: String, start: Bool) async throws -> [Run]
 
     /// Every schedule's runtime state (the engine builds its heap of next fires from these).
     func states() async throws -> [ScheduleState]
@@ -104,6 +107,13 @@ public protocol Store: RunStore, SessionStore, CatalogStore, Sendable {
 
     /// Stops background work (polling, listening) and closes connections.
     func close() async throws
+}
+
+extension Store {
+    /// ``claimDue(now:limit:owner:start:)`` recording `queued` runs.
+    public func claimDue(now: Date, limit: Int, owner: String) async throws -> [Run] {
+        try await claimDue(now: now, limit: limit, owner: owner, start: false)
+    }
 }
 
 /// How many rows a purge deleted.

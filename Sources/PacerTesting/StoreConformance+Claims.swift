@@ -30,6 +30,27 @@ extension StoreConformance {
             try check(late.map(\.scheduledAt) == [Fixture.at(600), Fixture.at(600)], "one fire each, the earliest: \(late)")
             try check(try await store.claimDue(now: Fixture.at(1200), limit: 0, owner: "w2").isEmpty, "limit 0 claims nothing")
         },
+        ConformanceCase("claim_withStart_recordsRunningRunsUnderTheLease") { store in
+            let s = try await store.createSchedule(Fixture.schedule("started"), author: "a")
+            let fire = Fixture.at(300)
+            let runs = try await store.claimDue(now: fire, limit: 10, owner: "w1", start: true)
+            try check(runs.count == 1, "one run claimed")
+            let run = runs[0]
+            try check(run.status == .running && run.owner == "w1" && run.startedAt == fire && run.heartbeatAt == fire,
+                      "running under w1's lease since the claim: \(run)")
+            try check(try await store.run(id: run.id) == run, "reads back equal")
+            try check(try await store.state(scheduleID: s.id)?.nextFireAt == Fixture.at(600), "advanced")
+            try await checkThrows(.leaseLost(runID: run.id)) {
+                try await store.startRun(id: run.id, owner: "w2", at: fire)
+            }
+            try await checkThrows(.leaseLost(runID: run.id)) {
+                _ = try await store.finishRun(id: run.id, owner: "w2", status: .succeeded, at: fire, output: nil, error: nil)
+            }
+            try await store.heartbeat(runID: run.id, owner: "w1", at: fire.addingTimeInterval(5))
+            let done = try await store.finishRun(id: run.id, owner: "w1", status: .succeeded, at: fire.addingTimeInterval(9),
+                                                 output: "ok", error: nil)
+            try check(done.status == .succeeded && done.finishedAt == fire.addingTimeInterval(9), "finished by its owner")
+        },
         ConformanceCase("claim_uniqueKey_refusesDuplicateRuns") { store in
             let s = try await store.createSchedule(Fixture.schedule("digest"), author: "a")
             let claimed = try await store.claimDue(now: Fixture.at(300), limit: 10, owner: "w1")

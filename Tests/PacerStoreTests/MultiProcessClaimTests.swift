@@ -25,7 +25,7 @@ import Testing
         let count = 4_000
         try await seed(path, count)
         // Two other processes and two more connections in this one, all starting together.
-        let startAt = Date().addingTimeInterval(2)
+        let startAt = Date().addingTimeInterval(4)
         let gate = ["--start-at", "\(Int64(startAt.timeIntervalSince1970 * 1000))"]
         let a = try ProbeProcess(["claim", "--database", path, "--owner", "proc-a", "--now", Self.at, "--batch", "10"] + gate)
         let b = try ProbeProcess(["claim", "--database", path, "--owner", "proc-b", "--now", Self.at, "--batch", "10"] + gate)
@@ -52,9 +52,23 @@ import Testing
         #expect(all.count == count, "claimed \(all.count) fires for \(count) due")
         #expect(Set(all).count == all.count, "double claims: \(all.count - Set(all).count)")
         // Every process did some of the work, and the store agrees.
-        #expect(!a.claimed.isEmpty && !b.claimed.isEmpty && !local.isEmpty)
+        #expect(!a.claimed.isEmpty && !b.claimed.isEmpty && !local.isEmpty,
+                "claims per participant: process a \(a.claimed.count), process b \(b.claimed.count), this process \(local.count)")
         let store = try SQLiteStore(path: path)
         #expect(try await store.activeRuns(scheduleID: nil).count == count)
+        try await store.close()
+    }
+
+    @Test func sqlite_newFileOpenedByFourProcessesAtOnce_migratesOnce() async throws {
+        let path = tempSQLite()
+        let processes = try (0..<4).map {
+            try ProbeProcess(["seed", "--database", path, "--count", "5", "--at", Self.at, "--prefix", "p\($0)"])
+        }
+        for p in processes {
+            #expect(try await p.wait() == 0, "a process failed to open the new file: \(p.errors)")
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.schedules().count == 20)
         try await store.close()
     }
 

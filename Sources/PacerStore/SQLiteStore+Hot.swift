@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+import PacerCore
+import Recurrence
+import Synchronization
+
+/// What the claim path needs of a schedule, decoded once per revision instead of once per
+/// fire: decoding a definition costs more than the rest of a claim.
+final class CadenceCache: Sendable {
+    private let entries = Mutex<[String: (revision: Int, cadence: Cadence)]>([:])
+
+    /// The cadence of a schedule at a revision, decoding `definition` only when not cached.
+    func cadence(id: String, revision: Int, definition: () throws -> String) throws -> Cadence {
+        if let hit = entries.withLock({ $0[id] }), hit.revision == revision { return hit.cadence }
+        let schedule = try SQLiteSchema.decode(Schedule.self, try definition())
+        let cadence = try schedule.cadence()
+        entries.withLock { $0[id] = (revision, cadence) }
+        return cadence
+    }
+}
+
+extension Database {
+    /// Executes a statement from the connection's statement cache (compiled once).
+    func executeCached(_ sql: String, _ arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// Fetches one row with a cached statement.
+    func fetchOneCached(_ sql: String, _ arguments: StatementArguments) throws -> Row? {
+        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    /// Fetches rows with a cached statement.
+    func fetchAllCached(_ sql: String, _ arguments: StatementArguments) throws -> [Row] {
+        try Row.fetchAll(cachedStatement(sql: sql), arguments: arguments)
+    }
+}
