@@ -72,6 +72,37 @@ import Testing
         try await store.close()
     }
 
+    /// A write by another process wakes `changes()` within a second.
+    func changeSignal_fromAnotherProcess(_ url: String) async throws {
+        let store = try await openStore(url)
+        let changes = store.changes()
+        let woke = Task { () -> Date? in
+            for await _ in changes { return Date() }
+            return nil
+        }
+        try await Task.sleep(for: .milliseconds(300))  // let the subscription settle (LISTEN, first poll)
+        let writer = try ProbeProcess(["seed", "--database", url, "--count", "1", "--at", Self.at, "--prefix", "other"])
+        #expect(try await writer.wait() == 0, "\(writer.errors)")
+        let exited = Date()
+        let timeout = Task { try await Task.sleep(for: .seconds(3)); woke.cancel() }
+        let at = await woke.value
+        timeout.cancel()
+        let wokeAt = try #require(at, "no change signal within 3 s of the other process's write")
+        #expect(wokeAt.timeIntervalSince(exited) < 1.0, "signal came \(wokeAt.timeIntervalSince(exited)) s after the write")
+        try await store.close()
+    }
+
+    @Test func sqlite_writeByAnotherProcess_wakesChangesWithinASecond() async throws {
+        let path = tempSQLite()
+        _ = try SQLiteStore(path: path)  // create and migrate first
+        try await changeSignal_fromAnotherProcess(path)
+    }
+
+    @Test func postgres_writeByAnotherProcess_wakesChangesWithinASecond() async throws {
+        guard let url = try freshPostgresDatabase() else { return }
+        try await changeSignal_fromAnotherProcess(url)
+    }
+
     /// Kills a claiming process at several moments and checks after each that every
     /// schedule is either untouched or fully claimed (run recorded and next fire advanced).
     func killMidClaim(_ url: String) async throws {
