@@ -51,8 +51,10 @@ import Testing
         let all = a.claimed + b.claimed + local
         #expect(all.count == count, "claimed \(all.count) fires for \(count) due")
         #expect(Set(all).count == all.count, "double claims: \(all.count - Set(all).count)")
-        // Every process did some of the work, and the store agrees.
-        #expect(!a.claimed.isEmpty && !b.claimed.isEmpty && !local.isEmpty,
+        // Work really was shared between processes. (SQLite's busy wait is not fair: under
+        // load one waiting process can be starved of the lock until the work is gone, so
+        // not every participant is required to win a claim.)
+        #expect((!a.claimed.isEmpty || !b.claimed.isEmpty) && !local.isEmpty,
                 "claims per participant: process a \(a.claimed.count), process b \(b.claimed.count), this process \(local.count)")
         let store = try SQLiteStore(path: path)
         #expect(try await store.activeRuns(scheduleID: nil).count == count)
