@@ -20,23 +20,23 @@ import Testing
         #expect(status == 0, "seed failed: \(p.errors)")
     }
 
-    @Test func sqlite_twoProcessesAndTwoConnections_claimEachFireOnce() async throws {
+    @Test func sqlite_twoProcessesAndSixConnections_claimEachFireOnce() async throws {
         let path = tempSQLite()
-        let count = 4_000
+        let count = 10_000
         try await seed(path, count)
-        // Two other processes and two more connections in this one, all starting together.
+        // Two other processes and six connections in this one: eight claimers starting together.
         let startAt = Date().addingTimeInterval(4)
         let gate = ["--start-at", "\(Int64(startAt.timeIntervalSince1970 * 1000))"]
-        let a = try ProbeProcess(["claim", "--database", path, "--owner", "proc-a", "--now", Self.at, "--batch", "10"] + gate)
-        let b = try ProbeProcess(["claim", "--database", path, "--owner", "proc-b", "--now", Self.at, "--batch", "10"] + gate)
+        let a = try ProbeProcess(["claim", "--database", path, "--owner", "proc-a", "--now", Self.at, "--batch", "25"] + gate)
+        let b = try ProbeProcess(["claim", "--database", path, "--owner", "proc-b", "--now", Self.at, "--batch", "25"] + gate)
         let local = try await withThrowingTaskGroup(of: [String].self) { group in
-            for owner in ["conn-1", "conn-2"] {
+            for owner in (1...6).map({ "conn-\($0)" }) {
                 group.addTask {
                     let store = try SQLiteStore(path: path)
                     try await Task.sleep(for: .milliseconds(max(0, Int(startAt.timeIntervalSinceNow * 1000))))
                     var claimed: [String] = []
                     while true {
-                        let runs = try await store.claimDue(now: Self.atDate, limit: 10, owner: owner)
+                        let runs = try await store.claimDue(now: Self.atDate, limit: 25, owner: owner)
                         if runs.isEmpty { break }
                         claimed += runs.map { "\($0.scheduleID) \(Int64(($0.scheduledAt.timeIntervalSince1970 * 1000).rounded()))" }
                     }
