@@ -70,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PacerCLITests",
-            dependencies: ["pacer"]
+            dependencies: ["pacer", "PacerTesting"]
         ),
     ],
     swiftLanguageModes: [.v6]

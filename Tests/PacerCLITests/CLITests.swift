@@ -1,4 +1,5 @@
 import Foundation
+import PacerTesting
 import Testing
 
 /// Runs the real `pacer` binary, as a user would.
@@ -10,16 +11,8 @@ struct CLI {
     }
 
     /// The built `pacer` next to the test bundle.
-    static let binary: URL = {
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("pacer")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/pacer")
-    }()
+    static let binary: URL = builtExecutable(
+        "pacer", packageRoot: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
 
     /// Runs `pacer` with arguments and optional standard input; output goes through files so a
     /// full pipe can never stall the child.

@@ -1,4 +1,5 @@
 import Foundation
+import PacerTesting
 import Testing
 
 /// Runs `pacer-store-probe` (or `psql`) as a separate process, with output in files so a
@@ -10,16 +11,8 @@ final class ProbeProcess {
     let errURL: URL
 
     /// The built `pacer-store-probe` next to the test bundle.
-    static let probe: URL = {
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("pacer-store-probe")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/pacer-store-probe")
-    }()
+    static let probe: URL = builtExecutable(
+        "pacer-store-probe", packageRoot: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
 
     init(_ arguments: [String], executable: URL = ProbeProcess.probe) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-probe-\(UUID().uuidString)")
