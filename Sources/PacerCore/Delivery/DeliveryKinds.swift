@@ -7,8 +7,12 @@ public struct LogDelivery: Sendable, Hashable, Codable {
     public init(path: String) { self.path = path }
 }
 
-/// POSTs results as JSON.
-public struct WebhookDelivery: Sendable, Hashable, Codable {
+/// POSTs results as JSON to an endpoint.
+public typealias WebhookDelivery = HTTPEndpoint
+
+/// An HTTP endpoint: an absolute http(s) URL with plain headers and secret headers whose
+/// values come from environment variables (never stored).
+public struct HTTPEndpoint: Sendable, Hashable, Codable {
     /// The absolute http(s) URL.
     public var url: String
     /// Plain headers.

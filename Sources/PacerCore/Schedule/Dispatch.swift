@@ -127,34 +127,9 @@ public enum ItemSource: Sendable, Hashable, Codable {
     }
 }
 
-/// Items from an HTTP GET that returns a JSON array.
-public struct HTTPItemSource: Sendable, Hashable, Codable {
-    /// The absolute http(s) URL.
-    public var url: String
-    /// Plain request headers.
-    public var headers: [String: String]
-    /// Secret headers: header name to the NAME of the environment variable holding its value.
-    public var headersFromEnv: [String: String]
-
-    enum CodingKeys: String, CodingKey { case url, headers, headersFromEnv = "headers_from_env" }
-
-    /// - Parameters:
-    ///   - url: the URL.
-    ///   - headers: plain headers.
-    ///   - headersFromEnv: secret headers by environment variable name.
-    public init(url: String, headers: [String: String] = [:], headersFromEnv: [String: String] = [:]) {
-        self.url = url
-        self.headers = headers
-        self.headersFromEnv = headersFromEnv
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(url: try c.decode(String.self, forKey: .url),
-                  headers: try c.decodeIfPresent([String: String].self, forKey: .headers) ?? [:],
-                  headersFromEnv: try c.decodeIfPresent([String: String].self, forKey: .headersFromEnv) ?? [:])
-    }
-}
+/// Items from an HTTP GET that returns a JSON array: an endpoint with plain and secret
+/// headers, the same shape as a webhook delivery.
+public typealias HTTPItemSource = HTTPEndpoint
 
 /// Items from a command that prints a JSON array.
 public struct CommandItemSource: Sendable, Hashable, Codable {
