@@ -4,7 +4,7 @@ import PacerCore
 
 /// The SQLite schema: named, forward-only migrations, one transaction each, recorded in the
 /// database by `DatabaseMigrator`. Instants are integer milliseconds since 1970 (UTC).
-enum SQLiteSchema {
+enum SQLiteSchema: StoreMapping {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-schedules") { db in
@@ -70,18 +70,6 @@ enum SQLiteSchema {
     }
 
     // MARK: Mapping
-
-    static func millis(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
-
-    static func date(_ millis: Int64?) -> Date? {
-        millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        String(decoding: try PacerJSON.encode(value), as: UTF8.self)
-    }
 
     static func schedule(_ text: String) throws -> Schedule {
         try PacerJSON.decode(Schedule.self, from: Data(text.utf8))

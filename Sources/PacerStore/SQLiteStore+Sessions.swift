@@ -41,12 +41,8 @@ extension SQLiteStore {
         // Read, modify and write in one IMMEDIATE transaction: concurrent appends queue, none is lost.
         try await write { db in
             var s = try Self.fetchSession(id, db)
-            s.messages += messages
-            s.toolLog += toolCalls
-            s.events += events
-            s.inputTokens += inputTokens
-            s.outputTokens += outputTokens
-            s.cost += cost
+            s.append(messages: messages, toolCalls: toolCalls, events: events,
+                     inputTokens: inputTokens, outputTokens: outputTokens, cost: cost)
             s.updatedAt = at
             try db.execute(sql: """
                 UPDATE sessions SET messages = ?, tool_log = ?, events = ?, input_tokens = ?, output_tokens = ?,

@@ -94,11 +94,7 @@ public final class SQLiteStore: Store {
     // MARK: Schedules
 
     public func createSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
-        var draft = schedule
-        draft.revision = 1
-        let s = draft
-        try s.requireValid()
-        let first = try s.cadence().next(after: s.createdAt)
+        let (s, first) = try schedule.preparedForCreate()
         let at = clock()
         return try await write { db in
             try Self.saveDefinition(s, insert: true, db)

@@ -6,7 +6,7 @@ import PostgresNIO
 /// under an advisory lock and recorded in `pacer_migrations`, so replicas that start at once
 /// migrate safely. Instants are `bigint` milliseconds since 1970 (UTC), exact like SQLite's;
 /// definitions and documents are PacerJSON text.
-enum PostgresSchema {
+enum PostgresSchema: StoreMapping {
     /// `pg_advisory_xact_lock` key held while migrating.
     static let migrationLock: Int64 = 0x7061_6365_7201
     /// `pg_advisory_xact_lock` key held from the event insert to the commit, so event
@@ -137,18 +137,6 @@ enum PostgresSchema {
     }
 
     // MARK: Mapping
-
-    static func millis(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
-
-    static func date(_ millis: Int64?) -> Date? {
-        millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        String(decoding: try PacerJSON.encode(value), as: UTF8.self)
-    }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try PacerJSON.decode(type, from: Data(text.utf8))

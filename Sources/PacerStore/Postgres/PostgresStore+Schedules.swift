@@ -4,11 +4,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func createSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
-        var draft = schedule
-        draft.revision = 1
-        let s = draft
-        try s.requireValid()
-        let first = try s.cadence().next(after: s.createdAt)
+        let (s, first) = try schedule.preparedForCreate()
         let at = clock()
         return try await write { c in
             try await self.saveDefinition(s, insert: true, c)

@@ -35,12 +35,8 @@ extension PostgresStore {
     public func appendToSession(id: String, messages: [Message], toolCalls: [ToolCall], events: [SessionEvent],
                                 inputTokens: Int, outputTokens: Int, cost: Double, at: Date) async throws -> Session {
         try await updateLocked(id, at: at) { s in
-            s.messages += messages
-            s.toolLog += toolCalls
-            s.events += events
-            s.inputTokens += inputTokens
-            s.outputTokens += outputTokens
-            s.cost += cost
+            s.append(messages: messages, toolCalls: toolCalls, events: events,
+                     inputTokens: inputTokens, outputTokens: outputTokens, cost: cost)
         }
     }
 

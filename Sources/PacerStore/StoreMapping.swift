@@ -1,0 +1,44 @@
+import Foundation
+import PacerCore
+
+/// Value mapping shared by both stores' schemas: instants as integer milliseconds since
+/// 1970-01-01T00:00:00Z, documents as PacerJSON text.
+protocol StoreMapping {}
+
+extension StoreMapping {
+    static func millis(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    static func date(_ millis: Int64?) -> Date? {
+        millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try PacerJSON.encode(value), as: UTF8.self)
+    }
+}
+
+extension Schedule {
+    /// A schedule about to be created: revision 1, validated (every field error at once),
+    /// with its first fire after creation.
+    func preparedForCreate() throws -> (schedule: Schedule, firstFire: Date?) {
+        var s = self
+        s.revision = 1
+        try s.requireValid()
+        return (s, try s.cadence().next(after: s.createdAt))
+    }
+}
+
+extension Session {
+    /// Appends transcript, tool log and events and adds usage (one store write does it).
+    mutating func append(messages: [Message], toolCalls: [ToolCall], events: [SessionEvent],
+                         inputTokens: Int, outputTokens: Int, cost: Double) {
+        self.messages += messages
+        toolLog += toolCalls
+        self.events += events
+        self.inputTokens += inputTokens
+        self.outputTokens += outputTokens
+        self.cost += cost
+    }
+}
