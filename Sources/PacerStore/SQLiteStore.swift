@@ -9,7 +9,7 @@ import Darwin
 #endif
 
 /// A ``Store`` on one SQLite file, shared safely by several connections and processes:
-/// WAL journal, 5 s busy timeout, writes in `IMMEDIATE` transactions, the file created with
+/// WAL journal, 30 s busy timeout (a writer waits for the lock rather than fail under contention), writes in `IMMEDIATE` transactions, the file created with
 /// mode 0600, the schema migrated on open. Every write appends to the `events` table in the
 /// same transaction; ``changes()`` wakes subscribers after each local commit and, by polling
 /// `PRAGMA data_version` every 200 ms once someone subscribes, after other processes' writes.
@@ -41,7 +41,7 @@ public final class SQLiteStore: Store {
             #endif
         }
         var config = Configuration()
-        config.busyMode = .timeout(5)
+        config.busyMode = .timeout(30)
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             // A larger page cache and memory-mapped reads: claims touch the state, run and
