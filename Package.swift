@@ -14,12 +14,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Rules and time: cron, every-N, weekly, monthly, one-shot. Foundation only.
         .target(name: "Recurrence"),
         // Domain types and validation. Pure: no I/O, no logging.
-        .target(name: "PacerCore", dependencies: ["Recurrence"]),
+        .target(
+            name: "PacerCore",
+            dependencies: ["Recurrence", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         // The store: one protocol, on SQLite (GRDB) and PostgreSQL (PostgresNIO).
         .target(
             name: "PacerStore",
@@ -29,10 +41,45 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        // Test support: the store conformance suite (later: manual clock, scripted model server).
+        // The scheduler loop: due-time heap, claims, overlap/misfire/retry/timeout policy, drain,
+        // retention. Runners come in through PacerCore's protocols.
+        .target(
+            name: "PacerEngine",
+            dependencies: [
+                "PacerCore", "PacerStore", "Recurrence",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The runners of each target kind, item sources and deliverers.
+        .target(
+            name: "PacerRunners",
+            dependencies: [
+                "PacerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP server: health and metrics now, the REST API and dashboard later.
+        .target(
+            name: "PacerServer",
+            dependencies: [
+                "PacerCore", "PacerStore", "PacerEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test support: the store conformance suite, a manual clock, a local HTTP receiver.
         .target(
             name: "PacerTesting",
-            dependencies: ["PacerStore", "PacerCore", "Recurrence"]
+            dependencies: [
+                "PacerStore", "PacerCore", "Recurrence", "PacerEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         // A small program that drives a store from another process: multi-process claim tests,
         // kill tests and the claim-rate benchmark.
@@ -45,8 +92,11 @@ let package = Package(
         .executableTarget(
             name: "pacer",
             dependencies: [
-                "Recurrence",
+                "Recurrence", "PacerCore", "PacerStore", "PacerEngine", "PacerRunners", "PacerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Release-mode throughput benchmark of `next()`; run by scripts/bench-recurrence.sh.
@@ -69,8 +119,19 @@ let package = Package(
             dependencies: ["PacerStore", "PacerCore", "Recurrence", "PacerTesting", "pacer-store-probe"]
         ),
         .testTarget(
+            name: "PacerEngineTests",
+            dependencies: ["PacerEngine", "PacerStore", "PacerCore", "Recurrence", "PacerTesting"]
+        ),
+        .testTarget(
+            name: "PacerRunnersTests",
+            dependencies: [
+                "PacerRunners", "PacerCore", "PacerTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "PacerCLITests",
-            dependencies: ["pacer", "PacerTesting"]
+            dependencies: ["pacer", "PacerTesting", "PacerStore", "PacerCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -118,3 +118,18 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
+
+extension JSONValue {
+    /// The value as Mustache sees it: dictionaries, arrays, strings, numbers (integers without
+    /// a fraction), booleans; `null` is an empty string.
+    public var templateValue: Any {
+        switch self {
+        case .null: ""
+        case .bool(let b): b
+        case .number(let n): n.rounded() == n && abs(n) < 1e15 ? Int(n) : n
+        case .string(let s): s
+        case .array(let a): a.map(\.templateValue)
+        case .object(let o): o.mapValues(\.templateValue)
+        }
+    }
+}

@@ -18,6 +18,7 @@ public struct AgentTarget: Sendable, Hashable, Codable {
     func validate(at path: String, into v: inout Validator) {
         v.text(agent, Validator.join(path, "agent"))
         v.text(prompt, Validator.join(path, "prompt"), max: 100_000)
+        v.template(prompt, Validator.join(path, "prompt"))
     }
 }
 
@@ -68,6 +69,7 @@ public struct HTTPTarget: Sendable, Hashable, Codable {
                 "'\(method)' is not a known HTTP method; use \(Self.methods.joined(separator: ", "))")
         v.httpURL(url, Validator.join(path, "url"))
         v.headers(headers, fromEnv: headersFromEnv, path)
+        if let body { v.template(body, Validator.join(path, "body")) }
     }
 }
 

@@ -98,4 +98,9 @@ struct Validator {
             fail(field, "'\(key)' is not an environment variable name (letters, digits and _, not starting with a digit)")
         }
     }
+
+    /// A Mustache template must compile.
+    mutating func template(_ source: String, _ path: String) {
+        do { _ = try Template(source) } catch { fail(path, "template does not compile: \(error.message)") }
+    }
 }
