@@ -40,6 +40,12 @@ public protocol RunStore: Sendable {
     /// - Throws: ``StoreError/leaseLost(runID:)``, ``StoreError/runNotFound(_:)``.
     func finishRun(id: String, owner: String, status: Run.Status, at: Date, output: String?, error: String?) async throws -> Run
 
+    /// Finishes several runs of `owner`, each as ``finishRun(id:owner:status:at:output:error:)``
+    /// would, in as few transactions as the store can (the engine batches finishes so that a
+    /// fire costs a fraction of a commit).
+    /// - Returns: per run, in order, the finished run or why it could not be finished.
+    func finishRuns(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>]
+
     /// Records a failed delivery on a finished run (a delivery never fails a run).
     func recordDeliveryError(runID: String, error: String) async throws
 

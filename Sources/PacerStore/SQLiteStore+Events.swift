@@ -86,6 +86,10 @@ extension SQLiteStore {
         }
     }
 
+    public func lastEventSequence() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM events") ?? 0 }
+    }
+
     public func changes() -> AsyncStream<Void> {
         signal.subscribe()
     }

@@ -75,23 +75,42 @@ extension SQLiteStore {
         guard status.isTerminal else {
             throw ValidationError([FieldError(field: "status", message: "'\(status.rawValue)' is not a final run status")])
         }
-        return try await write { db in
-            // Fenced in the statement itself: only a queued run, or a running one of `owner`.
-            let finishedAt = SQLiteSchema.millis(at)
-            let excerpt = output.map(Run.excerpt)
-            guard let row = try db.fetchOneCached("""
-                UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?
-                WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
-                RETURNING *
-                """, [status.rawValue, finishedAt, excerpt, error, id, owner]) else {
-                _ = try Self.fetchRun(id, db)  // runNotFound when it does not exist
-                throw StoreError.leaseLost(runID: id)
-            }
-            let finished = try SQLiteSchema.run(row)
-            try Self.recordOutcome(of: finished, status: status, db)
-            try SQLiteSchema.log(.runFinished, id, at: at, db)
-            return finished
+        return try await write { db in try Self.finish(id: id, owner: owner, status: status, at: at, output: output, error: error, db) }
+    }
+
+    public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>] {
+        if finishes.contains(where: { !$0.status.isTerminal }) {
+            return await finishRunsOneByOne(finishes, owner: owner)  // reports the bad status per run
         }
+        do {
+            // One transaction for the batch; a run that cannot be finished is reported, not fatal.
+            return try await write { db in
+                finishes.map { f in
+                    Result { try Self.finish(id: f.id, owner: owner, status: f.status, at: f.at, output: f.output, error: f.error, db) }
+                }
+            }
+        } catch {
+            return finishes.map { _ in .failure(error) }
+        }
+    }
+
+    static func finish(id: String, owner: String, status: Run.Status, at: Date, output: String?, error: String?,
+                       _ db: Database) throws -> Run {
+        // Fenced in the statement itself: only a queued run, or a running one of `owner`.
+        let finishedAt = SQLiteSchema.millis(at)
+        let excerpt = output.map(Run.excerpt)
+        guard let row = try db.fetchOneCached("""
+            UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?
+            WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
+            RETURNING *
+            """, [status.rawValue, finishedAt, excerpt, error, id, owner]) else {
+            _ = try fetchRun(id, db)  // runNotFound when it does not exist
+            throw StoreError.leaseLost(runID: id)
+        }
+        let finished = try SQLiteSchema.run(row)
+        try recordOutcome(of: finished, status: status, db)
+        try SQLiteSchema.log(.runFinished, id, at: at, db)
+        return finished
     }
 
     public func recordDeliveryError(runID: String, error: String) async throws {

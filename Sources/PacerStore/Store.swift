@@ -99,6 +99,10 @@ public protocol Store: RunStore, SessionStore, CatalogStore, Sendable {
     ///   - limit: most events to return.
     func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent]
 
+    /// The sequence number of the newest event (0 when there is none): where a consumer that
+    /// only cares about what happens from now on starts reading.
+    func lastEventSequence() async throws -> Int64
+
     /// A signal that fires after any write to the store, including writes by other processes
     /// (SQLite: an in-process signal plus `PRAGMA data_version` polling; PostgreSQL:
     /// `LISTEN/NOTIFY`), within a second. Each call makes a new subscription; the stream ends

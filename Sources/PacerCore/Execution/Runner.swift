@@ -62,6 +62,21 @@ public struct RunOutcome: Sendable, Hashable {
     /// Seconds the target asked us to wait before retrying (`Retry-After`).
     public var retryAfter: Double?
 
+    /// - Parameters:
+    ///   - status: `succeeded`, `failed` (or `cancelled` when the engine stopped it).
+    ///   - output: output excerpt.
+    ///   - error: why it failed.
+    ///   - failure: the failure's class.
+    ///   - retryAfter: seconds to wait before a retry.
+    public init(status: Run.Status, output: String? = nil, error: String? = nil, failure: Failure? = nil,
+                retryAfter: Double? = nil) {
+        self.status = status
+        self.output = output
+        self.error = error
+        self.failure = failure
+        self.retryAfter = retryAfter
+    }
+
     /// A success.
     /// - Parameter output: the output excerpt.
     public static func succeeded(output: String?) -> RunOutcome {

@@ -30,6 +30,10 @@ extension PostgresStore {
         }
     }
 
+    public func lastEventSequence() async throws -> Int64 {
+        try await read("SELECT COALESCE(MAX(sequence), 0)::int8 FROM events").first?.decode(Int64.self) ?? 0
+    }
+
     @discardableResult
     public func purge(before cutoff: Date) async throws -> PurgeCounts {
         let cut = PostgresSchema.millis(cutoff)

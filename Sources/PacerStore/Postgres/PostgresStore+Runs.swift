@@ -102,6 +102,11 @@ extension PostgresStore {
         return finished
     }
 
+    public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>] {
+        // Each finish is one prepared statement and its own commit; the pool runs them in turn.
+        await finishRunsOneByOne(finishes, owner: owner)
+    }
+
     public func recordDeliveryError(runID: String, error: String) async throws {
         let at = clock()
         try await write { c in

@@ -1,0 +1,141 @@
+import Foundation
+import PacerCore
+import PacerStore
+import Recurrence
+
+extension Engine {
+    /// Claims due fires while slots are free, in batches of `claimBatch`, earliest first.
+    func claim(now: Date) async throws {
+        if let until = claimPausedUntil, until > now { return }
+        claimPausedUntil = nil
+        while let earliest = earliestFire(), earliest <= now {
+            let limit = min(freeSlots, configuration.claimBatch)
+            guard limit > 0 else { return }
+            let runs = try await store.claimDue(now: now, limit: limit, owner: configuration.owner, start: true)
+            for run in runs { try await admitClaimed(run, now: now) }
+            if runs.count < limit {
+                // The store had fewer due fires than the heap: some entries are stale (paused
+                // or moved by another process). Re-read those schedules.
+                var stale: [String] = []
+                while let date = earliestFire(), date <= now, let (_, id) = fireHeap.popMin() {
+                    nextFire[id] = nil
+                    stale.append(id)
+                }
+                for id in stale { try await reloadSchedule(id) }
+                if let again = earliestFire(), again <= now {
+                    // The store still says it is due but did not give it (another process is
+                    // claiming it right now): look again shortly rather than spin.
+                    claimPausedUntil = now.addingTimeInterval(0.2)
+                }
+                return
+            }
+        }
+    }
+
+    /// A fire the store just recorded as running under our lease: advance the heap, then
+    /// apply misfire, exclusion, jitter and overlap.
+    func admitClaimed(_ run: Run, now: Date) async throws {
+        if entries[run.scheduleID] == nil { try await reloadSchedule(run.scheduleID) }
+        guard let entry = entries[run.scheduleID], let cadence = entry.cadence else {
+            enqueueFinish(run, .failed, error: "schedule cannot be evaluated")
+            return
+        }
+        let scheduled = Int64(run.scheduledAt.timeIntervalSince1970.rounded(.down))
+        setNext(run.scheduleID, cadence.next(after: scheduled).map { Date(timeIntervalSince1970: TimeInterval($0)) })
+        metrics.fired()
+
+        switch MisfireDecision.decide(entry.schedule.policies, cadence: cadence, scheduledAt: run.scheduledAt, now: now) {
+        case .run:
+            break
+        case .runThenResume(let resumeAt):
+            metrics.misfired()
+            try await moveNextFire(run.scheduleID, to: resumeAt)
+        case .skip(let reason, let resumeAt):
+            metrics.misfired()
+            enqueueFinish(run, .skipped, error: reason)
+            try await moveNextFire(run.scheduleID, to: resumeAt)
+            return
+        }
+        if Schedule.isExcluded(scheduled, by: entry.exclusions) {
+            enqueueFinish(run, .skipped, error: "excluded by policies.exclusions")
+            return
+        }
+        let jitter = cadence.jitterOffset(for: scheduled)
+        if jitter > 0 {
+            var held = run
+            held.firesAt = run.scheduledAt.addingTimeInterval(jitter)
+            if held.firesAt > now {
+                waitingIDs.insert(run.id)
+                waiting.insert(Waiting(run: held, claimed: true, due: held.firesAt))
+                return
+            }
+            gate(held)
+        } else {
+            gate(run)
+        }
+    }
+
+    /// Moves a schedule's next fire in the store and the heap (misfire handling).
+    func moveNextFire(_ id: String, to date: Date?) async throws {
+        try await store.setNextFire(scheduleID: id, at: date)
+        setNext(id, date)
+    }
+
+    /// Starts the waiting runs that are due: jittered fires we hold, and runs queued in the
+    /// store, taken with a fenced `startRun` so that only one process starts each.
+    func promoteWaiting(now: Date) async throws {
+        while let w = waiting.min, w.due <= now {
+            waiting.popMin()
+            waitingIDs.remove(w.run.id)
+            if w.claimed {
+                gate(w.run)
+                continue
+            }
+            do {
+                var run = try await store.startRun(id: w.run.id, owner: configuration.owner, at: now)
+                run.firesAt = w.run.firesAt
+                if run.itemKey != nil || w.run.trigger == .manual {
+                    markReady(run)  // item runs and Run Now are not subject to overlap
+                } else {
+                    gate(run)
+                }
+            } catch StoreError.leaseLost, StoreError.runNotFound {
+                continue  // another process started it, or it was cancelled or purged
+            }
+        }
+    }
+
+    /// Applies the overlap policy to a run about to start.
+    func gate(_ run: Run) {
+        let policy = entries[run.scheduleID]?.schedule.policies.overlap ?? .skip
+        let active = activeBySchedule[run.scheduleID, default: 0]
+        switch OverlapDecision.decide(policy, running: active, buffered: buffered[run.scheduleID] != nil) {
+        case .start:
+            markReady(run)
+        case .skip(let reason):
+            enqueueFinish(run, .skipped, error: reason)
+        case .buffer:
+            buffered[run.scheduleID] = run
+        case .cancelPreviousThenStart:
+            for (id, execution) in executing where execution.scheduleID == run.scheduleID {
+                cancelReasons[id] = "cancelled by a newer fire (overlap policy cancel_previous)"
+                execution.task.cancel()
+            }
+            markReady(run)
+        }
+    }
+
+    func markReady(_ run: Run) {
+        activeBySchedule[run.scheduleID, default: 0] += 1
+        ready.insert(run)
+    }
+
+    /// Starts ready runs, earliest scheduled first, while slots are free.
+    func startReady() {
+        while executing.count < configuration.maxConcurrent, let run = ready.popMin() {
+            let task = Task { await self.execute(run) }
+            executing[run.id] = Execution(scheduleID: run.scheduleID, task: task)
+            metrics.setInFlight(executing.count)
+        }
+    }
+}

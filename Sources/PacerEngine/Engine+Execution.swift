@@ -1,0 +1,167 @@
+import Foundation
+import PacerCore
+import PacerStore
+
+extension Engine {
+    /// How a run ended, with the engine's own endings (timeout, cancellation) folded in.
+    struct Ending: Sendable {
+        var status: Run.Status
+        var outcome: RunOutcome
+    }
+
+    /// Executes one run off the actor: reads items when the dispatch asks for them, runs the
+    /// target under the timeout, and hands the ending back.
+    nonisolated func execute(_ run: Run) async {
+        let started = clock.now()
+        metrics.recordLateness(started.timeIntervalSince(run.firesAt))
+        guard let schedule = await schedule(for: run) else {
+            await completed(run, Ending(status: .failed, outcome: .failed("schedule was deleted", failure: .permanent)),
+                            startedAt: started)
+            return
+        }
+        let ending: Ending
+        if schedule.dispatch.mode == .perItem && run.itemKey == nil {
+            ending = await fanOut(run, schedule: schedule, now: started)
+        } else {
+            ending = await runTarget(run, schedule: schedule, started: started)
+        }
+        metrics.recordDuration(clock.now().timeIntervalSince(started))
+        await completed(run, ending, startedAt: started)
+    }
+
+    func schedule(for run: Run) -> Schedule? { entries[run.scheduleID]?.schedule }
+
+    /// Runs the target with the schedule's timeout; cancellation of this task (overlap
+    /// `cancel_previous`, a cancel from elsewhere, the drain deadline) ends it as `cancelled`.
+    nonisolated func runTarget(_ run: Run, schedule: Schedule, started: Date) async -> Ending {
+        guard let runner = runners.byKind[schedule.target.kind] else {
+            return Ending(status: .failed, outcome: .failed(
+                "this server has no runner for \(schedule.target.kind.rawValue) targets", failure: .permanent))
+        }
+        var request = RunRequest(schedule: schedule, run: run)
+        do {
+            try await loadItems(into: &request, schedule: schedule)
+        } catch {
+            return Ending(status: .failed, outcome: .failed("items: \(error)"))
+        }
+        let timeout = schedule.policies.timeoutSeconds
+        let deadline = started.addingTimeInterval(timeout)
+        let clock = self.clock
+        let prepared = request
+        let result: RunOutcome? = await withTaskGroup(of: RunOutcome?.self) { group in
+            group.addTask { await runner.run(prepared) }
+            group.addTask {
+                do { try await clock.sleep(until: deadline) } catch { return RunOutcome.failed("cancelled") }
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        if Task.isCancelled {
+            let reason = await cancelReason(run.id)
+            return Ending(status: .cancelled, outcome: RunOutcome(status: .cancelled, output: result?.output,
+                                                                  error: reason, failure: .permanent, retryAfter: nil))
+        }
+        guard let result else {
+            return Ending(status: .timedOut, outcome: .failed("timed out after \(MisfireDecision.duration(timeout))"))
+        }
+        return Ending(status: result.status == .succeeded ? .succeeded : .failed, outcome: result)
+    }
+
+    func cancelReason(_ id: String) -> String { cancelReasons[id] ?? "cancelled" }
+
+    /// Gives a request the item of a per-item run, or all items of a single fire with a source.
+    nonisolated func loadItems(into request: inout RunRequest, schedule: Schedule) async throws {
+        guard let source = schedule.dispatch.source else { return }
+        if let key = request.run.itemKey {
+            if let item = await takeItem(request.run.id) {
+                request.item = item
+                return
+            }
+            // Not in memory (a retry, or another process fanned out): read the source again.
+            let items = try await readItems(source)
+            guard let index = items.indices.first(where: { schedule.dispatch.key(of: items[$0], index: $0) == key }) else {
+                throw EngineError("item '\(key)' is no longer in the source")
+            }
+            request.item = items[index]
+        } else {
+            request.items = Array(try await readItems(source).prefix(schedule.dispatch.maxItemsPerFire))
+        }
+    }
+
+    nonisolated func readItems(_ source: ItemSource) async throws -> [JSONValue] {
+        if case .static(let items) = source { return items }
+        guard let reader = runners.items else { throw EngineError("this server cannot read item sources") }
+        return try await reader.items(from: source)
+    }
+
+    func takeItem(_ runID: String) -> JSONValue? { itemsByRun.removeValue(forKey: runID) }
+
+    /// A per-item fire: reads the items and queues one run per item (same scheduled instant,
+    /// the item's key); the fire's own run succeeds with the list of keys.
+    nonisolated func fanOut(_ run: Run, schedule: Schedule, now: Date) async -> Ending {
+        guard let source = schedule.dispatch.source else {
+            return Ending(status: .failed, outcome: .failed("per_item dispatch without a source", failure: .permanent))
+        }
+        let items: [JSONValue]
+        do {
+            items = Array(try await readItems(source).prefix(schedule.dispatch.maxItemsPerFire))
+        } catch {
+            return Ending(status: .failed, outcome: .failed("items: \(error)"))
+        }
+        var keys: [String] = []
+        for (index, item) in items.enumerated() {
+            let key = schedule.dispatch.key(of: item, index: index)
+            var child = Run(id: PacerID.make(.run, at: now), scheduleID: run.scheduleID, scheduledAt: run.scheduledAt,
+                            firesAt: now, attempt: 1, status: .queued, trigger: run.trigger, itemKey: key)
+            child.owner = nil
+            do {
+                let stored = try await store.insertRun(child)
+                await remember(item, for: stored)
+                keys.append(key)
+            } catch StoreError.duplicateRun {
+                continue  // the same item listed twice, or this fire fanned out before a crash
+            } catch {
+                return Ending(status: .failed, outcome: .failed("queueing item '\(key)': \(error)"))
+            }
+        }
+        return Ending(status: .succeeded, outcome: .succeeded(
+            output: "\(keys.count) item run(s) queued" + (keys.isEmpty ? "" : ": " + keys.joined(separator: ", "))))
+    }
+
+    func remember(_ item: JSONValue, for run: Run) {
+        itemsByRun[run.id] = item
+        enqueueQueued(run)
+    }
+
+    /// A run ended: free its slot, release a buffered fire, queue its finish.
+    func completed(_ run: Run, _ ending: Ending, startedAt: Date) {
+        executing[run.id] = nil
+        cancelReasons[run.id] = nil
+        metrics.setInFlight(executing.count)
+        let left = max(0, activeBySchedule[run.scheduleID, default: 1] - 1)
+        activeBySchedule[run.scheduleID] = left == 0 ? nil : left
+        if left == 0, let next = buffered.removeValue(forKey: run.scheduleID) { markReady(next) }
+        var finished = run
+        finished.startedAt = startedAt
+        let o = ending.outcome
+        finishQueue.append(PendingFinish(
+            finish: RunFinish(id: run.id, status: ending.status, at: clock.now(), output: o.output, error: o.error),
+            run: finished, outcome: o))
+        wakeup.poke()
+    }
+
+    /// Queues the finish of a run that never executed (skipped, cancelled).
+    func enqueueFinish(_ run: Run, _ status: Run.Status, error: String?) {
+        finishQueue.append(PendingFinish(finish: RunFinish(id: run.id, status: status, at: clock.now(), error: error),
+                                         run: run, outcome: nil))
+        metrics.finished(status)
+    }
+}
+
+/// An engine failure with a message for the run's error field.
+struct EngineError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

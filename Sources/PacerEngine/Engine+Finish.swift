@@ -1,0 +1,89 @@
+import Foundation
+import PacerCore
+import PacerStore
+
+extension Engine {
+    /// Writes queued finishes in batches (one transaction each on SQLite), then carries out
+    /// what follows a finish: retry, pause after failures, delivery.
+    func flushFinishes() async {
+        while !finishQueue.isEmpty {
+            let batch = Array(finishQueue.prefix(configuration.finishBatch))
+            finishQueue.removeFirst(batch.count)
+            let results = await store.finishRuns(batch.map(\.finish), owner: configuration.owner)
+            for (pending, result) in zip(batch, results) {
+                switch result {
+                case .success(let run):
+                    if pending.outcome != nil { metrics.finished(run.status) }
+                    await afterFinish(run, outcome: pending.outcome, ran: pending.run)
+                case .failure(StoreError.leaseLost):
+                    logger.warning("lease lost; result discarded", metadata: ["run": "\(pending.run.id)"])
+                case .failure(let error):
+                    logger.error("finishing a run failed", metadata: ["run": "\(pending.run.id)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Retry, pause after failures and delivery for a run the store has finished.
+    func afterFinish(_ run: Run, outcome: RunOutcome?, ran: Run) async {
+        guard let schedule = entries[run.scheduleID]?.schedule else { return }
+        if let outcome, run.status == .failed || run.status == .timedOut {
+            await retry(run, schedule: schedule, failure: outcome.failure, retryAfter: outcome.retryAfter)
+            await pauseIfFailing(schedule)
+        }
+        if outcome != nil, schedule.delivery != .none, run.status != .cancelled {
+            deliver(run, schedule: schedule)
+        }
+    }
+
+    /// Queues the next attempt of a failed, timed-out or abandoned run when the policy allows.
+    func retry(_ run: Run, schedule: Schedule, failure: RunOutcome.Failure?, retryAfter: Double?) async {
+        let action = RetryDecision.decide(status: run.status, failure: failure, attempt: run.attempt,
+                                          policy: schedule.policies.retry, retryAfter: retryAfter,
+                                          unit: Double.random(in: 0..<1))
+        guard case .retry(let delay) = action else { return }
+        let now = clock.now()
+        let next = Run(id: PacerID.make(.run, at: now), scheduleID: run.scheduleID, scheduledAt: run.scheduledAt,
+                       firesAt: now.addingTimeInterval(delay), attempt: run.attempt + 1, status: .queued,
+                       trigger: .retry, itemKey: run.itemKey)
+        do {
+            enqueueQueued(try await store.insertRun(next))
+            logger.info("retry queued", metadata: ["run": "\(run.id)", "attempt": "\(next.attempt)", "in": "\(delay)s"])
+        } catch StoreError.duplicateRun {
+            // Another process queued this attempt already.
+        } catch {
+            logger.error("queueing a retry failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Pauses a schedule whose consecutive failures reached `pause_after_failures`.
+    func pauseIfFailing(_ schedule: Schedule) async {
+        guard let limit = schedule.policies.pauseAfterFailures else { return }
+        do {
+            guard let state = try await store.state(scheduleID: schedule.id), !state.isPaused,
+                  state.consecutiveFailures >= limit else { return }
+            let reason = "paused after \(state.consecutiveFailures) consecutive failed runs (pause_after_failures \(limit))"
+            try await store.setPaused(scheduleID: schedule.id, reason: reason)
+            entries[schedule.id]?.fireable = false
+            setNext(schedule.id, nil)
+            logger.warning("schedule paused", metadata: ["schedule": "\(schedule.name)", "reason": "\(reason)"])
+        } catch {
+            logger.error("pausing a failing schedule failed", metadata: ["schedule": "\(schedule.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Delivers a finished run's result in the background; a failure is recorded on the run.
+    func deliver(_ run: Run, schedule: Schedule) {
+        guard let deliverer = runners.deliverer else { return }
+        let report = RunReport(schedule: schedule, run: run)
+        let store = self.store, logger = self.logger
+        Task {
+            do {
+                try await deliverer.deliver(report, to: schedule.delivery)
+            } catch {
+                logger.warning("delivery failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+                try? await store.recordDeliveryError(runID: run.id, error: "\(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import PacerCore
+import PacerStore
+
+extension Engine {
+    /// Periodic work: the safety sweep, lease heartbeats, recovery of abandoned runs and the
+    /// retention sweep, each when its interval has passed.
+    func maintain(now: Date) async throws {
+        if now >= lastSweep.addingTimeInterval(configuration.safetySweepInterval) {
+            try await sweep(now: now)
+        }
+        if now >= lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval) {
+            await renewLeases(now: now)
+        }
+        if now >= lastRecovery.addingTimeInterval(configuration.recoveryInterval) {
+            try await recoverAbandoned(now: now)
+        }
+        if now >= lastRetention.addingTimeInterval(configuration.retentionInterval) {
+            lastRetention = now
+            let cutoff = now.addingTimeInterval(-configuration.retentionDays * 86_400)
+            let counts = try await store.purge(before: cutoff)
+            logger.info("retention sweep", metadata: [
+                "runs": "\(counts.runs)", "sessions": "\(counts.sessions)", "events": "\(counts.events)"])
+        }
+    }
+
+    /// Renews the lease of every run this process holds: executing, buffered, or waiting for
+    /// its jitter. A run whose lease was lost (marked abandoned, finished elsewhere) is
+    /// stopped: this process writes nothing more for it.
+    func renewLeases(now: Date) async {
+        lastHeartbeat = now
+        var held = Array(executing.keys) + buffered.values.map(\.id)
+        held += waitingClaimedIDs()
+        for id in held {
+            do {
+                try await store.heartbeat(runID: id, owner: configuration.owner, at: now)
+            } catch StoreError.leaseLost, StoreError.runNotFound {
+                logger.warning("lease lost; stopping the run", metadata: ["run": "\(id)"])
+                if let execution = executing[id] {
+                    cancelReasons[id] = "lease lost"
+                    execution.task.cancel()
+                }
+                if let (scheduleID, _) = buffered.first(where: { $0.value.id == id }) { buffered[scheduleID] = nil }
+            } catch {
+                logger.error("heartbeat failed", metadata: ["run": "\(id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    func waitingClaimedIDs() -> [String] {
+        waiting.elements.filter(\.claimed).map(\.run.id)
+    }
+
+    /// Marks runs whose lease expired (their process died) as abandoned and queues their
+    /// retries per the schedule's retry policy.
+    func recoverAbandoned(now: Date) async throws {
+        lastRecovery = now
+        let abandoned = try await store.abandonExpiredRuns(now: now, leaseTimeout: configuration.leaseTimeout)
+        for run in abandoned {
+            logger.warning("run abandoned (its process stopped renewing the lease)",
+                           metadata: ["run": "\(run.id)", "owner": "\(run.owner ?? "")"])
+            metrics.finished(.abandoned)
+            if entries[run.scheduleID] == nil { try await reloadSchedule(run.scheduleID) }
+            guard let schedule = entries[run.scheduleID]?.schedule else { continue }
+            await retry(run, schedule: schedule, failure: .transient, retryAfter: nil)
+            await pauseIfFailing(schedule)
+        }
+    }
+
+    /// Graceful drain: claims have stopped; running runs get `drainTimeout` to end, then are
+    /// cancelled; runs held but not started are recorded as cancelled; finishes are written.
+    func drain() async {
+        let deadline = clock.now().addingTimeInterval(configuration.drainTimeout)
+        logger.info("draining", metadata: ["running": "\(executing.count)"])
+        for run in buffered.values {
+            enqueueFinish(run, .cancelled, error: "server stopped before the run started")
+        }
+        buffered.removeAll()
+        for w in waiting.elements where w.claimed {
+            enqueueFinish(w.run, .cancelled, error: "server stopped before the run started")
+        }
+        waiting.removeAll()
+        while let run = ready.popMin() {
+            enqueueFinish(run, .cancelled, error: "server stopped before the run started")
+        }
+        while !executing.isEmpty, clock.now() < deadline {
+            await flushFinishes()
+            await wakeup.wait(until: min(deadline, clock.now().addingTimeInterval(1)), clock: clock)
+        }
+        for (id, execution) in executing {
+            cancelReasons[id] = "server stopped (drain timeout)"
+            execution.task.cancel()
+        }
+        for execution in executing.values { await execution.task.value }
+        await flushFinishes()
+        logger.info("drained")
+    }
+
+    /// For tests: passes of the loop until nothing is executing, ready or waiting to be
+    /// written, and the next deadline lies in the future.
+    public func settle() async {
+        while true {
+            let deadline = await step()
+            for execution in executing.values { await execution.task.value }
+            if executing.isEmpty, ready.isEmpty, finishQueue.isEmpty, !feedDirty,
+               deadline.map({ $0 > clock.now() }) ?? true {
+                return
+            }
+        }
+    }
+}

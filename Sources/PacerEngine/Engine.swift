@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import PacerCore
+import PacerStore
+import Recurrence
+import ServiceLifecycle
+import Synchronization
+
+/// Pacer's scheduler loop (DESIGN section 3). It keeps an in-memory min-heap of next fires,
+/// sleeps until the earliest (no polling), wakes on the store's change signal, claims due
+/// fires in batches, applies the misfire, exclusion, jitter and overlap policies, runs targets
+/// with bounded concurrency (FIFO by scheduled instant), a per-run timeout and a lease
+/// heartbeat, finishes runs in batches, retries failures, recovers abandoned runs, purges old
+/// history and drains on shutdown.
+///
+/// Every decision is a pure function in `Policy/`; the engine carries out their actions. All
+/// time comes from the injected ``EngineClock``.
+public actor Engine: Service {
+    let store: any Store
+    let runners: Runners
+    let clock: any EngineClock
+    let configuration: Configuration
+    let logger: Logger
+    let metrics = EngineMetrics()
+    let wakeup = Wakeup()
+    private let stopping = Mutex(false)
+
+    /// A schedule the engine knows: its definition, cadence and exclusions, parsed once.
+    struct Entry {
+        var schedule: Schedule
+        var cadence: Cadence?
+        var exclusions: [Cadence]
+        var fireable: Bool
+    }
+
+    /// A run that is not executing yet.
+    struct Waiting {
+        var run: Run
+        /// Already running under our lease (a claimed fire waiting for its jitter); otherwise
+        /// queued in the store and started with a fenced `startRun`.
+        var claimed: Bool
+        var due: Date
+    }
+
+    /// A run on its way: its task and the schedule it belongs to.
+    struct Execution {
+        var scheduleID: String
+        var task: Task<Void, Never>
+    }
+
+    /// A finish waiting for the next batch, with what to do after it is written.
+    struct PendingFinish {
+        var finish: RunFinish
+        var run: Run
+        var outcome: RunOutcome?
+    }
+
+    var entries: [String: Entry] = [:]
+    var nextFire: [String: Date] = [:]
+    var fireHeap = Heap<(Date, String)> { $0.0 < $1.0 }
+    var waiting = Heap<Waiting> { $0.due < $1.due }
+    var waitingIDs: Set<String> = []
+    var ready = Heap<Run> { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+    var executing: [String: Execution] = [:]
+    var activeBySchedule: [String: Int] = [:]
+    var buffered: [String: Run] = [:]
+    var cancelReasons: [String: String] = [:]
+    var itemsByRun: [String: JSONValue] = [:]
+    var finishQueue: [PendingFinish] = []
+    var claimPausedUntil: Date?
+    var feedCursor: Int64 = 0
+    var feedDirty = true
+    var loaded = false
+    var listening = false
+    var lastSweep = Date.distantPast
+    var lastRecovery = Date.distantPast
+    var lastHeartbeat = Date.distantPast
+    var lastRetention = Date.distantPast
+
+    /// - Parameters:
+    ///   - store: the store every writer shares.
+    ///   - runners: runners by target kind, the item reader and the deliverer.
+    ///   - clock: the time source (``SystemClock`` in production, a manual clock in tests).
+    ///   - configuration: concurrency, leases, intervals.
+    ///   - logger: where the engine logs.
+    public init(store: any Store, runners: Runners, clock: any EngineClock = SystemClock(),
+                configuration: Configuration = Configuration(), logger: Logger = Logger(label: "pacer.engine")) {
+        self.store = store
+        self.runners = runners
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until graceful shutdown (then drains) or cancellation.
+    public func run() async throws {
+        let changes = store.changes()
+        let wakeup = self.wakeup
+        listening = true
+        let listener = Task {
+            for await _ in changes { self.markFeedDirty() }
+        }
+        defer { listener.cancel() }
+        await withGracefulShutdownHandler {
+            while !self.isStopping, !Task.isCancelled {
+                let deadline = await self.step()
+                if self.isStopping || Task.isCancelled { break }
+                await wakeup.wait(until: deadline, clock: self.clock)
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        await drain()
+    }
+
+    /// Asks the loop to stop claiming and drain (what SIGTERM does through the service group).
+    public nonisolated func stop() {
+        stopping.withLock { $0 = true }
+        wakeup.poke()
+    }
+
+    nonisolated var isStopping: Bool { stopping.withLock { $0 } }
+
+    func markFeedDirty() {
+        feedDirty = true
+        wakeup.poke()
+    }
+
+    /// Runs executing now (for `/metrics` and tests).
+    public var inFlight: Int { executing.count }
+
+    /// One pass of the loop at the clock's current instant: read changes, do maintenance that
+    /// is due, write finished runs, start waiting runs, claim due fires and start what fits.
+    /// - Returns: when the next pass is due (`nil`: only a change or a finished run can make
+    ///   work).
+    @discardableResult
+    public func step() async -> Date? {
+        let now = clock.now()
+        do {
+            if !loaded { try await load(now: now) }
+            // Without the loop's listener (tests drive `step()` themselves) read the feed every pass.
+            if feedDirty || !listening { try await readFeed() }
+            try await maintain(now: now)
+            await flushFinishes()
+            if !isStopping {
+                try await promoteWaiting(now: now)
+                try await claim(now: now)
+                startReady()
+            }
+        } catch {
+            logger.error("engine pass failed; retrying", metadata: ["error": "\(error)"])
+            return now.addingTimeInterval(1)
+        }
+        return nextDeadline(now: now)
+    }
+
+    /// When the next pass is due: the earliest fire (when a slot is free), waiting run,
+    /// maintenance task or pending finish.
+    func nextDeadline(now: Date) -> Date? {
+        var deadline: Date? = nil
+        func consider(_ d: Date?) {
+            guard let d else { return }
+            deadline = deadline.map { min($0, d) } ?? d
+        }
+        if freeSlots > 0, let fire = earliestFire() { consider(max(fire, claimPausedUntil ?? fire)) }
+        consider(waiting.min?.due)
+        if !finishQueue.isEmpty { consider(now) }
+        consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))
+        consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
+        consider(lastRetention.addingTimeInterval(configuration.retentionInterval))
+        if !executing.isEmpty || !buffered.isEmpty || waiting.count > 0 {
+            consider(lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval))
+        }
+        return deadline
+    }
+
+    /// Slots left under `max_concurrent` after the executing runs and those ready to start.
+    var freeSlots: Int { max(0, configuration.maxConcurrent - executing.count - ready.count) }
+
+    /// The earliest valid entry of the fire heap (stale entries are dropped on the way).
+    func earliestFire() -> Date? {
+        while let (date, id) = fireHeap.min {
+            if nextFire[id] == date { return date }
+            fireHeap.popMin()
+        }
+        return nil
+    }
+
+    /// Records a schedule's next nominal fire in the heap (`nil`: it has none).
+    func setNext(_ id: String, _ date: Date?) {
+        guard let date, entries[id]?.fireable == true else {
+            nextFire[id] = nil
+            return
+        }
+        if nextFire[id] != date {
+            nextFire[id] = date
+            fireHeap.insert((date, id))
+        }
+    }
+}

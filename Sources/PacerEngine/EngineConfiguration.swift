@@ -1,0 +1,54 @@
+import Foundation
+
+extension Engine {
+    /// How an engine runs; every value has a default.
+    public struct Configuration: Sendable {
+        /// The lease owner written on the runs this process holds (unique per process).
+        public var owner: String
+        /// Most runs executing at once; further due fires wait, earliest scheduled first.
+        public var maxConcurrent: Int
+        /// Most fires taken in one claim transaction.
+        public var claimBatch: Int
+        /// A running run whose heartbeat is older than this is abandoned (its process died).
+        public var leaseTimeout: TimeInterval
+        /// How often the leases of executing runs are renewed.
+        public var heartbeatInterval: TimeInterval
+        /// How often all schedule states are re-read, whatever the change signal said.
+        public var safetySweepInterval: TimeInterval
+        /// How often abandoned runs are looked for.
+        public var recoveryInterval: TimeInterval
+        /// Terminal runs and sessions older than this many days are purged daily.
+        public var retentionDays: Double
+        /// How often the retention sweep runs.
+        public var retentionInterval: TimeInterval
+        /// On shutdown, how long running runs may take before they are cancelled.
+        public var drainTimeout: TimeInterval
+        /// Most finished runs written in one transaction.
+        public var finishBatch: Int
+
+        /// - Parameters: see the properties.
+        public init(owner: String = Configuration.defaultOwner(), maxConcurrent: Int = 4, claimBatch: Int = 256,
+                    leaseTimeout: TimeInterval = 60, heartbeatInterval: TimeInterval = 15,
+                    safetySweepInterval: TimeInterval = 30, recoveryInterval: TimeInterval = 15,
+                    retentionDays: Double = 30, retentionInterval: TimeInterval = 86_400,
+                    drainTimeout: TimeInterval = 30, finishBatch: Int = 512) {
+            self.owner = owner
+            self.maxConcurrent = maxConcurrent
+            self.claimBatch = claimBatch
+            self.leaseTimeout = leaseTimeout
+            self.heartbeatInterval = heartbeatInterval
+            self.safetySweepInterval = safetySweepInterval
+            self.recoveryInterval = recoveryInterval
+            self.retentionDays = retentionDays
+            self.retentionInterval = retentionInterval
+            self.drainTimeout = drainTimeout
+            self.finishBatch = finishBatch
+        }
+
+        /// `host:pid:random`, unique per process.
+        public static func defaultOwner() -> String {
+            let host = ProcessInfo.processInfo.hostName
+            return "\(host):\(ProcessInfo.processInfo.processIdentifier):\(UInt32.random(in: 0...UInt32.max))"
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import PacerCore
+
+/// One run's end, for ``RunStore/finishRuns(_:owner:)``.
+public struct RunFinish: Sendable, Hashable {
+    /// The run.
+    public var id: String
+    /// Its terminal status.
+    public var status: Run.Status
+    /// When it ended.
+    public var at: Date
+    /// The start of its output.
+    public var output: String?
+    /// Why it failed or was skipped.
+    public var error: String?
+
+    /// - Parameters:
+    ///   - id: the run.
+    ///   - status: a terminal status.
+    ///   - at: when it ended.
+    ///   - output: output excerpt.
+    ///   - error: failure or skip reason.
+    public init(id: String, status: Run.Status, at: Date, output: String? = nil, error: String? = nil) {
+        self.id = id
+        self.status = status
+        self.at = at
+        self.output = output
+        self.error = error
+    }
+}
+
+extension RunStore {
+    /// Finishes several runs of `owner`, each as ``finishRun(id:owner:status:at:output:error:)``
+    /// would. Stores that can do it in one transaction override this; the default finishes
+    /// them one by one.
+    /// - Parameters:
+    ///   - finishes: the runs' ends.
+    ///   - owner: the lease owner.
+    /// - Returns: per run, the finished run or the error (``StoreError/leaseLost(runID:)``, ...).
+    public func finishRunsOneByOne(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>] {
+        var out: [Result<Run, any Error>] = []
+        out.reserveCapacity(finishes.count)
+        for f in finishes {
+            do {
+                out.append(.success(try await finishRun(id: f.id, owner: owner, status: f.status, at: f.at,
+                                                        output: f.output, error: f.error)))
+            } catch {
+                out.append(.failure(error))
+            }
+        }
+        return out
+    }
+}
