@@ -1,0 +1,120 @@
+import Foundation
+import PacerCore
+import PacerEngine
+import PacerStore
+import PacerTesting
+import Testing
+
+@Suite(.timeLimit(.minutes(1))) struct EngineFailureTests {
+    @Test func retry_transientFailures_retryWithBackoffUntilSuccess() async throws {
+        let h = try Harness(behaviour: { _, index in index < 2 ? .failed("HTTP 503") : .succeeded(output: "fine") })
+        defer { Task { await h.close() } }
+        let s = try await h.add("flaky") {
+            $0.policies.retry = RetryPolicy(maxAttempts: 3, backoffBaseSeconds: 10, backoffFactor: 2, jitterFraction: 0)
+        }
+        await h.advance(to: 60)
+        await h.advance(to: 69)
+        #expect(h.runner.recorded.count == 1)
+        await h.advance(to: 70)
+        await h.advance(to: 90)
+        let runs = try await h.runs(s)
+        #expect(runs.map(\.attempt) == [1, 2, 3])
+        #expect(runs.map(\.status) == [.failed, .failed, .succeeded])
+        #expect(runs.map(\.trigger) == [.schedule, .retry, .retry])
+        #expect(Set(runs.map(\.scheduledAt)).count == 1, "a retry keeps the nominal instant")
+        #expect(h.runner.recorded.map { Harness.at($0.at) } == [60, 70, 90])
+    }
+
+    @Test func retry_permanentFailure_isNotRetried() async throws {
+        let h = try Harness(behaviour: { _, _ in .failed("HTTP 404 Not Found", failure: .permanent) })
+        defer { Task { await h.close() } }
+        let s = try await h.add("gone") { $0.policies.retry = RetryPolicy(maxAttempts: 5, backoffBaseSeconds: 1) }
+        await h.advance(to: 60)
+        await h.advance(to: 100)
+        #expect(try await h.runs(s).map(\.status) == [.failed])
+    }
+
+    @Test func retry_retryAfter_delaysTheNextAttempt() async throws {
+        let h = try Harness(behaviour: { _, index in index == 0 ? .failed("HTTP 429", retryAfter: 120) : .succeeded(output: nil) })
+        defer { Task { await h.close() } }
+        let s = try await h.add("limited") {
+            $0.policies.retry = RetryPolicy(maxAttempts: 2, backoffBaseSeconds: 5, jitterFraction: 0)
+        }
+        await h.advance(to: 60)
+        await h.advance(to: 179)
+        #expect(h.runner.recorded.filter { $0.attempt == 2 }.isEmpty, "not before Retry-After")
+        await h.advance(to: 180)
+        #expect(h.runner.recorded.filter { $0.attempt == 2 }.map { Harness.at($0.at) } == [180])
+        #expect(try await h.runs(s).filter { Harness.at($0.scheduledAt) == 60 }.map(\.status) == [.failed, .succeeded])
+    }
+
+    @Test func timeout_longRun_isStoppedAsTimedOut() async throws {
+        let box = ClockBox()
+        let h = try Harness(behaviour: { r, i in await box.behaviour(r, i) })
+        defer { Task { await h.close() } }
+        let clock = h.clock
+        box.set { _, _ in
+            do { try await clock.sleep(until: clock.now().addingTimeInterval(10_000)) } catch { return .failed("interrupted") }
+            return .succeeded(output: nil)
+        }
+        let s = try await h.add("slow") { $0.policies.timeoutSeconds = 30 }
+        await h.tick(to: 60)
+        try await h.waitForSleepers(2)
+        await h.advance(to: 90)
+        let runs = try await h.runs(s)
+        #expect(runs.map(\.status) == [.timedOut])
+        #expect(runs.first?.error == "timed out after 30s")
+    }
+
+    @Test func pauseAfterFailures_pausesTheScheduleWithTheReason() async throws {
+        let h = try Harness(behaviour: { _, _ in .failed("boom") })
+        defer { Task { await h.close() } }
+        let s = try await h.add("failing") { $0.policies.pauseAfterFailures = 2 }
+        await h.advance(to: 60)
+        await h.advance(to: 120)
+        await h.advance(to: 180)
+        let state = try await h.store.state(scheduleID: s.id)
+        #expect(state?.pausedReason?.contains("2 consecutive failed runs") == true)
+        #expect(h.runner.recorded.count == 2)
+    }
+
+    @Test func recovery_abandonedRun_isMarkedAndRetried() async throws {
+        let h = try Harness(leaseTimeout: 30)
+        defer { Task { await h.close() } }
+        let s = try await h.add("crashy") { $0.policies.retry = RetryPolicy(maxAttempts: 2, backoffBaseSeconds: 10, jitterFraction: 0) }
+        // A process that died holding the fire at 60.
+        h.clock.advance(to: Harness.t0.addingTimeInterval(60))
+        let held = try await h.store.claimDue(now: h.clock.now(), limit: 10, owner: "dead-process", start: true)
+        #expect(held.count == 1)
+        await h.advance(to: 85)
+        #expect(try await h.store.run(id: held[0].id)?.status == .running, "lease not yet expired")
+        await h.advance(to: 95)
+        #expect(try await h.store.run(id: held[0].id)?.status == .abandoned)
+        await h.advance(to: 105)
+        let runs = try await h.runs(s)
+        #expect(runs.filter { $0.attempt == 2 }.map(\.status) == [.succeeded])
+        #expect(runs.filter { Harness.at($0.scheduledAt) == 60 }.count == 2, "the abandoned fire and its one retry, no double")
+    }
+
+    @Test func drain_runningRun_isCancelledAfterTheDrainTimeout() async throws {
+        let box = ClockBox()
+        let h = try Harness(drainTimeout: 10, behaviour: { r, i in await box.behaviour(r, i) })
+        defer { Task { await h.close() } }
+        let clock = h.clock
+        box.set { _, _ in
+            do { try await clock.sleep(until: clock.now().addingTimeInterval(1000)) } catch { return .failed("interrupted") }
+            return .succeeded(output: nil)
+        }
+        let s = try await h.add("long")
+        await h.tick(to: 60)
+        try await h.waitForSleepers(2)
+        let loop = Task { try await h.engine.run() }
+        h.engine.stop()
+        try await h.waitForSleepers(3)  // the drain waits on the clock
+        h.clock.advance(by: 11)
+        try await loop.value
+        let runs = try await h.runs(s)
+        #expect(runs.map(\.status) == [.cancelled])
+        #expect(runs.first?.error?.contains("drain") == true)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import PacerCore
+import PacerEngine
+import PacerStore
+import PacerTesting
+import Synchronization
+import Testing
+
+/// A runner that works for 150 s of manual-clock time on its first call, then returns at once.
+private func slowFirst(_ clock: ManualClock) -> ScriptedRunner.Behaviour {
+    { _, index in
+        if index == 0 {
+            do { try await clock.sleep(until: clock.now().addingTimeInterval(150)) } catch { return .failed("stopped") }
+        }
+        return .succeeded(output: "done \(index)")
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct EngineOverlapTests {
+    /// Fires at 60 (slow, until 210), 120 and 180 (while it runs), then 240.
+    func scenario(_ policy: OverlapPolicy) async throws -> (Harness, Schedule) {
+        let box = ClockBox()
+        let h = try Harness(behaviour: { request, index in await box.behaviour(request, index) })
+        box.set(slowFirst(h.clock))
+        let s = try await h.add("slow") { $0.policies.overlap = policy }
+        await h.tick(to: 60)
+        try await h.waitForSleepers(2)  // the runner's work and the run's timeout
+        await h.tick(to: 120)
+        await h.tick(to: 180)
+        return (h, s)
+    }
+
+    @Test func overlap_skip_recordsSkippedFiresWhileRunning() async throws {
+        let (h, s) = try await scenario(.skip)
+        defer { Task { await h.close() } }
+        await h.advance(to: 210)
+        await h.advance(to: 240)
+        let runs = try await h.runs(s)
+        #expect(runs.map { Harness.at($0.scheduledAt) } == [60, 120, 180, 240])
+        #expect(runs.map(\.status) == [.succeeded, .skipped, .skipped, .succeeded])
+        #expect(runs[1].error?.contains("still running") == true)
+    }
+
+    @Test func overlap_bufferOne_keepsOneFireAndStartsItAfter() async throws {
+        let (h, s) = try await scenario(.bufferOne)
+        defer { Task { await h.close() } }
+        await h.advance(to: 210)
+        let runs = try await h.runs(s)
+        #expect(runs.map(\.status) == [.succeeded, .succeeded, .skipped])
+        #expect(h.runner.recorded.map { Harness.at($0.scheduledAt) } == [60, 120])
+        #expect(h.runner.recorded.map { Harness.at($0.at) } == [60, 210], "the buffered fire starts when the first ends")
+    }
+
+    @Test func overlap_allow_runsConcurrently() async throws {
+        let (h, s) = try await scenario(.allow)
+        defer { Task { await h.close() } }
+        #expect(h.runner.recorded.map { Harness.at($0.at) } == [60, 120, 180])
+        await h.advance(to: 210)
+        #expect(try await h.runs(s).map(\.status) == [.succeeded, .succeeded, .succeeded])
+    }
+
+    @Test func overlap_cancelPrevious_cancelsTheRunningRun() async throws {
+        let (h, s) = try await scenario(.cancelPrevious)
+        defer { Task { await h.close() } }
+        await h.advance(to: 181)
+        let runs = try await h.runs(s)
+        #expect(runs.map(\.status) == [.cancelled, .succeeded, .succeeded])
+        #expect(runs[0].error?.contains("cancel_previous") == true)
+    }
+
+    @Test func concurrency_limit_startsWaitingRunsInScheduledOrder() async throws {
+        let box = ClockBox()
+        let h = try Harness(maxConcurrent: 1, behaviour: { r, i in await box.behaviour(r, i) })
+        defer { Task { await h.close() } }
+        let clock = h.clock
+        box.set { _, _ in
+            do { try await clock.sleep(until: clock.now().addingTimeInterval(5)) } catch {}
+            return .succeeded(output: nil)
+        }
+        let a = try await h.add("a", rule: "every 60s")
+        h.clock.advance(by: 1)
+        let b = try await h.add("b", rule: "every 60s")  // fires at 61
+        h.clock.advance(by: 1)
+        let c = try await h.add("c", rule: "every 60s")  // fires at 62
+        await h.tick(to: 62)  // all three due; one slot
+        try await h.waitForSleepers(2)
+        for (t, started) in [(67.0, 2), (72, 3)] {
+            h.clock.advance(to: Harness.t0.addingTimeInterval(t))
+            // The run that ended hands its slot to the next one; step until it has started.
+            for _ in 0..<500 where h.runner.recorded.count < started {
+                await h.engine.step()
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        #expect(h.runner.recorded.map(\.scheduleID) == [a.id, b.id, c.id])
+        #expect(h.runner.recorded.map { Harness.at($0.at) } == [62, 67, 72])
+    }
+}
+
+/// Lets a test install the runner's behaviour after the harness (and its clock) exist.
+final class ClockBox: Sendable {
+    private let stored = Mutex<ScriptedRunner.Behaviour?>(nil)
+    func set(_ b: @escaping ScriptedRunner.Behaviour) { stored.withLock { $0 = b } }
+    func behaviour(_ r: RunRequest, _ i: Int) async -> RunOutcome {
+        guard let b = stored.withLock({ $0 }) else { return .succeeded(output: nil) }
+        return await b(r, i)
+    }
+}
