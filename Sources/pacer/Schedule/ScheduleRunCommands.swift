@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import PacerCore
+import PacerStore
+
+/// `pacer schedule run`: Run Now. Records a queued manual run that a running server picks up.
+struct ScheduleRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a schedule now (a running `pacer serve` picks the run up); prints the run id.",
+        discussion: "With --wait, waits for the run to finish and exits 1 unless it succeeded.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The schedule's name or id.")
+    var schedule: String
+
+    @Flag(help: "Wait until the run is over.")
+    var wait = false
+
+    @Option(help: ArgumentHelp("With --wait, give up after this long (default: 10m).", valueName: "duration"))
+    var timeout: String = "10m"
+
+    @Flag(help: "Print the run as JSON (the finished run with --wait).")
+    var json = false
+
+    func run() async throws {
+        try await store.withStore { store in
+            let limit = try DefinitionOptions.duration(timeout, "--timeout")
+            let s = try await store.schedule(named: schedule)
+            var run = try await Self.insertManualRun(s, store)
+            if !wait {
+                if json { try JSONOutput.print(encodable: run) } else { Output.out(run.id + "\n") }
+                return
+            }
+            if !json { Output.out(run.id + "\n") }
+            let deadline = Date().addingTimeInterval(limit)
+            while !run.status.isTerminal {
+                guard Date() < deadline else {
+                    throw CommandFailure("run \(run.id) is still \(run.status.rawValue) after \(DurationText.human(limit)); is `pacer serve` running?")
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                guard let latest = try await store.run(id: run.id) else {
+                    throw CommandFailure("run \(run.id) was deleted while waiting")
+                }
+                run = latest
+            }
+            if json { try JSONOutput.print(encodable: run) } else {
+                Output.out("\(run.status.rawValue) in \(ScheduleText.duration(run))\n")
+                if let output = run.output, !output.isEmpty { Output.out(output.hasSuffix("\n") ? output : output + "\n") }
+            }
+            if run.status != .succeeded {
+                throw CommandFailure("run \(run.id) \(run.status.rawValue)" + (run.error.map { ": \($0)" } ?? ""))
+            }
+        }
+    }
+}
+
+extension ScheduleRunCommand {
+    /// Records a queued manual run at the current instant (a later millisecond when another
+    /// Run Now took this one).
+    static func insertManualRun(_ s: Schedule, _ store: any Store) async throws -> Run {
+        var now = currentInstant()
+        for _ in 0..<5 {
+            do {
+                return try await store.insertRun(Run(
+                    id: PacerID.make(.run, at: now), scheduleID: s.id, scheduledAt: now, firesAt: now,
+                    attempt: 1, status: .queued, trigger: .manual))
+            } catch StoreError.duplicateRun {
+                now = now.addingTimeInterval(0.001)
+            }
+        }
+        throw CommandFailure("could not record a manual run of '\(s.name)': runs at the same instant exist already")
+    }
+}
+
+/// `pacer schedule history`: a schedule's runs, newest first.
+struct ScheduleHistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "List a schedule's runs, newest first.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "The schedule's name or id.")
+    var schedule: String
+
+    @Option(help: "How many runs to list.")
+    var limit: Int = 20
+
+    @Flag(help: "Print a JSON array of runs.")
+    var json = false
+
+    func run() async throws {
+        try await store.withStore { store in
+            guard limit >= 1 else { throw CommandFailure.usage("--limit: \(limit) must be at least 1") }
+            let s = try await store.schedule(named: schedule)
+            let runs = try await store.runs(scheduleID: s.id, limit: limit)
+            if json {
+                try JSONOutput.print(encodable: runs)
+                return
+            }
+            if runs.isEmpty {
+                Output.out("no runs of '\(s.name)' yet\n")
+                return
+            }
+            var table = Table("SCHEDULED", "RUN", "STATUS", "ATTEMPT", "TRIGGER", "DURATION", "DETAIL")
+            for r in runs {
+                let detail = Table.excerpt(r.error ?? r.output ?? r.deliveryError.map { "delivery: " + $0 })
+                table.add([ScheduleText.local(r.scheduledAt), r.id, r.status.rawValue, String(r.attempt),
+                           r.trigger.rawValue, ScheduleText.duration(r), detail])
+            }
+            Output.out(table.text)
+        }
+    }
+}
