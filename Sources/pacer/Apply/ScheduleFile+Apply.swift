@@ -1,0 +1,117 @@
+import Foundation
+import PacerCore
+import PacerStore
+
+/// What applying one entry of a schedule file did (or, in a dry run, would do).
+struct ApplyResult: Sendable, Hashable, Encodable {
+    /// The four outcomes.
+    enum Action: String, Sendable, Hashable, Encodable {
+        /// No schedule had the name; one was created.
+        case created
+        /// The stored definition differed and was replaced (a new revision).
+        case updated
+        /// The stored definition is the same; nothing was written.
+        case unchanged
+        /// The name exists and the entry says `if_exists: skip`.
+        case skipped
+    }
+
+    /// The schedule's name.
+    var name: String
+    /// What happened.
+    var action: Action
+    /// The schedule's id; `nil` for a schedule a dry run would create.
+    var scheduleID: String?
+    /// The revision after applying; `nil` for a dry run's new schedule.
+    var revision: Int?
+    /// Top-level members that changed (`timing`, `target`, ...), for `updated`.
+    var changes: [String]
+
+    enum CodingKeys: String, CodingKey { case name, action, changes, scheduleID = "schedule_id", revision }
+}
+
+extension ScheduleFile {
+    /// Creates or updates the file's schedules by name. An entry equal to the stored
+    /// definition (ignoring id, created_at, updated_at and revision) writes nothing, so
+    /// applying the same file twice records no new revision. `if_exists: raise` entries whose
+    /// name exists fail the whole apply before anything is written.
+    /// - Parameters:
+    ///   - store: the store to write to.
+    ///   - now: the instant recorded as creation or update time.
+    ///   - author: recorded on the revisions.
+    ///   - dryRun: work out the results without writing.
+    /// - Returns: one result per entry, in file order.
+    /// - Throws: ``ScheduleFileError`` for `raise` conflicts; store errors.
+    func apply(to store: any Store, now: Date, author: String = "cli", dryRun: Bool = false) async throws -> [ApplyResult] {
+        var stored: [String: Schedule] = [:]
+        for s in try await store.schedules() where stored[s.name] == nil { stored[s.name] = s }
+
+        var plan: [(Entry, ApplyResult, Schedule?)] = []
+        var conflicts: [FieldError] = []
+        for entry in entries {
+            let name = entry.schedule.name
+            guard let current = stored[name] else {
+                plan.append((entry, ApplyResult(name: name, action: .created, changes: []), nil))
+                continue
+            }
+            let result = { (action: ApplyResult.Action, changes: [String]) in
+                ApplyResult(name: name, action: action, scheduleID: current.id, revision: current.revision, changes: changes)
+            }
+            switch entry.ifExists {
+            case .raise:
+                conflicts.append(FieldError(field: "\(entry.path).name",
+                                            message: "a schedule named '\(name)' exists already (if_exists: raise)"))
+            case .skip:
+                plan.append((entry, result(.skipped, []), current))
+            case .update:
+                let changes = Self.differences(entry.schedule, current)
+                plan.append((entry, result(changes.isEmpty ? .unchanged : .updated, changes), current))
+            }
+        }
+        if !conflicts.isEmpty { throw ScheduleFileError(source: source, conflicts) }
+        if dryRun { return plan.map(\.1) }
+
+        var results: [ApplyResult] = []
+        for (entry, planned, current) in plan {
+            var result = planned
+            switch planned.action {
+            case .created:
+                var s = entry.schedule
+                s.id = PacerID.make(.schedule, at: now)
+                s.createdAt = now
+                s.updatedAt = now
+                s.revision = 1
+                let created = try await store.createSchedule(s, author: author)
+                result.scheduleID = created.id
+                result.revision = created.revision
+            case .updated:
+                let definition = entry.schedule
+                let saved = try await store.updateSchedule(current!.revised(at: now) { s in
+                    s = definition
+                }, author: author)
+                result.revision = saved.revision
+            case .unchanged, .skipped:
+                break
+            }
+            results.append(result)
+        }
+        return results
+    }
+
+    /// The top-level members in which a file's definition differs from a stored one
+    /// (id, created_at, updated_at and revision are not compared).
+    static func differences(_ a: Schedule, _ b: Schedule) -> [String] {
+        var out: [String] = []
+        if a.name != b.name { out.append("name") }
+        if a.owner != b.owner { out.append("owner") }
+        if a.enabled != b.enabled { out.append("enabled") }
+        if a.notes != b.notes { out.append("notes") }
+        if a.timing != b.timing { out.append("timing") }
+        if a.target != b.target { out.append("target") }
+        if a.dispatch != b.dispatch { out.append("dispatch") }
+        if a.policies != b.policies { out.append("policies") }
+        if a.caps != b.caps { out.append("caps") }
+        if a.delivery != b.delivery { out.append("delivery") }
+        return out
+    }
+}
