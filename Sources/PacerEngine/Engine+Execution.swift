@@ -147,7 +147,8 @@ extension Engine {
         finished.startedAt = startedAt
         let o = ending.outcome
         finishQueue.append(PendingFinish(
-            finish: RunFinish(id: run.id, status: ending.status, at: clock.now(), output: o.output, error: o.error),
+            finish: RunFinish(id: run.id, status: ending.status, at: clock.now(), output: o.output, error: o.error,
+                              startedAt: startedAt, firesAt: run.firesAt == run.scheduledAt ? nil : run.firesAt),
             run: finished, outcome: o))
         wakeup.poke()
     }

@@ -13,6 +13,11 @@ public struct RunFinish: Sendable, Hashable {
     public var output: String?
     /// Why it failed or was skipped.
     public var error: String?
+    /// When it really started, when that differs from what the claim recorded (a run held
+    /// for its jitter, or waiting for a free slot).
+    public var startedAt: Date?
+    /// The jittered instant it was due, when it differs from the scheduled instant.
+    public var firesAt: Date?
 
     /// - Parameters:
     ///   - id: the run.
@@ -20,7 +25,12 @@ public struct RunFinish: Sendable, Hashable {
     ///   - at: when it ended.
     ///   - output: output excerpt.
     ///   - error: failure or skip reason.
-    public init(id: String, status: Run.Status, at: Date, output: String? = nil, error: String? = nil) {
+    ///   - startedAt: the real start, if the claim's is not it.
+    ///   - firesAt: the jittered due instant, if any.
+    public init(id: String, status: Run.Status, at: Date, output: String? = nil, error: String? = nil,
+                startedAt: Date? = nil, firesAt: Date? = nil) {
+        self.startedAt = startedAt
+        self.firesAt = firesAt
         self.id = id
         self.status = status
         self.at = at

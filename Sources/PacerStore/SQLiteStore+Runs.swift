@@ -75,7 +75,9 @@ extension SQLiteStore {
         guard status.isTerminal else {
             throw ValidationError([FieldError(field: "status", message: "'\(status.rawValue)' is not a final run status")])
         }
-        return try await write { db in try Self.finish(id: id, owner: owner, status: status, at: at, output: output, error: error, db) }
+        return try await write { db in
+            try Self.finish(RunFinish(id: id, status: status, at: at, output: output, error: error), owner: owner, db)
+        }
     }
 
     public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>] {
@@ -86,7 +88,7 @@ extension SQLiteStore {
             // One transaction for the batch; a run that cannot be finished is reported, not fatal.
             return try await write { db in
                 finishes.map { f in
-                    Result { try Self.finish(id: f.id, owner: owner, status: f.status, at: f.at, output: f.output, error: f.error, db) }
+                    Result { try Self.finish(f, owner: owner, db) }
                 }
             }
         } catch {
@@ -94,16 +96,18 @@ extension SQLiteStore {
         }
     }
 
-    static func finish(id: String, owner: String, status: Run.Status, at: Date, output: String?, error: String?,
-                       _ db: Database) throws -> Run {
+    static func finish(_ f: RunFinish, owner: String, _ db: Database) throws -> Run {
         // Fenced in the statement itself: only a queued run, or a running one of `owner`.
+        let id = f.id, status = f.status, at = f.at
         let finishedAt = SQLiteSchema.millis(at)
-        let excerpt = output.map(Run.excerpt)
+        let excerpt = f.output.map(Run.excerpt)
         guard let row = try db.fetchOneCached("""
-            UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?
+            UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?,
+                            started_at = COALESCE(?, started_at), fires_at = COALESCE(?, fires_at)
             WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
             RETURNING *
-            """, [status.rawValue, finishedAt, excerpt, error, id, owner]) else {
+            """, [status.rawValue, finishedAt, excerpt, f.error, f.startedAt.map(SQLiteSchema.millis),
+                  f.firesAt.map(SQLiteSchema.millis), id, owner]) else {
             _ = try fetchRun(id, db)  // runNotFound when it does not exist
             throw StoreError.leaseLost(runID: id)
         }

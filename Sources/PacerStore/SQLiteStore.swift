@@ -106,6 +106,22 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Creates many schedules in one transaction (seeding tests and benchmarks); each is
+    /// validated first and gets revision 1, its state and a `schedule_created` event.
+    package func createSchedules(_ schedules: [Schedule], author: String) async throws {
+        let prepared = try schedules.map { try $0.preparedForCreate() }
+        let at = clock()
+        try await write { db in
+            for (s, first) in prepared {
+                try Self.saveDefinition(s, insert: true, db)
+                try db.execute(sql: "INSERT INTO schedule_states (schedule_id, next_fire_at) VALUES (?, ?)",
+                               arguments: [s.id, first.map(SQLiteSchema.millis)])
+                try Self.record(s, author: author, at: at, db)
+                try SQLiteSchema.log(.scheduleCreated, s.id, at: at, db)
+            }
+        }
+    }
+
     public func updateSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
         try schedule.requireValid()
         let at = clock()

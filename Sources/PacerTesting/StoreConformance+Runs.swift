@@ -12,6 +12,28 @@ extension StoreConformance {
     }
 
     static let runCases: [ConformanceCase] = [
+        ConformanceCase("finishRuns_batch_finishesOursAndReportsTheOthers") { store in
+            _ = try await store.createSchedule(Fixture.schedule("a"), author: "a")
+            _ = try await store.createSchedule(Fixture.schedule("b"), author: "a")
+            _ = try await store.createSchedule(Fixture.schedule("c"), author: "a")
+            let ours = try await store.claimDue(now: Fixture.at(300), limit: 2, owner: "w1", start: true)
+            let theirs = try await store.claimDue(now: Fixture.at(300), limit: 1, owner: "w2", start: true)
+            try check(ours.count == 2 && theirs.count == 1, "two runs for w1, one for w2")
+            let results = await store.finishRuns([
+                RunFinish(id: ours[0].id, status: .succeeded, at: Fixture.at(310), output: "ok",
+                          startedAt: Fixture.at(305), firesAt: Fixture.at(304)),
+                RunFinish(id: theirs[0].id, status: .failed, at: Fixture.at(310), error: "not mine"),
+                RunFinish(id: ours[1].id, status: .failed, at: Fixture.at(311), error: "boom"),
+            ], owner: "w1")
+            try check(results.count == 3, "one result per finish")
+            guard case .success(let first) = results[0], case .failure(let lost) = results[1],
+                  case .success(let third) = results[2] else { throw ConformanceFailure(message: "\(results)", location: "batch") }
+            try check(first.status == .succeeded && first.startedAt == Fixture.at(305) && first.firesAt == Fixture.at(304),
+                      "the real start and jittered due instant are recorded: \(first)")
+            try check(third.status == .failed && third.error == "boom", "third finished: \(third)")
+            try check((lost as? StoreError) == .leaseLost(runID: theirs[0].id), "another owner's run is reported: \(lost)")
+            try check(try await store.run(id: theirs[0].id)?.status == .running, "and left alone")
+        },
         ConformanceCase("run_lifecycle_startHeartbeatFinish_updatesState") { store in
             let (s, queued) = try await claimedRun(store)
             let started = try await store.startRun(id: queued.id, owner: "w1", at: Fixture.at(301))

@@ -117,7 +117,10 @@ import Testing
         await h.advance(to: 60 + offset)
         #expect(h.runner.recorded.count == 1)
         #expect(abs((h.runner.recorded.first.map { Harness.at($0.at) } ?? 0) - (60 + offset)) < 0.001)
-        #expect(try await h.runs(s).map(\.status) == [.succeeded])
+        let run = try #require(try await h.runs(s).first)
+        #expect(run.status == .succeeded)
+        #expect(abs(run.firesAt.timeIntervalSince(run.scheduledAt) - offset) < 0.002, "fires_at records the jitter")
+        #expect(abs((run.startedAt.map(Harness.at) ?? 0) - (60 + offset)) < 0.002, "started_at is the real start")
     }
 
     @Test func runNow_queuedByAnotherWriter_runsWithoutShiftingTheSchedule() async throws {

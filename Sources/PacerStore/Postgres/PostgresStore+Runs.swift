@@ -85,14 +85,21 @@ extension PostgresStore {
 
     public func finishRun(id: String, owner: String, status: Run.Status, at: Date, output: String?,
                           error: String?) async throws -> Run {
+        try await finish(RunFinish(id: id, status: status, at: at, output: output, error: error), owner: owner)
+    }
+
+    func finish(_ f: RunFinish, owner: String) async throws -> Run {
+        let id = f.id, status = f.status, at = f.at, error = f.error
         guard status.isTerminal else {
             throw ValidationError([FieldError(field: "status", message: "'\(status.rawValue)' is not a final run status")])
         }
         let ms = PostgresSchema.millis(at)
-        let output = output.map(Run.excerpt)
+        let output = f.output.map(Run.excerpt)
         let failed = status == .failed || status == .timedOut || status == .abandoned
         let statement = FinishRunStatement(id: id, owner: owner, status: status.rawValue, at: ms, output: output,
-                                           error: error, succeeded: status == .succeeded, failed: failed)
+                                           error: error, succeeded: status == .succeeded, failed: failed,
+                                           startedAt: f.startedAt.map(PostgresSchema.millis),
+                                           firesAt: f.firesAt.map(PostgresSchema.millis))
         var finished: Run?
         for try await run in try await client.execute(statement, logger: logger) { finished = run }
         guard let finished else {
@@ -104,7 +111,12 @@ extension PostgresStore {
 
     public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>] {
         // Each finish is one prepared statement and its own commit; the pool runs them in turn.
-        await finishRunsOneByOne(finishes, owner: owner)
+        var out: [Result<Run, any Error>] = []
+        out.reserveCapacity(finishes.count)
+        for f in finishes {
+            do { out.append(.success(try await finish(f, owner: owner))) } catch { out.append(.failure(error)) }
+        }
+        return out
     }
 
     public func recordDeliveryError(runID: String, error: String) async throws {
@@ -171,7 +183,8 @@ extension PostgresStore {
 struct FinishRunStatement: PostgresPreparedStatement {
     static let sql = """
         WITH upd AS (
-            UPDATE runs SET status = $3, finished_at = $4, output = $5, error = $6
+            UPDATE runs SET status = $3, finished_at = $4, output = $5, error = $6,
+                            started_at = COALESCE($9, started_at), fires_at = COALESCE($10, fires_at)
             WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND owner = $2))
             RETURNING \(PostgresStore.runColumns)),
         st AS (
@@ -191,17 +204,19 @@ struct FinishRunStatement: PostgresPreparedStatement {
             RETURNING pg_notify('\(PostgresSchema.channel)', sequence::text))
         SELECT \(PostgresStore.runColumns) FROM upd, ev
         """
-    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .int8, .text, .text, .bool, .bool]
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .int8, .text, .text, .bool, .bool, .int8, .int8]
 
     var id, owner, status: String
     var at: Int64
     var output, error: String?
     var succeeded, failed: Bool
+    var startedAt, firesAt: Int64?
 
     func makeBindings() throws -> PostgresBindings {
-        var b = PostgresBindings(capacity: 8)
+        var b = PostgresBindings(capacity: 10)
         b.append(id); b.append(owner); b.append(status); b.append(at)
         b.append(output); b.append(error); b.append(succeeded); b.append(failed)
+        b.append(startedAt); b.append(firesAt)
         return b
     }
 
