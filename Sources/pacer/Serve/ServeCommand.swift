@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PacerCore
+import PacerEngine
+import PacerRunners
+import PacerServer
+import PacerStore
+import ServiceLifecycle
+
+/// `pacer serve`: the daemon. It opens the store, applies `--config`, and runs the engine and
+/// the HTTP server (health, metrics) in one service group that drains on SIGTERM/SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the scheduler: fire schedules on time and serve /healthz and /metrics.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "Host to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on (0 picks a free one).")
+    var port = 8750
+
+    @Option(name: .long, help: "Most runs executing at once; further due fires wait, earliest first.")
+    var maxConcurrent = 4
+
+    @Option(name: .long, help: ArgumentHelp("Schedules as code, applied on every start.", valueName: "file"))
+    var config: String?
+
+    @Flag(name: .long, help: "Allow command targets and command item sources.")
+    var allowCommands = false
+
+    @Option(name: .long, help: "Log format: text or json.")
+    var logFormat = "text"
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    @Option(name: .long, help: "Seconds without a heartbeat after which a run is abandoned.")
+    var leaseTimeout: Double = 60
+
+    @Option(name: .long, help: "Seconds running runs get to finish on shutdown before they are cancelled.")
+    var drainTimeout: Double = 30
+
+    @Option(name: .long, help: "Days finished runs and sessions are kept.")
+    var retentionDays: Double = 30
+
+    func validate() throws {
+        guard (1...10_000).contains(maxConcurrent) else {
+            throw ValidationError("--max-concurrent: \(maxConcurrent) must be between 1 and 10000")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port: \(port) must be between 0 and 65535") }
+        guard ["text", "json"].contains(logFormat) else {
+            throw ValidationError("--log-format: '\(logFormat)' must be text or json")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level: '\(logLevel)' is not a level (trace, debug, info, notice, warning, error, critical)")
+        }
+        guard leaseTimeout >= 1, leaseTimeout <= 86_400 else {
+            throw ValidationError("--lease-timeout: \(leaseTimeout) must be between 1 and 86400 seconds")
+        }
+        guard drainTimeout >= 0, drainTimeout <= 86_400 else {
+            throw ValidationError("--drain-timeout: \(drainTimeout) must be between 0 and 86400 seconds")
+        }
+        guard retentionDays > 0, retentionDays <= 36_500 else {
+            throw ValidationError("--retention-days: \(retentionDays) must be more than 0")
+        }
+    }
+
+    func run() async throws {
+        try await CommandFailure.reporting { try await serve() }
+    }
+
+    private func serve() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        PacerMetrics.bootstrap()
+        let logger = Logger(label: "pacer")
+        let url = store.resolved
+        let isPostgres = url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+        let lock = isPostgres ? nil : try ServeLock(database: Self.sqlitePath(url))
+        defer { lock?.release() }
+
+        let database: any Store
+        do {
+            database = try await openStore(url)
+        } catch {
+            throw CommandFailure("--database: cannot open \(url): \(error)")
+        }
+        if let config {
+            let file = try ScheduleFile.load(config, owner: "config")
+            for result in try await file.apply(to: database, now: Date(), author: "config") {
+                logger.info("config", metadata: ["schedule": "\(result.name)", "action": "\(result.action.rawValue)"])
+            }
+        }
+        let standard = StandardRunners(allowCommands: allowCommands)
+        let engine = Engine(
+            store: database, runners: standard.runners,
+            configuration: .init(maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
+                                 heartbeatInterval: max(0.5, leaseTimeout / 4), recoveryInterval: max(1, min(15, leaseTimeout / 2)),
+                                 retentionDays: retentionDays,
+                                 drainTimeout: drainTimeout),
+            logger: Logger(label: "pacer.engine"))
+        let host = self.host
+        let app = buildApplication(
+            configuration: ServerConfiguration(host: host, port: port), store: database, engine: engine,
+            registry: PacerMetrics.registry, logger: Logger(label: "pacer.http"),
+            onServerRunning: { port in
+                logger.info("listening", metadata: ["address": "http://\(host):\(port)", "database": "\(url)"])
+            })
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: engine), .init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("stopped", metadata: ["error": "\(error)"])
+        }
+        try? await standard.shutdown()
+        try? await database.close()
+        logger.info("stopped")
+    }
+
+    /// The file path of a SQLite database URL (`sqlite:` prefixes removed).
+    static func sqlitePath(_ url: String) -> String {
+        var path = url
+        for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
+            path.removeFirst(prefix.count)
+            break
+        }
+        return path
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import PacerCore
+import PacerStore
+import PacerTesting
+import Testing
+
+/// `pacer serve` as a real process on a temporary SQLite file, managed by the real CLI, firing
+/// at a real local HTTP receiver.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ServeEndToEndTests {
+    @Test func serve_schedulesAddedByTheCLI_fireAtTheReceiver() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let receiver = try await HTTPReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let serve = try ServeProcess(database: db)
+        let base = try await serve.waitUntilListening()
+
+        let added = Date()
+        let r = try CLI.run(["schedule", "add", "--name", "ping", "--every", "1s", "--http", receiver.url("/hook"), "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        try await eventually("two fires") { await receiver.requests.count >= 2 }
+        let first = try #require(await receiver.requests.first)
+        #expect(Date().timeIntervalSince(added) < 5, "a CLI change reaches the running server within a second")
+        let keys = await receiver.requests.compactMap { $0.header("Idempotency-Key") }
+        #expect(keys.count >= 2 && Set(keys).count == keys.count && keys.allSatisfy { $0.hasPrefix("run_") })
+        #expect(first.method == "GET" && first.path == "/hook")
+
+        // Health and metrics answer on the same server.
+        let (health, healthResponse) = try await URLSession.shared.data(from: URL(string: base + "/healthz")!)
+        #expect((healthResponse as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: health, as: UTF8.self).contains("\"status\":\"ok\""))
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: base + "/metrics")!)
+        let text = String(decoding: metrics, as: UTF8.self)
+        #expect(text.contains("pacer_fires_total"))
+        #expect(text.contains("pacer_fire_lateness_seconds_bucket"))
+
+        // Pausing from the CLI stops the fires within a second.
+        #expect(try CLI.run(["schedule", "pause", "ping", "--database", db]).status == 0)
+        try await Task.sleep(for: .milliseconds(1200))
+        let count = await receiver.requests.count
+        try await Task.sleep(for: .milliseconds(2500))
+        #expect(await receiver.requests.count == count, "no fire after pause")
+
+        serve.signal(SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+    }
+
+    @Test func serve_secondServerOnTheSameFile_refusesToStart() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let first = try ServeProcess(database: db)
+        _ = try await first.waitUntilListening()
+        let second = try ServeProcess(database: db)
+        #expect(try await second.waitForExit() != 0)
+        #expect(second.output.contains("already using"), "\(second.output)")
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit() == 0)
+    }
+
+    @Test func serve_killedDuringARun_abandonsAndRetriesOnRestart_noDoubleNoLoss() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let receiver = try await HTTPReceiver.start()
+        defer { Task { await receiver.stop() } }
+        // The first request hangs (the server dies during it); later ones answer at once.
+        await receiver.enqueue(ScriptedResponse(status: 200, body: "slow", delay: .seconds(60)))
+        let add = try CLI.run(["schedule", "add", "--name", "job", "--cron", "0 0 1 1 *", "--http", receiver.url("/job"),
+                               "--max-attempts", "2", "--backoff-base", "1", "--database", db])
+        #expect(add.status == 0, "\(add.stderr)")
+
+        let serve = try ServeProcess(database: db, extra: ["--lease-timeout", "2"])
+        _ = try await serve.waitUntilListening()
+        #expect(try CLI.run(["schedule", "run", "job", "--database", db]).status == 0)
+        try await eventually("the first attempt reached the receiver") { await receiver.requests.count == 1 }
+        serve.signal(SIGKILL)
+        _ = try await serve.waitForExit()
+
+        let restarted = try ServeProcess(database: db, extra: ["--lease-timeout", "2"])
+        _ = try await restarted.waitUntilListening()
+        try await eventually("the retry reached the receiver", timeout: 20) { await receiver.requests.count == 2 }
+        try await Task.sleep(for: .seconds(3))
+        #expect(await receiver.requests.count == 2, "exactly one retry, nothing doubled")
+        restarted.signal(SIGTERM)
+        #expect(try await restarted.waitForExit() == 0)
+
+        let store = try SQLiteStore(path: db)
+        let job = try #require(try await store.schedules().first)
+        let runs = try await store.runs(scheduleID: job.id, limit: 10).sorted { $0.attempt < $1.attempt }
+        try await store.close()
+        #expect(runs.map(\.status) == [.abandoned, .succeeded])
+        #expect(runs.map(\.attempt) == [1, 2])
+        #expect(runs.map(\.trigger) == [.manual, .retry])
+    }
+
+    @Test func serve_sigterm_drainsTheRunningRunToItsEnd() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let receiver = try await HTTPReceiver.start { _ in ScriptedResponse(status: 200, body: "done", delay: .seconds(2)) }
+        defer { Task { await receiver.stop() } }
+        #expect(try CLI.run(["schedule", "add", "--name", "job", "--cron", "0 0 1 1 *", "--http", receiver.url("/job"),
+                             "--database", db]).status == 0)
+        let serve = try ServeProcess(database: db)
+        _ = try await serve.waitUntilListening()
+        #expect(try CLI.run(["schedule", "run", "job", "--database", db]).status == 0)
+        try await eventually("the run started") { await receiver.requests.count == 1 }
+        serve.signal(SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+        #expect(serve.output.contains("drain"), "\(serve.output)")
+
+        let store = try SQLiteStore(path: db)
+        let job = try #require(try await store.schedules().first)
+        let runs = try await store.runs(scheduleID: job.id, limit: 10)
+        try await store.close()
+        #expect(runs.map(\.status) == [.succeeded], "SIGTERM lets the running run finish")
+        #expect(runs.first?.output == "done")
+    }
+}
