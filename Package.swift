@@ -105,6 +105,16 @@ let package = Package(
             dependencies: ["Recurrence"],
             path: "Benchmarks/RecurrenceBenchmark"
         ),
+        // Release-mode engine benchmark (lateness, sustained fires/s, burst, memory); run by
+        // scripts/bench-engine.sh beside the same workloads on a peer scheduler.
+        .executableTarget(
+            name: "EngineBenchmark",
+            dependencies: [
+                "PacerEngine", "PacerStore", "PacerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/EngineBenchmark"
+        ),
         .testTarget(
             name: "RecurrenceTests",
             dependencies: ["Recurrence"],
