@@ -1,0 +1,21 @@
+import AsyncHTTPClient
+
+extension HTTPClient.Configuration {
+    /// How Pacer's HTTP clients behave: a connection that cannot be made fails the request at
+    /// once ("connection refused") instead of being retried inside the client for up to the
+    /// connect timeout, since retrying is the schedule's retry policy's decision; connect
+    /// timeout 10 s; redirects followed (at most 5, no cycles).
+    public static var pacer: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(10)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
+}
+
+extension HTTPClient {
+    /// A new client with ``HTTPClient/Configuration/pacer`` on the shared event loops; its
+    /// owner must `shutdown()` it.
+    public static func makePacerClient() -> HTTPClient {
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: .pacer)
+    }
+}

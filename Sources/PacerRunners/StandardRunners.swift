@@ -1,0 +1,51 @@
+import AsyncHTTPClient
+import PacerCore
+
+/// Everything a server needs to execute runs, sharing one HTTP client: the HTTP and command
+/// runners, the item reader and the deliverer, assembled as PacerCore's ``Runners``.
+///
+/// ```swift
+/// let standard = StandardRunners(allowCommands: options.allowCommands)
+/// let engine = Engine(store: store, runners: standard.runners, ...)
+/// ...
+/// try await standard.shutdown()   // after the engine has stopped
+/// ```
+public final class StandardRunners: Sendable {
+    /// The one HTTP client.
+    public let client: HTTPClient
+    /// Runs `http` targets.
+    public let http: HTTPRunner
+    /// Runs `command` targets (or refuses them).
+    public let command: CommandRunner
+    /// Reads item sources.
+    public let items: SourceItemReader
+    /// Delivers results.
+    public let deliverer: StandardDeliverer
+    private let ownsClient: Bool
+
+    /// - Parameters:
+    ///   - allowCommands: whether the server was started with `--allow-commands` (command
+    ///     targets and command item sources).
+    ///   - environment: where secrets come from and what commands inherit.
+    ///   - client: a client to share (the caller shuts it down); when `nil` one is made here
+    ///     and ``shutdown()`` shuts it down.
+    public init(allowCommands: Bool, environment: RunnerEnvironment = .process, client: HTTPClient? = nil) {
+        let shared = client ?? HTTPClient.makePacerClient()
+        self.client = shared
+        self.ownsClient = client == nil
+        http = HTTPRunner(configuration: .init(environment: environment), client: shared)
+        command = CommandRunner(allowCommands: allowCommands, configuration: .init(environment: environment))
+        items = SourceItemReader(allowCommands: allowCommands, configuration: .init(environment: environment), client: shared)
+        deliverer = StandardDeliverer(configuration: .init(environment: environment), client: shared)
+    }
+
+    /// The runners by target kind (`http`, `command`), the item reader and the deliverer.
+    public var runners: Runners {
+        Runners(byKind: [.http: http, .command: command], items: items, deliverer: deliverer)
+    }
+
+    /// Shuts down the HTTP client if it was made here; call once, after the last run.
+    public func shutdown() async throws {
+        if ownsClient { try await client.shutdown() }
+    }
+}
