@@ -1,0 +1,169 @@
+import Foundation
+import PacerCore
+import PacerTesting
+import Testing
+@testable import PacerRunners
+
+@Suite struct HTTPRunnerTests {
+    @Test func http_when2xx_succeedsWithBodyAndSendsIdempotencyKey() async throws {
+        try await withHTTPReceiver(responder: { _ in .ok("accepted") }) { receiver in
+            let target = HTTPTarget(method: "POST", url: receiver.url("/hooks/a?x=1"), headers: ["X-Team": "ops"],
+                                    body: #"{"run": "{{run.id}}", "title": "{{item.title}}", "n": {{run.attempt}}}"#)
+            let outcome = await httpRunner().run(request(.http(target), runID: "run_abc", item: ["title": "Hello"]))
+
+            #expect(outcome == .succeeded(output: "accepted"))
+            let sent = try #require(await receiver.requests.first)
+            #expect(sent.method == "POST")
+            #expect(sent.path == "/hooks/a")
+            #expect(sent.query == "x=1")
+            #expect(sent.header("Idempotency-Key") == "run_abc")
+            #expect(sent.header("User-Agent") == "Pacer")
+            #expect(sent.header("X-Team") == "ops")
+            #expect(sent.header("Content-Type") == "application/json")
+            #expect(sent.text == #"{"run": "run_abc", "title": "Hello", "n": 1}"#)
+        }
+    }
+
+    @Test func http_whenBodyIsNotJSON_sendsPlainText() async throws {
+        try await withHTTPReceiver { receiver in
+            let target = HTTPTarget(method: "PUT", url: receiver.url("/t"), body: "schedule {{schedule.name}}")
+            _ = await httpRunner().run(request(.http(target)))
+            let sent = try #require(await receiver.requests.first)
+            #expect(sent.method == "PUT")
+            #expect(sent.text == "schedule Runner test")
+            #expect(sent.header("Content-Type") == "text/plain; charset=utf-8")
+        }
+    }
+
+    @Test func http_targetHeaders_overrideUserAgentButNotIdempotencyKey() async throws {
+        try await withHTTPReceiver { receiver in
+            let target = HTTPTarget(url: receiver.url("/"), headers: ["User-Agent": "custom/1", "Idempotency-Key": "mine"])
+            _ = await httpRunner().run(request(.http(target), runID: "run_xyz"))
+            let sent = try #require(await receiver.requests.first)
+            #expect(sent.header("User-Agent") == "custom/1")
+            #expect(sent.header("Idempotency-Key") == "run_xyz")
+            #expect(sent.headers.filter { $0.name.lowercased() == "idempotency-key" }.count == 1)
+        }
+    }
+
+    @Test func http_headersFromEnv_sendsValueReadAtRunTime() async throws {
+        try await withHTTPReceiver { receiver in
+            let target = HTTPTarget(url: receiver.url("/"), headersFromEnv: ["Authorization": "HOOK_TOKEN"])
+            let outcome = await httpRunner(["HOOK_TOKEN": "Bearer s3cret"]).run(request(.http(target)))
+            #expect(outcome.status == .succeeded)
+            let sent = try #require(await receiver.requests.first)
+            #expect(sent.header("Authorization") == "Bearer s3cret")
+        }
+    }
+
+    @Test func http_whenEnvVariableMissing_failsPermanentlyNamingIt() async throws {
+        try await withHTTPReceiver { receiver in
+            let target = HTTPTarget(url: receiver.url("/"), headersFromEnv: ["Authorization": "HOOK_TOKEN"])
+            let outcome = await httpRunner(["OTHER": "x"]).run(request(.http(target)))
+            #expect(outcome.status == .failed)
+            #expect(outcome.failure == .permanent)
+            #expect(outcome.error == "environment variable HOOK_TOKEN (for header Authorization) is not set")
+            #expect(await receiver.requests.isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        (400, RunOutcome.Failure.permanent, "HTTP 400 Bad Request"),
+        (404, .permanent, "HTTP 404 Not Found"),
+        (408, .transient, "HTTP 408 Request Timeout"),
+        (422, .permanent, "HTTP 422 Unprocessable Content"),
+        (429, .transient, "HTTP 429 Too Many Requests"),
+        (500, .transient, "HTTP 500 Internal Server Error"),
+        (503, .transient, "HTTP 503 Service Unavailable"),
+    ])
+    func http_whenNon2xx_failsClassified(status: Int, failure: RunOutcome.Failure, error: String) async throws {
+        try await withHTTPReceiver(responder: { _ in ScriptedResponse(status: status, body: "nope") }) { receiver in
+            let outcome = await httpRunner().run(request(.http(HTTPTarget(url: receiver.url("/")))))
+            #expect(outcome.status == .failed)
+            #expect(outcome.failure == failure)
+            #expect(outcome.error == error)
+            #expect(outcome.output == "nope")
+            #expect(outcome.retryAfter == nil)
+        }
+    }
+
+    @Test func http_when429_honoursRetryAfter() async throws {
+        try await withHTTPReceiver(responder: { _ in ScriptedResponse(status: 429, headers: ["Retry-After": "120"]) }) { receiver in
+            let outcome = await httpRunner().run(request(.http(HTTPTarget(url: receiver.url("/")))))
+            #expect(outcome.failure == .transient)
+            #expect(outcome.retryAfter == 120)
+        }
+    }
+
+    @Test func http_when503WithRetryAfterDate_givesSecondsFromNow() async throws {
+        let now = Date(timeIntervalSince1970: 784_111_717)  // Sun, 06 Nov 1994 08:48:37 GMT
+        let answer = ScriptedResponse(status: 503, headers: ["Retry-After": "Sun, 06 Nov 1994 08:49:37 GMT"])
+        try await withHTTPReceiver(responder: { _ in answer }) { receiver in
+            let outcome = await httpRunner(now: { now }).run(request(.http(HTTPTarget(url: receiver.url("/")))))
+            #expect(outcome.error == "HTTP 503 Service Unavailable")
+            #expect(outcome.retryAfter == 60)
+        }
+    }
+
+    @Test func http_longBody_keepsExcerpt() async throws {
+        let long = String(repeating: "x", count: 200_000)
+        try await withHTTPReceiver(responder: { _ in .ok(long) }) { receiver in
+            let outcome = await httpRunner().run(request(.http(HTTPTarget(url: receiver.url("/")))))
+            #expect(outcome.status == .succeeded)
+            #expect(outcome.output?.count == Run.outputExcerptLimit)
+        }
+    }
+
+    @Test func http_whenServerUnreachable_failsTransiently() async throws {
+        let url = try await deadURL()
+        let outcome = await httpRunner().run(request(.http(HTTPTarget(url: url))))
+        #expect(outcome.status == .failed)
+        #expect(outcome.failure == .transient)
+        #expect(outcome.error == "could not reach the server: connection refused")
+    }
+
+    @Test func http_whenURLInvalid_failsPermanently() async {
+        let outcome = await httpRunner().run(request(.http(HTTPTarget(url: "ftp://example.com/file"))))
+        #expect(outcome.status == .failed)
+        #expect(outcome.failure == .permanent)
+    }
+
+    @Test func http_whenBodyTemplateBroken_failsPermanently() async {
+        let target = HTTPTarget(method: "POST", url: "http://127.0.0.1:1/", body: "{{#items}} unclosed")
+        let outcome = await httpRunner().run(request(.http(target)))
+        #expect(outcome.failure == .permanent)
+        #expect(outcome.error?.hasPrefix("body template:") == true)
+    }
+
+    @Test func http_whenTargetIsNotHTTP_failsPermanently() async {
+        let outcome = await httpRunner().run(request(.command(CommandTarget(argv: ["true"]))))
+        #expect(outcome.failure == .permanent)
+    }
+
+    @Test(arguments: [true, false])
+    func http_whenTaskCancelled_returnsPromptly(slowBody: Bool) async throws {
+        let slow = slowBody ? ScriptedResponse(body: "late", bodyDelay: .seconds(30)) : ScriptedResponse(delay: .seconds(30))
+        try await withHTTPReceiver(responder: { _ in slow }) { receiver in
+            let runner = httpRunner()
+            let task = Task { await runner.run(request(.http(HTTPTarget(url: receiver.url("/slow"))))) }
+            try await receiver.waitForRequests(count: 1)
+            try await Task.sleep(for: .milliseconds(100))
+            var outcome: RunOutcome?
+            let elapsed = await seconds {
+                task.cancel()
+                outcome = await task.value
+            }
+            #expect(elapsed < 2)
+            #expect(outcome?.status == .failed)
+        }
+    }
+
+    @Test func http_ownClient_shutsDown() async throws {
+        let runner = HTTPRunner(configuration: .init(environment: .fixed([:])))
+        try await withHTTPReceiver { receiver in
+            let outcome = await runner.run(request(.http(HTTPTarget(url: receiver.url("/")))))
+            #expect(outcome.status == .succeeded)
+        }
+        try await runner.shutdown()
+    }
+}
