@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "EngineBenchmark",
             dependencies: [
-                "PacerEngine", "PacerStore", "PacerCore",
+                "PacerEngine", "PacerStore", "PacerCore", "Recurrence",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/EngineBenchmark"

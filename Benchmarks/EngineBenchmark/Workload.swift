@@ -28,17 +28,20 @@ struct Workload {
     static let all = ["lateness_1k", "sustained_10k_1s", "sustained_100k_1s", "sustained_100k_1m", "burst_10k", "memory_100k"]
 
     /// The schedules, created at `createdAt`. Every-1m rules get anchors spread over the
-    /// minute (one second apart), so fires are spread as on a real system; every-1s rules all
-    /// fire at each whole second (Pacer's rules have one-second resolution).
-    func definitions(createdAt: Date, burstAt: Date) -> [Schedule] {
+    /// minute (one second apart); every rule has `jitter: 1`, which spreads each schedule's
+    /// fires over the second by a fixed per-schedule offset (rules have one-second
+    /// resolution; jitter is how Pacer spreads fires within a second), as the peer's start
+    /// dates are staggered. Lateness is measured from the jittered instant.
+    func definitions(createdAt: Date, firstFire: Date, burstAt: Date) -> [Schedule] {
         (0..<schedules).map { i in
             let timing: ScheduleTiming
             switch rule {
             case "burst": timing = ScheduleTiming(rule: "once \(PacerJSON.format(burstAt))")
             case "memory": timing = ScheduleTiming(rule: "every 1h")
             case "every 1m":
-                timing = ScheduleTiming(rule: "every 1m", anchor: createdAt.addingTimeInterval(Double(i % 60)))
-            default: timing = ScheduleTiming(rule: rule)
+                timing = ScheduleTiming(rule: "every 1m", anchor: firstFire.addingTimeInterval(Double(i % 60)),
+                                        startsAt: firstFire, jitterSeconds: 1)
+            default: timing = ScheduleTiming(rule: rule, startsAt: firstFire, jitterSeconds: 1)
             }
             return Schedule(id: PacerID.make(.schedule, at: createdAt), name: "bench-\(i)", owner: "bench", timing: timing,
                             target: .http(HTTPTarget(url: "http://127.0.0.1:9/noop")),

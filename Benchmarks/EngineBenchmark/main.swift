@@ -3,6 +3,7 @@ import GRDB
 import PacerCore
 import PacerEngine
 import PacerStore
+import Recurrence
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -29,9 +30,11 @@ final class NoopRunner: Runner {
 
 func residentBytes() -> Int {
     _ = mallocTrim(0)
-    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-    let fields = text.split(separator: " ")
-    return (Int(fields.count > 1 ? fields[1] : "0") ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+    // Anonymous resident memory: the process's own heap, not the database file mapped into it.
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }),
+          let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+    return kb * 1024
 }
 
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -61,8 +64,10 @@ let store = try SQLiteStore(path: path)
 // Seed (not timed): schedules created now, whose first fires come after the seeding.
 let seedStart = Date()
 let createdAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded(.down))
-let burstAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 3 + Double(workload.schedules) / 2000).rounded(.up))
-let definitions = workload.definitions(createdAt: createdAt, burstAt: burstAt)
+// Fires begin once seeding is expected to be over (about 6,000 schedules/s here).
+let firstFire = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 2 + Double(workload.schedules) / 4000).rounded(.up))
+let burstAt = firstFire.addingTimeInterval(2)
+let definitions = workload.definitions(createdAt: createdAt, firstFire: firstFire, burstAt: burstAt)
 for chunk in stride(from: 0, to: definitions.count, by: 5000) {
     try await store.createSchedules(Array(definitions[chunk..<min(chunk + 5000, definitions.count)]), author: "bench")
 }
@@ -71,9 +76,25 @@ log("\(workload.name): seeded \(definitions.count) schedules in \(String(format:
 let runner = NoopRunner(capacity: 2_000_000)
 let memoryBefore = residentBytes()
 let engine = Engine(store: store, runners: Runners(byKind: [.http: runner]),
-                    configuration: .init(maxConcurrent: 10_000, claimBatch: 1000, finishBatch: 2000))
+                    configuration: .init(maxConcurrent: 10_000, claimBatch: 1000, finishBatch: 2000,
+                                         definitionCacheSize: Int(ProcessInfo.processInfo.environment["PACER_CACHE"] ?? "") ?? 16_384))
 if workload.rule == "memory" {
     // Load the engine's view of every schedule (definitions, cadences, heap) and measure.
+    if ProcessInfo.processInfo.environment["PACER_MEM_PROBE"] != nil {
+        let n = Double(workload.schedules)
+        let states = try await store.states()
+        log("states: \(Double(residentBytes() - memoryBefore) / n) B each")
+        var after: String? = nil
+        var kept: [String: (Cadence, Policies)] = [:]
+        while true {
+            let page = try await store.schedules(afterID: after, limit: 1000)
+            for s in page { kept[s.id] = (try! s.cadence(), s.policies) }
+            guard page.count == 1000 else { break }
+            after = page.last?.id
+        }
+        log("+ cadence/policies dict: \(Double(residentBytes() - memoryBefore) / n) B each; layouts \(MemoryLayout<Cadence>.size) \(MemoryLayout<Policies>.size)")
+        withExtendedLifetime((states, kept)) {}
+    }
     await engine.step()
     let grown = residentBytes() - memoryBefore
     emit(["system": "pacer-sqlite", "workload": workload.name, "schedules": workload.schedules,
@@ -85,6 +106,7 @@ if workload.rule == "memory" {
 
 let loop = Task { try await engine.run() }
 let start = Date()
+if start > firstFire { log("seeding ran past the first fire by \(start.timeIntervalSince(firstFire)) s") }
 if workload.rule == "burst" {
     while runner.samples.withLock({ $0.count }) < workload.schedules,
           Date() < burstAt.addingTimeInterval(60) {
@@ -104,9 +126,9 @@ if workload.rule == "burst" {
     exit(0)
 }
 
-let windowStart = start.timeIntervalSince1970 + workload.warmup
+let windowStart = max(start, firstFire).timeIntervalSince1970 + workload.warmup
 let windowEnd = windowStart + workload.seconds
-try await Task.sleep(for: .seconds(workload.warmup + workload.seconds + 1))
+try await Task.sleep(for: .seconds(windowEnd - Date().timeIntervalSince1970 + 0.5))
 engine.stop()
 try await loop.value
 let inWindow = runner.samples.withLock { $0.filter { $0.startedAt >= windowStart && $0.startedAt < windowEnd } }

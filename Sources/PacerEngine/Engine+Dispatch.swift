@@ -4,25 +4,27 @@ import PacerStore
 import Recurrence
 
 extension Engine {
-    /// Claims due fires while slots are free, in batches of `claimBatch`, earliest first.
+    /// Claims fires due by `now + claimAhead` while slots are free, in batches of
+    /// `claimBatch`, earliest first; those not yet due are held until their instant.
     func claim(now: Date) async throws {
         if let until = claimPausedUntil, until > now { return }
         claimPausedUntil = nil
-        while let earliest = earliestFire(), earliest <= now {
+        let horizon = now.addingTimeInterval(configuration.claimAhead)
+        while let earliest = earliestFire(), earliest <= horizon {
             let limit = min(freeSlots, configuration.claimBatch)
             guard limit > 0 else { return }
-            let runs = try await store.claimDue(now: now, limit: limit, owner: configuration.owner, start: true)
+            let runs = try await store.claimDue(now: horizon, limit: limit, owner: configuration.owner, start: true)
             for run in runs { try await admitClaimed(run, now: now) }
             if runs.count < limit {
                 // The store had fewer due fires than the heap: some entries are stale (paused
                 // or moved by another process). Re-read those schedules.
                 var stale: [String] = []
-                while let date = earliestFire(), date <= now, let (_, id) = fireHeap.popMin() {
-                    nextFire[id] = nil
+                while let date = earliestFire(), date <= horizon, let (_, id) = fireHeap.popMin() {
+                    entries[id]?.next = nil
                     stale.append(id)
                 }
                 for id in stale { try await reloadSchedule(id) }
-                if let again = earliestFire(), again <= now {
+                if let again = earliestFire(), again <= horizon {
                     // The store still says it is due but did not give it (another process is
                     // claiming it right now): look again shortly rather than spin.
                     claimPausedUntil = now.addingTimeInterval(0.2)
@@ -44,7 +46,7 @@ extension Engine {
         setNext(run.scheduleID, cadence.next(after: scheduled).map { Date(timeIntervalSince1970: TimeInterval($0)) })
         metrics.fired()
 
-        switch MisfireDecision.decide(entry.schedule.policies, cadence: cadence, scheduledAt: run.scheduledAt, now: now) {
+        switch MisfireDecision.decide(entry.policies, cadence: cadence, scheduledAt: run.scheduledAt, now: now) {
         case .run:
             break
         case .runThenResume(let resumeAt):
@@ -60,19 +62,16 @@ extension Engine {
             enqueueFinish(run, .skipped, error: "excluded by policies.exclusions")
             return
         }
+        var held = run
         let jitter = cadence.jitterOffset(for: scheduled)
-        if jitter > 0 {
-            var held = run
-            held.firesAt = run.scheduledAt.addingTimeInterval(jitter)
-            if held.firesAt > now {
-                waitingIDs.insert(run.id)
-                waiting.insert(Waiting(run: held, claimed: true, due: held.firesAt))
-                return
-            }
-            gate(held)
-        } else {
-            gate(run)
+        if jitter > 0 { held.firesAt = run.scheduledAt.addingTimeInterval(jitter) }
+        if held.firesAt > now {
+            // Claimed ahead, or jittered: held under our lease until its instant.
+            waitingIDs.insert(run.id)
+            waiting.insert(Waiting(run: held, claimed: true, due: held.firesAt))
+            return
         }
+        gate(held)
     }
 
     /// Moves a schedule's next fire in the store and the heap (misfire handling).
@@ -88,6 +87,10 @@ extension Engine {
             waiting.popMin()
             waitingIDs.remove(w.run.id)
             if w.claimed {
+                guard entries[w.run.scheduleID]?.fireable == true else {
+                    enqueueFinish(w.run, .skipped, error: "schedule paused, disabled or deleted before its fire")
+                    continue
+                }
                 gate(w.run)
                 continue
             }
@@ -107,7 +110,7 @@ extension Engine {
 
     /// Applies the overlap policy to a run about to start.
     func gate(_ run: Run) {
-        let policy = entries[run.scheduleID]?.schedule.policies.overlap ?? .skip
+        let policy = entries[run.scheduleID]?.policies.overlap ?? .skip
         let active = activeBySchedule[run.scheduleID, default: 0]
         switch OverlapDecision.decide(policy, running: active, buffered: buffered[run.scheduleID] != nil) {
         case .start:
@@ -127,13 +130,16 @@ extension Engine {
 
     func markReady(_ run: Run) {
         activeBySchedule[run.scheduleID, default: 0] += 1
-        ready.insert(run)
+        ready.insert(Waiting(run: run, claimed: true, due: run.firesAt))
     }
 
     /// Starts ready runs, earliest scheduled first, while slots are free.
     func startReady() {
-        while executing.count < configuration.maxConcurrent, let run = ready.popMin() {
-            let task = Task { await self.execute(run) }
+        while executing.count < configuration.maxConcurrent, let run = ready.popMin()?.run {
+            // The definition goes with the task when it is cached, so a burst of starts does
+            // not queue on the actor.
+            let cached = definitions[run.scheduleID].flatMap { $0.revision == entries[run.scheduleID]?.revision ? $0 : nil }
+            let task = Task { await self.execute(run, cached: cached) }
             executing[run.id] = Execution(scheduleID: run.scheduleID, task: task)
             metrics.setInFlight(executing.count)
         }

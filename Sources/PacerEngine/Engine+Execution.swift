@@ -11,10 +11,12 @@ extension Engine {
 
     /// Executes one run off the actor: reads items when the dispatch asks for them, runs the
     /// target under the timeout, and hands the ending back.
-    nonisolated func execute(_ run: Run) async {
+    nonisolated func execute(_ run: Run, cached: Schedule?) async {
         let started = clock.now()
         metrics.recordLateness(started.timeIntervalSince(run.firesAt))
-        guard let schedule = await schedule(for: run) else {
+        var found = cached
+        if found == nil { found = try? await definition(run.scheduleID) }
+        guard let schedule = found else {
             await completed(run, Ending(status: .failed, outcome: .failed("schedule was deleted", failure: .permanent)),
                             startedAt: started)
             return
@@ -28,8 +30,6 @@ extension Engine {
         metrics.recordDuration(clock.now().timeIntervalSince(started))
         await completed(run, ending, startedAt: started)
     }
-
-    func schedule(for run: Run) -> Schedule? { entries[run.scheduleID]?.schedule }
 
     /// Runs the target with the schedule's timeout; cancellation of this task (overlap
     /// `cancel_previous`, a cancel from elsewhere, the drain deadline) ends it as `cancelled`.

@@ -8,23 +8,41 @@ extension Engine {
     func load(now: Date) async throws {
         feedCursor = try await store.lastEventSequence()
         feedDirty = false
-        try await sweep(now: now)
+        try await loadAll(now: now)
         for run in try await store.activeRuns(scheduleID: nil) where run.status == .queued {
             enqueueQueued(run)
         }
         loaded = true
     }
 
-    /// Re-reads every schedule and state (at start and on the slow safety sweep).
-    func sweep(now: Date) async throws {
-        let schedules = try await store.schedules()
-        let states = try await store.states()
+    /// Reads every schedule and state (at start).
+    func loadAll(now: Date) async throws {
         var byID: [String: ScheduleState] = [:]
-        for s in states { byID[s.scheduleID] = s }
+        for s in try await store.states() { byID[s.scheduleID] = s }
+        var after: String? = nil
+        while true {
+            // Pages, so that loading 100,000 schedules never holds every definition at once.
+            let page = try await store.schedules(afterID: after, limit: 1000)
+            for schedule in page { apply(schedule, state: byID[schedule.id]) }
+            guard page.count == 1000, let last = page.last else { break }
+            after = last.id
+        }
+        lastSweep = now
+    }
+
+    /// The slow safety sweep: re-reads every state (next fires moved by other processes'
+    /// claims, pauses), and any schedule it does not know.
+    func sweep(now: Date) async throws {
+        let states = try await store.states()
         var seen: Set<String> = []
-        for schedule in schedules {
-            seen.insert(schedule.id)
-            apply(schedule, state: byID[schedule.id])
+        for state in states {
+            seen.insert(state.scheduleID)
+            if entries[state.scheduleID] != nil {
+                entries[state.scheduleID]?.paused = state.isPaused
+                setNext(state.scheduleID, state.nextFireAt)
+            } else {
+                try await reloadSchedule(state.scheduleID)
+            }
         }
         for id in entries.keys where !seen.contains(id) { forget(id) }
         lastSweep = now
@@ -83,22 +101,43 @@ extension Engine {
     /// Takes a definition and state into the heap.
     func apply(_ schedule: Schedule, state: ScheduleState?) {
         var entry: Entry
-        if let old = entries[schedule.id], old.schedule == schedule {
+        if let old = entries[schedule.id], old.revision == schedule.revision, definitions[schedule.id] == schedule {
             entry = old
         } else {
-            let cadence = try? schedule.cadence()
             let exclusions = (try? schedule.exclusionCadences()) ?? []
-            entry = Entry(schedule: schedule, cadence: cadence, exclusions: exclusions, fireable: false)
+            entry = Entry(revision: schedule.revision, cadence: try? schedule.cadence(), exclusions: exclusions,
+                          policies: schedule.policies, delivers: schedule.delivery != .none, enabled: schedule.enabled,
+                          paused: false, next: nil)
         }
-        entry.fireable = schedule.enabled && entry.cadence != nil && state?.isPaused != true
+        entry.paused = state?.isPaused == true
         entries[schedule.id] = entry
+        remember(schedule)
         setNext(schedule.id, state?.nextFireAt)
+    }
+
+    /// Keeps a definition in the bounded cache (an arbitrary one leaves when it is full).
+    func remember(_ schedule: Schedule) {
+        if definitions[schedule.id] == nil, definitions.count >= configuration.definitionCacheSize,
+           let any = definitions.indices.first {
+            definitions.remove(at: any)
+        }
+        definitions[schedule.id] = schedule
+    }
+
+    /// The full definition of a schedule at the revision the engine knows: from the cache,
+    /// else from the store.
+    func definition(_ id: String) async throws -> Schedule? {
+        if let s = definitions[id], s.revision == entries[id]?.revision { return s }
+        guard let s = try await store.schedule(id: id) else { return nil }
+        if entries[id]?.revision != s.revision { apply(s, state: try await store.state(scheduleID: id)) }
+        remember(s)
+        return s
     }
 
     /// Drops a deleted schedule (its executing runs go on to their end).
     func forget(_ id: String) {
         entries[id] = nil
-        nextFire[id] = nil
+        definitions[id] = nil
         if let run = buffered.removeValue(forKey: id) {
             enqueueFinish(run, .cancelled, error: "schedule deleted before the run started")
         }

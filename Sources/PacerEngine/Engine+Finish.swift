@@ -10,14 +10,20 @@ extension Engine {
             let batch = Array(finishQueue.prefix(configuration.finishBatch))
             finishQueue.removeFirst(batch.count)
             let results = await store.finishRuns(batch.map(\.finish), owner: configuration.owner)
-            for (pending, result) in zip(batch, results) {
-                switch result {
-                case .success(let run):
+            for (pending, error) in zip(batch, results) {
+                switch error {
+                case nil:
+                    var run = pending.run
+                    run.status = pending.finish.status
+                    run.finishedAt = pending.finish.at
+                    run.output = pending.finish.output.map(Run.excerpt)
+                    run.error = pending.finish.error
+                    if let firesAt = pending.finish.firesAt { run.firesAt = firesAt }
                     if pending.outcome != nil { metrics.finished(run.status) }
-                    await afterFinish(run, outcome: pending.outcome, ran: pending.run)
-                case .failure(StoreError.leaseLost):
+                    await afterFinish(run, outcome: pending.outcome)
+                case StoreError.leaseLost?:
                     logger.warning("lease lost; result discarded", metadata: ["run": "\(pending.run.id)"])
-                case .failure(let error):
+                case let error?:
                     logger.error("finishing a run failed", metadata: ["run": "\(pending.run.id)", "error": "\(error)"])
                 }
             }
@@ -25,21 +31,21 @@ extension Engine {
     }
 
     /// Retry, pause after failures and delivery for a run the store has finished.
-    func afterFinish(_ run: Run, outcome: RunOutcome?, ran: Run) async {
-        guard let schedule = entries[run.scheduleID]?.schedule else { return }
+    func afterFinish(_ run: Run, outcome: RunOutcome?) async {
+        guard let entry = entries[run.scheduleID] else { return }
         if let outcome, run.status == .failed || run.status == .timedOut {
-            await retry(run, schedule: schedule, failure: outcome.failure, retryAfter: outcome.retryAfter)
-            await pauseIfFailing(schedule)
+            await retry(run, policy: entry.policies.retry, failure: outcome.failure, retryAfter: outcome.retryAfter)
+            await pauseIfFailing(run.scheduleID, limit: entry.policies.pauseAfterFailures)
         }
-        if outcome != nil, schedule.delivery != .none, run.status != .cancelled {
+        if outcome != nil, entry.delivers, run.status != .cancelled, let schedule = try? await definition(run.scheduleID) {
             deliver(run, schedule: schedule)
         }
     }
 
     /// Queues the next attempt of a failed, timed-out or abandoned run when the policy allows.
-    func retry(_ run: Run, schedule: Schedule, failure: RunOutcome.Failure?, retryAfter: Double?) async {
+    func retry(_ run: Run, policy: RetryPolicy, failure: RunOutcome.Failure?, retryAfter: Double?) async {
         let action = RetryDecision.decide(status: run.status, failure: failure, attempt: run.attempt,
-                                          policy: schedule.policies.retry, retryAfter: retryAfter,
+                                          policy: policy, retryAfter: retryAfter,
                                           unit: Double.random(in: 0..<1))
         guard case .retry(let delay) = action else { return }
         let now = clock.now()
@@ -57,18 +63,18 @@ extension Engine {
     }
 
     /// Pauses a schedule whose consecutive failures reached `pause_after_failures`.
-    func pauseIfFailing(_ schedule: Schedule) async {
-        guard let limit = schedule.policies.pauseAfterFailures else { return }
+    func pauseIfFailing(_ id: String, limit: Int?) async {
+        guard let limit else { return }
         do {
-            guard let state = try await store.state(scheduleID: schedule.id), !state.isPaused,
+            guard let state = try await store.state(scheduleID: id), !state.isPaused,
                   state.consecutiveFailures >= limit else { return }
             let reason = "paused after \(state.consecutiveFailures) consecutive failed runs (pause_after_failures \(limit))"
-            try await store.setPaused(scheduleID: schedule.id, reason: reason)
-            entries[schedule.id]?.fireable = false
-            setNext(schedule.id, nil)
-            logger.warning("schedule paused", metadata: ["schedule": "\(schedule.name)", "reason": "\(reason)"])
+            try await store.setPaused(scheduleID: id, reason: reason)
+            entries[id]?.paused = true
+            setNext(id, nil)
+            logger.warning("schedule paused", metadata: ["schedule": "\(id)", "reason": "\(reason)"])
         } catch {
-            logger.error("pausing a failing schedule failed", metadata: ["schedule": "\(schedule.id)", "error": "\(error)"])
+            logger.error("pausing a failing schedule failed", metadata: ["schedule": "\(id)", "error": "\(error)"])
         }
     }
 

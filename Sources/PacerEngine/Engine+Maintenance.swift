@@ -61,9 +61,9 @@ extension Engine {
                            metadata: ["run": "\(run.id)", "owner": "\(run.owner ?? "")"])
             metrics.finished(.abandoned)
             if entries[run.scheduleID] == nil { try await reloadSchedule(run.scheduleID) }
-            guard let schedule = entries[run.scheduleID]?.schedule else { continue }
-            await retry(run, schedule: schedule, failure: .transient, retryAfter: nil)
-            await pauseIfFailing(schedule)
+            guard let entry = entries[run.scheduleID] else { continue }
+            await retry(run, policy: entry.policies.retry, failure: .transient, retryAfter: nil)
+            await pauseIfFailing(run.scheduleID, limit: entry.policies.pauseAfterFailures)
         }
     }
 
@@ -80,7 +80,7 @@ extension Engine {
             enqueueFinish(w.run, .cancelled, error: "server stopped before the run started")
         }
         waiting.removeAll()
-        while let run = ready.popMin() {
+        while let run = ready.popMin()?.run {
             enqueueFinish(run, .cancelled, error: "server stopped before the run started")
         }
         while !executing.isEmpty, clock.now() < deadline {

@@ -25,21 +25,35 @@ public actor Engine: Service {
     let wakeup = Wakeup()
     private let stopping = Mutex(false)
 
-    /// A schedule the engine knows: its definition, cadence and exclusions, parsed once.
+    /// What the engine keeps of every schedule: the cadence, exclusions and policies, parsed
+    /// once. Full definitions (targets, dispatch, delivery) are read when a run starts and
+    /// kept in a bounded cache, so memory per schedule stays small.
     struct Entry {
-        var schedule: Schedule
+        var revision: Int
         var cadence: Cadence?
         var exclusions: [Cadence]
-        var fireable: Bool
+        var policies: Policies
+        var delivers: Bool
+        var enabled: Bool
+        var paused: Bool
+        /// The next nominal fire the heap holds for it.
+        var next: Date?
+        /// Whether the engine expects fires of it.
+        var fireable: Bool { enabled && !paused && cadence != nil }
     }
 
-    /// A run that is not executing yet.
-    struct Waiting {
-        var run: Run
+    /// A run that is not executing yet (a class, so heap moves copy a pointer, not a run).
+    final class Waiting {
+        let run: Run
+        init(run: Run, claimed: Bool, due: Date) {
+            self.run = run
+            self.claimed = claimed
+            self.due = due
+        }
         /// Already running under our lease (a claimed fire waiting for its jitter); otherwise
         /// queued in the store and started with a fenced `startRun`.
-        var claimed: Bool
-        var due: Date
+        let claimed: Bool
+        let due: Date
     }
 
     /// A run on its way: its task and the schedule it belongs to.
@@ -56,11 +70,11 @@ public actor Engine: Service {
     }
 
     var entries: [String: Entry] = [:]
-    var nextFire: [String: Date] = [:]
+    var definitions: [String: Schedule] = [:]
     var fireHeap = Heap<(Date, String)> { $0.0 < $1.0 }
     var waiting = Heap<Waiting> { $0.due < $1.due }
     var waitingIDs: Set<String> = []
-    var ready = Heap<Run> { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+    var ready = Heap<Waiting> { ($0.run.scheduledAt, $0.run.id) < ($1.run.scheduledAt, $1.run.id) }
     var executing: [String: Execution] = [:]
     var activeBySchedule: [String: Int] = [:]
     var buffered: [String: Run] = [:]
@@ -140,10 +154,15 @@ public actor Engine: Service {
             if !loaded { try await load(now: now) }
             // Without the loop's listener (tests drive `step()` themselves) read the feed every pass.
             if feedDirty || !listening { try await readFeed() }
+            // Runs that are due start first; writing finishes and claiming ahead come after,
+            // so neither delays a start.
+            if !isStopping {
+                try await promoteWaiting(now: now)
+                startReady()
+            }
             try await maintain(now: now)
             await flushFinishes()
             if !isStopping {
-                try await promoteWaiting(now: now)
                 try await claim(now: now)
                 startReady()
             }
@@ -162,7 +181,10 @@ public actor Engine: Service {
             guard let d else { return }
             deadline = deadline.map { min($0, d) } ?? d
         }
-        if freeSlots > 0, let fire = earliestFire() { consider(max(fire, claimPausedUntil ?? fire)) }
+        if freeSlots > 0, let fire = earliestFire() {
+            let claimAt = fire.addingTimeInterval(-configuration.claimAhead)
+            consider(max(claimAt, claimPausedUntil ?? claimAt))
+        }
         consider(waiting.min?.due)
         if !finishQueue.isEmpty { consider(now) }
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))
@@ -180,7 +202,7 @@ public actor Engine: Service {
     /// The earliest valid entry of the fire heap (stale entries are dropped on the way).
     func earliestFire() -> Date? {
         while let (date, id) = fireHeap.min {
-            if nextFire[id] == date { return date }
+            if entries[id]?.next == date { return date }
             fireHeap.popMin()
         }
         return nil
@@ -188,12 +210,13 @@ public actor Engine: Service {
 
     /// Records a schedule's next nominal fire in the heap (`nil`: it has none).
     func setNext(_ id: String, _ date: Date?) {
+        guard entries[id] != nil else { return }
         guard let date, entries[id]?.fireable == true else {
-            nextFire[id] = nil
+            entries[id]?.next = nil
             return
         }
-        if nextFire[id] != date {
-            nextFire[id] = date
+        if entries[id]?.next != date {
+            entries[id]?.next = date
             fireHeap.insert((date, id))
         }
     }

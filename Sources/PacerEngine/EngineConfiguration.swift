@@ -25,13 +25,23 @@ extension Engine {
         public var drainTimeout: TimeInterval
         /// Most finished runs written in one transaction.
         public var finishBatch: Int
+        /// Fires are claimed this many seconds before they are due and held until their
+        /// instant, so the claim's transaction is off the hot path (lateness is the start of a
+        /// task, not a commit). Pausing or deleting a schedule still stops a held fire.
+        public var claimAhead: TimeInterval
+        /// Most full definitions kept in memory (the rest are read from the store when a run
+        /// starts).
+        public var definitionCacheSize: Int
 
         /// - Parameters: see the properties.
         public init(owner: String = Configuration.defaultOwner(), maxConcurrent: Int = 4, claimBatch: Int = 256,
                     leaseTimeout: TimeInterval = 60, heartbeatInterval: TimeInterval = 15,
                     safetySweepInterval: TimeInterval = 30, recoveryInterval: TimeInterval = 15,
                     retentionDays: Double = 30, retentionInterval: TimeInterval = 86_400,
-                    drainTimeout: TimeInterval = 30, finishBatch: Int = 512) {
+                    drainTimeout: TimeInterval = 30, finishBatch: Int = 512, claimAhead: TimeInterval = 0.75,
+                    definitionCacheSize: Int = 16_384) {
+            self.claimAhead = claimAhead
+            self.definitionCacheSize = definitionCacheSize
             self.owner = owner
             self.maxConcurrent = maxConcurrent
             self.claimBatch = claimBatch

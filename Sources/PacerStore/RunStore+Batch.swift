@@ -46,16 +46,17 @@ extension RunStore {
     /// - Parameters:
     ///   - finishes: the runs' ends.
     ///   - owner: the lease owner.
-    /// - Returns: per run, the finished run or the error (``StoreError/leaseLost(runID:)``, ...).
-    public func finishRunsOneByOne(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>] {
-        var out: [Result<Run, any Error>] = []
+    /// - Returns: per run, `nil` when it was finished, else the error
+    ///   (``StoreError/leaseLost(runID:)``, ...).
+    public func finishRunsOneByOne(_ finishes: [RunFinish], owner: String) async -> [(any Error)?] {
+        var out: [(any Error)?] = []
         out.reserveCapacity(finishes.count)
         for f in finishes {
             do {
-                out.append(.success(try await finishRun(id: f.id, owner: owner, status: f.status, at: f.at,
-                                                        output: f.output, error: f.error)))
+                _ = try await finishRun(id: f.id, owner: owner, status: f.status, at: f.at, output: f.output, error: f.error)
+                out.append(nil)
             } catch {
-                out.append(.failure(error))
+                out.append(error)
             }
         }
         return out

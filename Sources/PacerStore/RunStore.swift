@@ -43,8 +43,8 @@ public protocol RunStore: Sendable {
     /// Finishes several runs of `owner`, each as ``finishRun(id:owner:status:at:output:error:)``
     /// would, in as few transactions as the store can (the engine batches finishes so that a
     /// fire costs a fraction of a commit).
-    /// - Returns: per run, in order, the finished run or why it could not be finished.
-    func finishRuns(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>]
+    /// - Returns: per run, in order, `nil` when it was finished, else why it could not be.
+    func finishRuns(_ finishes: [RunFinish], owner: String) async -> [(any Error)?]
 
     /// Records a failed delivery on a finished run (a delivery never fails a run).
     func recordDeliveryError(runID: String, error: String) async throws

@@ -80,7 +80,7 @@ extension SQLiteStore {
         }
     }
 
-    public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>] {
+    public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [(any Error)?] {
         if finishes.contains(where: { !$0.status.isTerminal }) {
             return await finishRunsOneByOne(finishes, owner: owner)  // reports the bad status per run
         }
@@ -88,12 +88,35 @@ extension SQLiteStore {
             // One transaction for the batch; a run that cannot be finished is reported, not fatal.
             return try await write { db in
                 finishes.map { f in
-                    Result { try Self.finish(f, owner: owner, db) }
+                    do {
+                        try Self.finishLean(f, owner: owner, db)
+                        return nil
+                    } catch {
+                        return error
+                    }
                 }
             }
         } catch {
-            return finishes.map { _ in .failure(error) }
+            return finishes.map { _ in error }
         }
+    }
+
+    /// ``finish(_:owner:_:)`` without reading the run back (the engine already knows it).
+    static func finishLean(_ f: RunFinish, owner: String, _ db: Database) throws {
+        guard let row = try db.fetchOneCached("""
+            UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?,
+                            started_at = COALESCE(?, started_at), fires_at = COALESCE(?, fires_at)
+            WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
+            RETURNING schedule_id, scheduled_at
+            """, [f.status.rawValue, SQLiteSchema.millis(f.at), f.output.map(Run.excerpt), f.error,
+                  f.startedAt.map(SQLiteSchema.millis), f.firesAt.map(SQLiteSchema.millis), f.id, owner]) else {
+            _ = try fetchRun(f.id, db)  // runNotFound when it does not exist
+            throw StoreError.leaseLost(runID: f.id)
+        }
+        let scheduleID: String = row[0]
+        let scheduledAt: Int64 = row[1]
+        try recordOutcome(scheduleID: scheduleID, scheduledAt: scheduledAt, status: f.status, db)
+        try SQLiteSchema.log(.runFinished, f.id, at: f.at, db)
     }
 
     static func finish(_ f: RunFinish, owner: String, _ db: Database) throws -> Run {
@@ -159,17 +182,20 @@ extension SQLiteStore {
     /// The schedule's state after a run ended: last fire (never moved back), last status, and
     /// the failure streak (reset by a success, raised by a failure, kept by skips and cancels).
     static func recordOutcome(of run: Run, status: Run.Status, _ db: Database) throws {
+        try recordOutcome(scheduleID: run.scheduleID, scheduledAt: SQLiteSchema.millis(run.scheduledAt), status: status, db)
+    }
+
+    static func recordOutcome(scheduleID: String, scheduledAt scheduled: Int64, status: Run.Status, _ db: Database) throws {
         let failures: String
         switch status {
         case .succeeded: failures = "0"
         case .failed, .timedOut, .abandoned: failures = "consecutive_failures + 1"
         default: failures = "consecutive_failures"
         }
-        let scheduled = SQLiteSchema.millis(run.scheduledAt)
         try db.executeCached("""
             UPDATE schedule_states
             SET last_fire_at = MAX(COALESCE(last_fire_at, ?1), ?1), last_status = ?2, consecutive_failures = \(failures)
             WHERE schedule_id = ?3
-            """, [scheduled, status.rawValue, run.scheduleID])
+            """, [scheduled, status.rawValue, scheduleID])
     }
 }

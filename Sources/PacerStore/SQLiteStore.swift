@@ -44,9 +44,12 @@ public final class SQLiteStore: Store {
         config.busyMode = .timeout(30)
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
-            // A larger page cache and memory-mapped reads: claims touch the state, run and
-            // event indexes of many schedules per transaction. Durability is unchanged.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // The writer gets a larger page cache: claims touch the state, run and event
+            // indexes of many schedules per transaction. Readers read through the memory map
+            // and keep a small cache, so memory does not grow with the number of readers.
+            // Durability is unchanged.
+            let cacheKiB = db.configuration.readonly ? 2048 : 32768
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         pool = try DatabasePool(path: path, configuration: config)
@@ -144,6 +147,13 @@ public final class SQLiteStore: Store {
     public func schedules() async throws -> [Schedule] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT definition FROM schedules ORDER BY name, id").map(SQLiteSchema.schedule)
+        }
+    }
+
+    public func schedules(afterID: String?, limit: Int) async throws -> [Schedule] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT definition FROM schedules WHERE id > ? ORDER BY id LIMIT ?",
+                                arguments: [afterID ?? "", max(0, limit)]).map(SQLiteSchema.schedule)
         }
     }
 

@@ -36,6 +36,13 @@ public protocol Store: RunStore, SessionStore, CatalogStore, Sendable {
     /// Every schedule, ordered by name.
     func schedules() async throws -> [Schedule]
 
+    /// A page of schedules ordered by id, after `afterID` (from the start when `nil`), so a
+    /// reader of many schedules never holds them all at once.
+    /// - Parameters:
+    ///   - afterID: the last id of the previous page.
+    ///   - limit: most schedules to return.
+    func schedules(afterID: String?, limit: Int) async throws -> [Schedule]
+
     /// Deletes a schedule with its state and runs; its revisions stay as history.
     /// - Parameter id: the schedule id.
     /// - Returns: whether a schedule was deleted.

@@ -4,6 +4,19 @@ import PacerStore
 
 extension StoreConformance {
     static let scheduleCases: [ConformanceCase] = [
+        ConformanceCase("schedule_pages_listEveryScheduleOnceInIDOrder") { store in
+            var ids: [String] = []
+            for i in 0..<7 { ids.append(try await store.createSchedule(Fixture.schedule("s\(i)"), author: "a").id) }
+            var seen: [String] = []
+            var after: String? = nil
+            while true {
+                let page = try await store.schedules(afterID: after, limit: 3)
+                seen += page.map(\.id)
+                guard page.count == 3 else { break }
+                after = page.last?.id
+            }
+            try check(seen == ids.sorted(), "pages of 3 list all 7 in id order: \(seen)")
+        },
         ConformanceCase("schedule_created_readsBackWithStateAndRevision") { store in
             let created = try await store.createSchedule(Fixture.schedule("digest"), author: "user:ada")
             try check(created.revision == 1, "revision 1, got \(created.revision)")

@@ -149,3 +149,37 @@ import Testing
         #expect(h.runner.recorded.count == 1)
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct EngineClaimAheadTests {
+    @Test func claimAhead_holdsTheClaimedFireUntilItsInstant() async throws {
+        let h = try Harness()
+        defer { Task { await h.close() } }
+        let s = try await h.add("ping")
+        let engine = Harness.makeEngine(store: h.store, runner: h.runner, clock: h.clock, recoveryInterval: 3600, claimAhead: 0.5)
+        #expect(await engine.step() == Harness.t0.addingTimeInterval(59.5), "wakes to claim half a second early")
+        h.clock.advance(to: Harness.t0.addingTimeInterval(59.5))
+        #expect(await engine.step() == Harness.t0.addingTimeInterval(60))
+        #expect(try await h.runs(s).map(\.status) == [.running], "claimed and held under the lease")
+        #expect(h.runner.recorded.isEmpty, "not started before its instant")
+        h.clock.advance(to: Harness.t0.addingTimeInterval(60))
+        await engine.settle()
+        #expect(h.runner.recorded.map { Harness.at($0.at) } == [60])
+        let run = try #require(try await h.runs(s).first)
+        #expect(run.status == .succeeded && run.startedAt == Harness.t0.addingTimeInterval(60), "started_at is the real start")
+    }
+
+    @Test func claimAhead_pausedBeforeItsInstant_theHeldFireIsSkipped() async throws {
+        let h = try Harness()
+        defer { Task { await h.close() } }
+        let s = try await h.add("ping")
+        let engine = Harness.makeEngine(store: h.store, runner: h.runner, clock: h.clock, recoveryInterval: 3600, claimAhead: 0.5)
+        h.clock.advance(to: Harness.t0.addingTimeInterval(59.6))
+        await engine.step()
+        try await h.store.setPaused(scheduleID: s.id, reason: "maintenance")
+        h.clock.advance(to: Harness.t0.addingTimeInterval(60))
+        await engine.settle()
+        #expect(h.runner.recorded.isEmpty)
+        let run = try #require(try await h.runs(s).first)
+        #expect(run.status == .skipped && run.error?.contains("paused") == true)
+    }
+}

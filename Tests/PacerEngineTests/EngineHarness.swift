@@ -64,11 +64,11 @@ struct Harness {
 
     static func makeEngine(store: any Store, runner: ScriptedRunner, clock: ManualClock, maxConcurrent: Int = 4,
                            leaseTimeout: TimeInterval = 60, drainTimeout: TimeInterval = 30, owner: String = "engine-1",
-                           recoveryInterval: TimeInterval = 5) -> Engine {
+                           recoveryInterval: TimeInterval = 5, claimAhead: TimeInterval = 0) -> Engine {
         Engine(store: store, runners: Runners(byKind: [.http: runner, .command: runner]), clock: clock,
                configuration: .init(owner: owner, maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
                                     heartbeatInterval: 10, safetySweepInterval: 3600, recoveryInterval: recoveryInterval,
-                                    drainTimeout: drainTimeout))
+                                    drainTimeout: drainTimeout, claimAhead: claimAhead))
     }
 
     /// Creates a schedule at the clock's now with an HTTP target.

@@ -109,12 +109,17 @@ extension PostgresStore {
         return finished
     }
 
-    public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [Result<Run, any Error>] {
+    public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [(any Error)?] {
         // Each finish is one prepared statement and its own commit; the pool runs them in turn.
-        var out: [Result<Run, any Error>] = []
+        var out: [(any Error)?] = []
         out.reserveCapacity(finishes.count)
         for f in finishes {
-            do { out.append(.success(try await finish(f, owner: owner))) } catch { out.append(.failure(error)) }
+            do {
+                _ = try await finish(f, owner: owner)
+                out.append(nil)
+            } catch {
+                out.append(error)
+            }
         }
         return out
     }

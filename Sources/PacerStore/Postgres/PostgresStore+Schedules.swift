@@ -77,6 +77,12 @@ extension PostgresStore {
             .map { try PostgresSchema.decode(Schedule.self, try $0.decode(String.self)) }
     }
 
+    public func schedules(afterID: String?, limit: Int) async throws -> [Schedule] {
+        try await read("""
+            SELECT definition FROM schedules WHERE \(afterID ?? "") = '' OR id > \(afterID ?? "") ORDER BY id LIMIT \(Int64(max(0, limit)))
+            """).map { try PostgresSchema.decode(Schedule.self, try $0.decode(String.self)) }
+    }
+
     @discardableResult
     public func deleteSchedule(id: String) async throws -> Bool {
         let at = clock()
