@@ -68,7 +68,8 @@ extension Engine {
         if held.firesAt > now {
             // Claimed ahead, or jittered: held under our lease until its instant.
             waitingIDs.insert(run.id)
-            waiting.insert(Waiting(run: held, claimed: true, due: held.firesAt))
+            self.held.insert(Waiting(run: held, claimed: true, due: held.firesAt))
+            heldWakeup.poke()
             return
         }
         gate(held)
@@ -80,20 +81,12 @@ extension Engine {
         setNext(id, date)
     }
 
-    /// Starts the waiting runs that are due: jittered fires we hold, and runs queued in the
-    /// store, taken with a fenced `startRun` so that only one process starts each.
+    /// Starts the runs queued in the store that are due (Run Now, retries, per-item runs),
+    /// each taken with a fenced `startRun` so that only one process starts it.
     func promoteWaiting(now: Date) async throws {
         while let w = waiting.min, w.due <= now {
             waiting.popMin()
             waitingIDs.remove(w.run.id)
-            if w.claimed {
-                guard entries[w.run.scheduleID]?.fireable == true else {
-                    enqueueFinish(w.run, .skipped, error: "schedule paused, disabled or deleted before its fire")
-                    continue
-                }
-                gate(w.run)
-                continue
-            }
             do {
                 var run = try await store.startRun(id: w.run.id, owner: configuration.owner, at: now)
                 run.firesAt = w.run.firesAt

@@ -48,7 +48,7 @@ extension Engine {
     }
 
     func waitingClaimedIDs() -> [String] {
-        waiting.elements.filter(\.claimed).map(\.run.id)
+        held.elements.map(\.run.id)
     }
 
     /// Marks runs whose lease expired (their process died) as abandoned and queues their
@@ -76,10 +76,10 @@ extension Engine {
             enqueueFinish(run, .cancelled, error: "server stopped before the run started")
         }
         buffered.removeAll()
-        for w in waiting.elements where w.claimed {
+        for w in held.elements {
             enqueueFinish(w.run, .cancelled, error: "server stopped before the run started")
         }
-        waiting.removeAll()
+        held.removeAll()
         while let run = ready.popMin()?.run {
             enqueueFinish(run, .cancelled, error: "server stopped before the run started")
         }

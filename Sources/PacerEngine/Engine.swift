@@ -73,6 +73,9 @@ public actor Engine: Service {
     var definitions: [String: Schedule] = [:]
     var fireHeap = Heap<(Date, String)> { $0.0 < $1.0 }
     var waiting = Heap<Waiting> { $0.due < $1.due }
+    /// Fires claimed ahead (or jittered) and held under our lease until their instant.
+    var held = Heap<Waiting> { $0.due < $1.due }
+    let heldWakeup = Wakeup()
     var waitingIDs: Set<String> = []
     var ready = Heap<Waiting> { ($0.run.scheduledAt, $0.run.id) < ($1.run.scheduledAt, $1.run.id) }
     var executing: [String: Execution] = [:]
@@ -115,6 +118,10 @@ public actor Engine: Service {
             for await _ in changes { self.markFeedDirty() }
         }
         defer { listener.cancel() }
+        // Held fires are released by a loop of their own, so a claim or a batch of finishes
+        // being written never delays a start.
+        let releaser = Task { await self.releaseLoop() }
+        defer { releaser.cancel() }
         await withGracefulShutdownHandler {
             while !self.isStopping, !Task.isCancelled {
                 let deadline = await self.step()
@@ -131,9 +138,33 @@ public actor Engine: Service {
     public nonisolated func stop() {
         stopping.withLock { $0 = true }
         wakeup.poke()
+        heldWakeup.poke()
     }
 
     nonisolated var isStopping: Bool { stopping.withLock { $0 } }
+
+    /// Starts held fires at their instants until the engine stops.
+    func releaseLoop() async {
+        while !isStopping, !Task.isCancelled {
+            releaseHeld(now: clock.now())
+            startReady()
+            await heldWakeup.wait(until: held.min?.due, clock: clock)
+        }
+    }
+
+    /// Gates the held fires that are due (a schedule paused, disabled or deleted meanwhile
+    /// has its fire recorded as skipped).
+    func releaseHeld(now: Date) {
+        while let w = held.min, w.due <= now {
+            held.popMin()
+            waitingIDs.remove(w.run.id)
+            guard entries[w.run.scheduleID]?.fireable == true else {
+                enqueueFinish(w.run, .skipped, error: "schedule paused, disabled or deleted before its fire")
+                continue
+            }
+            gate(w.run)
+        }
+    }
 
     func markFeedDirty() {
         feedDirty = true
@@ -157,6 +188,7 @@ public actor Engine: Service {
             // Runs that are due start first; writing finishes and claiming ahead come after,
             // so neither delays a start.
             if !isStopping {
+                releaseHeld(now: now)
                 try await promoteWaiting(now: now)
                 startReady()
             }
@@ -186,11 +218,12 @@ public actor Engine: Service {
             consider(max(claimAt, claimPausedUntil ?? claimAt))
         }
         consider(waiting.min?.due)
+        consider(held.min?.due)
         if !finishQueue.isEmpty { consider(now) }
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))
         consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
         consider(lastRetention.addingTimeInterval(configuration.retentionInterval))
-        if !executing.isEmpty || !buffered.isEmpty || waiting.count > 0 {
+        if !executing.isEmpty || !buffered.isEmpty || held.count > 0 {
             consider(lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval))
         }
         return deadline

@@ -122,3 +122,54 @@ import Testing
         #expect(runs.first?.output == "done")
     }
 }
+
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ServeConfigTests {
+    @Test func serve_config_appliesTheFileOnEveryStart_idempotently() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let receiver = try await HTTPReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let config = dir.appendingPathComponent("pacer.yaml")
+        try Data("""
+            if_exists: raise
+            schedules:
+              - name: beat
+                every: 1s
+                target: {kind: http, url: "\(receiver.url("/beat"))"}
+            """.utf8).write(to: config)
+        for start in 1...2 {
+            let serve = try ServeProcess(database: db, extra: ["--config", config.path])
+            _ = try await serve.waitUntilListening()
+            try await eventually("fires after start \(start)") { await receiver.requests.count >= start * 2 }
+            serve.signal(SIGTERM)
+            #expect(try await serve.waitForExit() == 0, "\(serve.output)")
+        }
+        let store = try SQLiteStore(path: db)
+        let schedules = try await store.schedules()
+        try await store.close()
+        #expect(schedules.map(\.name) == ["beat"])
+        #expect(schedules.first?.revision == 1, "the second start changed nothing")
+    }
+
+    @Test(arguments: [
+        (["--max-concurrent", "0"], "--max-concurrent"),
+        (["--port", "70000"], "--port"),
+        (["--log-format", "xml"], "--log-format"),
+        (["--log-level", "loud"], "--log-level"),
+        (["--lease-timeout", "0"], "--lease-timeout"),
+        (["--drain-timeout", "-1"], "--drain-timeout"),
+        (["--retention-days", "0"], "--retention-days"),
+        (["--config", "/nonexistent/pacer.yaml"], "pacer.yaml"),
+    ])
+    func serve_badFlag_exitsWithTheFlagNamed(_ args: [String], _ named: String) async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let serve = try ServeProcess(database: db, extra: args)
+        let status = try await serve.waitForExit()
+        #expect(status != 0)
+        #expect(serve.output.contains(named), "\(serve.output)")
+        #expect(!serve.output.contains("listening"))
+    }
+}

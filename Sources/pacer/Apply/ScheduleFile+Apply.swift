@@ -33,8 +33,9 @@ struct ApplyResult: Sendable, Hashable, Encodable {
 extension ScheduleFile {
     /// Creates or updates the file's schedules by name. An entry equal to the stored
     /// definition (ignoring id, created_at, updated_at and revision) writes nothing, so
-    /// applying the same file twice records no new revision. `if_exists: raise` entries whose
-    /// name exists fail the whole apply before anything is written.
+    /// applying the same file twice records no new revision. An `if_exists: raise` entry
+    /// whose name exists with a different definition fails the whole apply before anything is
+    /// written (an identical one is left unchanged, so a file applied on every start works).
     /// - Parameters:
     ///   - store: the store to write to.
     ///   - now: the instant recorded as creation or update time.
@@ -59,8 +60,14 @@ extension ScheduleFile {
             }
             switch entry.ifExists {
             case .raise:
-                conflicts.append(FieldError(field: "\(entry.path).name",
-                                            message: "a schedule named '\(name)' exists already (if_exists: raise)"))
+                // The same definition is no conflict: `serve --config` applies the file on every start.
+                let changes = Self.differences(entry.schedule, current)
+                if changes.isEmpty {
+                    plan.append((entry, result(.unchanged, []), current))
+                } else {
+                    conflicts.append(FieldError(field: "\(entry.path).name", message:
+                        "a schedule named '\(name)' exists already (if_exists: raise) and differs in \(changes.joined(separator: ", "))"))
+                }
             case .skip:
                 plan.append((entry, result(.skipped, []), current))
             case .update:
