@@ -51,6 +51,7 @@ UTC = timezone.utc
 WORKLOADS = {
     "lateness_1k": ("interval", 1_000, 1, 3, 20),
     "sustained_10k_1s": ("interval", 10_000, 1, 3, 15),
+    "sustained_30k_1s": ("interval", 30_000, 1, 5, 15),
     "sustained_100k_1s": ("interval", 100_000, 1, 3, 15),
     "sustained_100k_1m": ("interval", 100_000, 60, 3, 30),
     "burst_10k": ("burst", 10_000, 0, 2, 0),

@@ -9,12 +9,17 @@ struct Workload {
     var rule: String
     var warmup: Double
     var seconds: Double
+    /// The engine's definition cache (`pacer serve --definition-cache`): the default, or
+    /// enough for every schedule of the saturation run.
+    var definitionCache = 16_384
 
     static func named(_ name: String, quick: Bool) -> Workload? {
         let q = quick ? 5.0 : 1.0
         switch name {
         case "lateness_1k": return Workload(name: name, schedules: 1_000, rule: "every 1s", warmup: 3, seconds: 20 / q)
         case "sustained_10k_1s": return Workload(name: name, schedules: 10_000, rule: "every 1s", warmup: 3, seconds: 15 / q)
+        case "sustained_30k_1s":
+            return Workload(name: name, schedules: 30_000, rule: "every 1s", warmup: 5, seconds: 15 / q, definitionCache: 32_768)
         case "sustained_100k_1s":
             return Workload(name: name, schedules: Int(100_000 / q), rule: "every 1s", warmup: 3, seconds: 15 / q)
         case "sustained_100k_1m":
@@ -25,7 +30,8 @@ struct Workload {
         }
     }
 
-    static let all = ["lateness_1k", "sustained_10k_1s", "sustained_100k_1s", "sustained_100k_1m", "burst_10k", "memory_100k"]
+    static let all = ["lateness_1k", "sustained_10k_1s", "sustained_30k_1s", "sustained_100k_1s", "sustained_100k_1m",
+                      "burst_10k", "memory_100k"]
 
     /// The schedules, created at `createdAt`. Every-1m rules get anchors spread over the
     /// minute (one second apart); every rule has `jitter: 1`, which spreads each schedule's

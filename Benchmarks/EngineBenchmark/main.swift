@@ -77,7 +77,7 @@ let runner = NoopRunner(capacity: 2_000_000)
 let memoryBefore = residentBytes()
 let engine = Engine(store: store, runners: Runners(byKind: [.http: runner]),
                     configuration: .init(maxConcurrent: 10_000, claimBatch: 1000, finishBatch: 2000,
-                                         definitionCacheSize: Int(ProcessInfo.processInfo.environment["PACER_CACHE"] ?? "") ?? 16_384))
+                                         definitionCacheSize: workload.definitionCache))
 if workload.rule == "memory" {
     // Load the engine's view of every schedule (definitions, cadences, heap) and measure.
     if ProcessInfo.processInfo.environment["PACER_MEM_PROBE"] != nil {

@@ -47,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Days finished runs and sessions are kept.")
     var retentionDays: Double = 30
 
+    @Option(name: .long, help: "Schedule definitions kept in memory; the rest are read when a run starts.")
+    var definitionCache = 16_384
+
     func validate() throws {
         guard (1...10_000).contains(maxConcurrent) else {
             throw ValidationError("--max-concurrent: \(maxConcurrent) must be between 1 and 10000")
@@ -63,6 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard drainTimeout >= 0, drainTimeout <= 86_400 else {
             throw ValidationError("--drain-timeout: \(drainTimeout) must be between 0 and 86400 seconds")
+        }
+        guard (0...10_000_000).contains(definitionCache) else {
+            throw ValidationError("--definition-cache: \(definitionCache) must be between 0 and 10000000")
         }
         guard retentionDays > 0, retentionDays <= 36_500 else {
             throw ValidationError("--retention-days: \(retentionDays) must be more than 0")
@@ -106,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
                                  heartbeatInterval: max(0.5, leaseTimeout / 4), recoveryInterval: max(1, min(15, leaseTimeout / 2)),
                                  retentionDays: retentionDays,
-                                 drainTimeout: drainTimeout),
+                                 drainTimeout: drainTimeout, definitionCacheSize: definitionCache),
             logger: Logger(label: "pacer.engine"))
         let host = self.host
         let app = buildApplication(
