@@ -62,6 +62,10 @@ extension Engine {
             enqueueFinish(run, .skipped, error: "excluded by policies.exclusions")
             return
         }
+        if let owner = try await runningElsewhere(run, policy: entry.policies.overlap) {
+            enqueueFinish(run, .skipped, error: "previous run still running on \(owner) (overlap policy \(entry.policies.overlap.rawValue))")
+            return
+        }
         var held = run
         let jitter = cadence.jitterOffset(for: scheduled)
         if jitter > 0 { held.firesAt = run.scheduledAt.addingTimeInterval(jitter) }
@@ -73,6 +77,18 @@ extension Engine {
             return
         }
         gate(held)
+    }
+
+    /// With a store shared by replicas, the owner of an earlier fire of the same schedule
+    /// still running in another process, when the overlap policy forbids running alongside it
+    /// (`skip` and `buffer_one`; a run elsewhere cannot be buffered behind or cancelled).
+    func runningElsewhere(_ run: Run, policy: OverlapPolicy) async throws -> String? {
+        guard configuration.sharedStore, policy == .skip || policy == .bufferOne,
+              activeBySchedule[run.scheduleID] == nil else { return nil }
+        let others = try await store.activeRuns(scheduleID: run.scheduleID).filter {
+            $0.status == .running && $0.owner != configuration.owner && $0.scheduledAt < run.scheduledAt
+        }
+        return others.first?.owner
     }
 
     /// Moves a schedule's next fire in the store and the heap (misfire handling).

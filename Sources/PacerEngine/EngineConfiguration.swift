@@ -29,6 +29,9 @@ extension Engine {
         /// instant, so the claim's transaction is off the hot path (lateness is the start of a
         /// task, not a commit). Pausing or deleting a schedule still stops a held fire.
         public var claimAhead: TimeInterval
+        /// Whether other engines share the store (PostgreSQL replicas): the overlap policy
+        /// then also looks for runs of the schedule held by other processes.
+        public var sharedStore: Bool
         /// Most full definitions kept in memory (the rest are read from the store when a run
         /// starts).
         public var definitionCacheSize: Int
@@ -39,7 +42,8 @@ extension Engine {
                     safetySweepInterval: TimeInterval = 30, recoveryInterval: TimeInterval = 15,
                     retentionDays: Double = 30, retentionInterval: TimeInterval = 86_400,
                     drainTimeout: TimeInterval = 30, finishBatch: Int = 512, claimAhead: TimeInterval = 0.75,
-                    definitionCacheSize: Int = 16_384) {
+                    definitionCacheSize: Int = 16_384, sharedStore: Bool = false) {
+            self.sharedStore = sharedStore
             self.claimAhead = claimAhead
             self.definitionCacheSize = definitionCacheSize
             self.owner = owner

@@ -64,11 +64,12 @@ struct Harness {
 
     static func makeEngine(store: any Store, runner: ScriptedRunner, clock: ManualClock, maxConcurrent: Int = 4,
                            leaseTimeout: TimeInterval = 60, drainTimeout: TimeInterval = 30, owner: String = "engine-1",
-                           recoveryInterval: TimeInterval = 5, claimAhead: TimeInterval = 0) -> Engine {
+                           recoveryInterval: TimeInterval = 5, claimAhead: TimeInterval = 0,
+                           sharedStore: Bool = false) -> Engine {
         Engine(store: store, runners: Runners(byKind: [.http: runner, .command: runner]), clock: clock,
                configuration: .init(owner: owner, maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
                                     heartbeatInterval: 10, safetySweepInterval: 3600, recoveryInterval: recoveryInterval,
-                                    drainTimeout: drainTimeout, claimAhead: claimAhead))
+                                    drainTimeout: drainTimeout, claimAhead: claimAhead, sharedStore: sharedStore))
     }
 
     /// Creates a schedule at the clock's now with an HTTP target.

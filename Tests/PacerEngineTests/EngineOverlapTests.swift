@@ -106,3 +106,31 @@ final class ClockBox: Sendable {
         return await b(r, i)
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct EngineReplicaOverlapTests {
+    @Test func overlap_skip_sharedStore_seesARunOfAnotherReplica() async throws {
+        let box = ClockBox()
+        let h = try Harness(behaviour: { r, i in await box.behaviour(r, i) })
+        defer { Task { await h.close() } }
+        let clock = h.clock
+        box.set { _, index in
+            if index == 0 { try? await clock.sleep(until: clock.now().addingTimeInterval(150)) }
+            return .succeeded(output: nil)
+        }
+        let s = try await h.add("slow")
+        let a = Harness.makeEngine(store: h.store, runner: h.runner, clock: clock, owner: "replica-a", sharedStore: true)
+        let b = Harness.makeEngine(store: h.store, runner: h.runner, clock: clock, owner: "replica-b", sharedStore: true)
+        clock.advance(to: Harness.t0.addingTimeInterval(60))
+        await a.step()
+        try await h.waitForSleepers(2)  // replica A runs the fire at 60 (until 210)
+        clock.advance(to: Harness.t0.addingTimeInterval(120))
+        await b.step()
+        await b.step()
+        let runs = try await h.runs(s)
+        #expect(runs.map(\.status) == [.running, .skipped])
+        #expect(runs.last?.error?.contains("replica-a") == true, "\(String(describing: runs.last?.error))")
+        #expect(h.runner.recorded.count == 1)
+        clock.advance(to: Harness.t0.addingTimeInterval(210))
+        await a.settle()
+    }
+}

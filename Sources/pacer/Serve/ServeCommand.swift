@@ -112,7 +112,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
                                  heartbeatInterval: max(0.5, leaseTimeout / 4), recoveryInterval: max(1, min(15, leaseTimeout / 2)),
                                  retentionDays: retentionDays,
-                                 drainTimeout: drainTimeout, definitionCacheSize: definitionCache),
+                                 drainTimeout: drainTimeout, definitionCacheSize: definitionCache,
+                                 sharedStore: isPostgres),
             logger: Logger(label: "pacer.engine"))
         let host = self.host
         let app = buildApplication(
