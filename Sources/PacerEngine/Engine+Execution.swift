@@ -146,9 +146,21 @@ extension Engine {
         var finished = run
         finished.startedAt = startedAt
         let o = ending.outcome
+        let now = clock.now()
+        var retry: Run? = nil
+        if let policy = entries[run.scheduleID]?.policies.retry,
+           case .retry(let delay) = RetryDecision.decide(status: ending.status, failure: o.failure, attempt: run.attempt,
+                                                         policy: policy, retryAfter: o.retryAfter,
+                                                         unit: Double.random(in: 0..<1)) {
+            // The next attempt is written with this finish, in one transaction.
+            retry = Run(id: PacerID.make(.run, at: now), scheduleID: run.scheduleID, scheduledAt: run.scheduledAt,
+                        firesAt: now.addingTimeInterval(delay), attempt: run.attempt + 1, status: .queued,
+                        trigger: .retry, itemKey: run.itemKey)
+        }
         finishQueue.append(PendingFinish(
-            finish: RunFinish(id: run.id, status: ending.status, at: clock.now(), output: o.output, error: o.error,
-                              startedAt: startedAt, firesAt: run.firesAt == run.scheduledAt ? nil : run.firesAt),
+            finish: RunFinish(id: run.id, status: ending.status, at: now, output: o.output, error: o.error,
+                              startedAt: startedAt, firesAt: run.firesAt == run.scheduledAt ? nil : run.firesAt,
+                              retry: retry),
             run: finished, outcome: o))
         wakeup.poke()
     }

@@ -20,6 +20,10 @@ extension Engine {
                     run.error = pending.finish.error
                     if let firesAt = pending.finish.firesAt { run.firesAt = firesAt }
                     if pending.outcome != nil { metrics.finished(run.status) }
+                    if let retry = pending.finish.retry {
+                        enqueueQueued(retry)
+                        logger.info("retry queued", metadata: ["run": "\(run.id)", "attempt": "\(retry.attempt)"])
+                    }
                     await afterFinish(run, outcome: pending.outcome)
                 case StoreError.leaseLost?:
                     logger.warning("lease lost; result discarded", metadata: ["run": "\(pending.run.id)"])
@@ -33,8 +37,7 @@ extension Engine {
     /// Retry, pause after failures and delivery for a run the store has finished.
     func afterFinish(_ run: Run, outcome: RunOutcome?) async {
         guard let entry = entries[run.scheduleID] else { return }
-        if let outcome, run.status == .failed || run.status == .timedOut {
-            await retry(run, policy: entry.policies.retry, failure: outcome.failure, retryAfter: outcome.retryAfter)
+        if outcome != nil, run.status == .failed || run.status == .timedOut {
             await pauseIfFailing(run.scheduleID, limit: entry.policies.pauseAfterFailures)
         }
         if outcome != nil, entry.delivers, run.status != .cancelled, let schedule = try? await definition(run.scheduleID) {

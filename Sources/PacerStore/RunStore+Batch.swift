@@ -18,6 +18,10 @@ public struct RunFinish: Sendable, Hashable {
     public var startedAt: Date?
     /// The jittered instant it was due, when it differs from the scheduled instant.
     public var firesAt: Date?
+    /// The next attempt to queue with the finish (a failed run the retry policy retries),
+    /// in the same transaction where the store can, so a crash between the two cannot lose
+    /// it. A retry that exists already is not an error.
+    public var retry: Run?
 
     /// - Parameters:
     ///   - id: the run.
@@ -28,7 +32,8 @@ public struct RunFinish: Sendable, Hashable {
     ///   - startedAt: the real start, if the claim's is not it.
     ///   - firesAt: the jittered due instant, if any.
     public init(id: String, status: Run.Status, at: Date, output: String? = nil, error: String? = nil,
-                startedAt: Date? = nil, firesAt: Date? = nil) {
+                startedAt: Date? = nil, firesAt: Date? = nil, retry: Run? = nil) {
+        self.retry = retry
         self.startedAt = startedAt
         self.firesAt = firesAt
         self.id = id
@@ -54,6 +59,9 @@ extension RunStore {
         for f in finishes {
             do {
                 _ = try await finishRun(id: f.id, owner: owner, status: f.status, at: f.at, output: f.output, error: f.error)
+                if let retry = f.retry {
+                    do { _ = try await insertRun(retry) } catch StoreError.duplicateRun {}
+                }
                 out.append(nil)
             } catch {
                 out.append(error)

@@ -117,6 +117,14 @@ extension SQLiteStore {
         let scheduledAt: Int64 = row[1]
         try recordOutcome(scheduleID: scheduleID, scheduledAt: scheduledAt, status: f.status, db)
         try SQLiteSchema.log(.runFinished, f.id, at: f.at, db)
+        if let retry = f.retry {
+            do {
+                try SQLiteSchema.insert(retry, db)
+                try SQLiteSchema.log(.runQueued, retry.id, at: f.at, db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                // Another process queued this attempt already.
+            }
+        }
     }
 
     static func finish(_ f: RunFinish, owner: String, _ db: Database) throws -> Run {

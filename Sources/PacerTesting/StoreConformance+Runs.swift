@@ -23,7 +23,9 @@ extension StoreConformance {
                 RunFinish(id: ours[0].id, status: .succeeded, at: Fixture.at(310), output: "ok",
                           startedAt: Fixture.at(305), firesAt: Fixture.at(304)),
                 RunFinish(id: theirs[0].id, status: .failed, at: Fixture.at(310), error: "not mine"),
-                RunFinish(id: ours[1].id, status: .failed, at: Fixture.at(311), error: "boom"),
+                RunFinish(id: ours[1].id, status: .failed, at: Fixture.at(311), error: "boom",
+                          retry: Run(id: "run_retry_of_third", scheduleID: ours[1].scheduleID, scheduledAt: ours[1].scheduledAt,
+                                     firesAt: Fixture.at(341), attempt: 2, status: .queued, trigger: .retry)),
             ], owner: "w1")
             try check(results.count == 3 && results[0] == nil && results[2] == nil, "ours finished: \(results)")
             let lost = try results[1] ?? { throw ConformanceFailure(message: "another owner's run finished", location: "batch") }()
@@ -34,6 +36,9 @@ extension StoreConformance {
             try check(third.status == .failed && third.error == "boom", "third finished: \(third)")
             try check((lost as? StoreError) == .leaseLost(runID: theirs[0].id), "another owner's run is reported: \(lost)")
             try check(try await store.run(id: theirs[0].id)?.status == .running, "and left alone")
+            let retry = try await store.run(id: "run_retry_of_third")
+            try check(retry?.status == .queued && retry?.attempt == 2 && retry?.firesAt == Fixture.at(341),
+                      "the retry is queued with the finish: \(String(describing: retry))")
         },
         ConformanceCase("run_lifecycle_startHeartbeatFinish_updatesState") { store in
             let (s, queued) = try await claimedRun(store)

@@ -116,6 +116,9 @@ extension PostgresStore {
         for f in finishes {
             do {
                 _ = try await finish(f, owner: owner)
+                if let retry = f.retry {
+                    do { _ = try await insertRun(retry) } catch StoreError.duplicateRun {}
+                }
                 out.append(nil)
             } catch {
                 out.append(error)
