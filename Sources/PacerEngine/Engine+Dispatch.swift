@@ -150,6 +150,8 @@ extension Engine {
             let cached = definitions[run.scheduleID].flatMap { $0.revision == entries[run.scheduleID]?.revision ? $0 : nil }
             let task = Task { await self.execute(run, cached: cached) }
             executing[run.id] = Execution(scheduleID: run.scheduleID, task: task)
+            let timeout = entries[run.scheduleID]?.policies.timeoutSeconds ?? Policies().timeoutSeconds
+            timeouts.insert((clock.now().addingTimeInterval(timeout), run.id))
             metrics.setInFlight(executing.count)
         }
     }

@@ -31,8 +31,9 @@ extension Engine {
         await completed(run, ending, startedAt: started)
     }
 
-    /// Runs the target with the schedule's timeout; cancellation of this task (overlap
-    /// `cancel_previous`, a cancel from elsewhere, the drain deadline) ends it as `cancelled`.
+    /// Runs the target. The engine cancels this task at the schedule's timeout (then the run
+    /// is `timed_out`) or for overlap `cancel_previous`, a lost lease or the drain deadline
+    /// (then it is `cancelled`).
     nonisolated func runTarget(_ run: Run, schedule: Schedule, started: Date) async -> Ending {
         guard let runner = runners.byKind[schedule.target.kind] else {
             return Ending(status: .failed, outcome: .failed(
@@ -44,32 +45,23 @@ extension Engine {
         } catch {
             return Ending(status: .failed, outcome: .failed("items: \(error)"))
         }
-        let timeout = schedule.policies.timeoutSeconds
-        let deadline = started.addingTimeInterval(timeout)
-        let clock = self.clock
-        let prepared = request
-        let result: RunOutcome? = await withTaskGroup(of: RunOutcome?.self) { group in
-            group.addTask { await runner.run(prepared) }
-            group.addTask {
-                do { try await clock.sleep(until: deadline) } catch { return RunOutcome.failed("cancelled") }
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let result = await runner.run(request)
         if Task.isCancelled {
+            if await wasTimedOut(run.id) {
+                let timeout = schedule.policies.timeoutSeconds
+                return Ending(status: .timedOut, outcome: .failed("timed out after \(MisfireDecision.duration(timeout))",
+                                                                  output: result.output))
+            }
             let reason = await cancelReason(run.id)
-            return Ending(status: .cancelled, outcome: RunOutcome(status: .cancelled, output: result?.output,
+            return Ending(status: .cancelled, outcome: RunOutcome(status: .cancelled, output: result.output,
                                                                   error: reason, failure: .permanent, retryAfter: nil))
-        }
-        guard let result else {
-            return Ending(status: .timedOut, outcome: .failed("timed out after \(MisfireDecision.duration(timeout))"))
         }
         return Ending(status: result.status == .succeeded ? .succeeded : .failed, outcome: result)
     }
 
     func cancelReason(_ id: String) -> String { cancelReasons[id] ?? "cancelled" }
+
+    func wasTimedOut(_ id: String) -> Bool { timedOut.contains(id) }
 
     /// Gives a request the item of a per-item run, or all items of a single fire with a source.
     nonisolated func loadItems(into request: inout RunRequest, schedule: Schedule) async throws {
@@ -139,6 +131,7 @@ extension Engine {
     func completed(_ run: Run, _ ending: Ending, startedAt: Date) {
         executing[run.id] = nil
         cancelReasons[run.id] = nil
+        timedOut.remove(run.id)
         metrics.setInFlight(executing.count)
         let left = max(0, activeBySchedule[run.scheduleID, default: 1] - 1)
         activeBySchedule[run.scheduleID] = left == 0 ? nil : left

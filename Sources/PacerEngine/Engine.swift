@@ -82,6 +82,9 @@ public actor Engine: Service {
     var activeBySchedule: [String: Int] = [:]
     var buffered: [String: Run] = [:]
     var cancelReasons: [String: String] = [:]
+    /// Deadlines of executing runs (`timeout_seconds`), earliest first; one timer for all.
+    var timeouts = Heap<(Date, String)> { $0.0 < $1.0 }
+    var timedOut: Set<String> = []
     var itemsByRun: [String: JSONValue] = [:]
     var finishQueue: [PendingFinish] = []
     var claimPausedUntil: Date?
@@ -187,6 +190,7 @@ public actor Engine: Service {
             if feedDirty || !listening { try await readFeed() }
             // Runs that are due start first; writing finishes and claiming ahead come after,
             // so neither delays a start.
+            expireTimeouts(now: now)
             if !isStopping {
                 releaseHeld(now: now)
                 try await promoteWaiting(now: now)
@@ -219,6 +223,7 @@ public actor Engine: Service {
         }
         consider(waiting.min?.due)
         consider(held.min?.due)
+        consider(earliestTimeout())
         if !finishQueue.isEmpty { consider(now) }
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))
         consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
@@ -227,6 +232,25 @@ public actor Engine: Service {
             consider(lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval))
         }
         return deadline
+    }
+
+    /// Stops executing runs whose deadline has passed; they are recorded as `timed_out`.
+    func expireTimeouts(now: Date) {
+        while let (deadline, id) = timeouts.min, deadline <= now {
+            timeouts.popMin()
+            guard let execution = executing[id] else { continue }
+            timedOut.insert(id)
+            execution.task.cancel()
+        }
+    }
+
+    /// The earliest deadline of a run still executing.
+    func earliestTimeout() -> Date? {
+        while let (deadline, id) = timeouts.min {
+            if executing[id] != nil { return deadline }
+            timeouts.popMin()
+        }
+        return nil
     }
 
     /// Slots left under `max_concurrent` after the executing runs and those ready to start.

@@ -54,11 +54,18 @@ extension RunStore {
     /// - Returns: per run, `nil` when it was finished, else the error
     ///   (``StoreError/leaseLost(runID:)``, ...).
     public func finishRunsOneByOne(_ finishes: [RunFinish], owner: String) async -> [(any Error)?] {
+        await finishRunsOneByOne(finishes) { f in
+            _ = try await finishRun(id: f.id, owner: owner, status: f.status, at: f.at, output: f.output, error: f.error)
+        }
+    }
+
+    /// Finishes runs one at a time with `finish`, queueing each one's retry after it.
+    func finishRunsOneByOne(_ finishes: [RunFinish], finish: (RunFinish) async throws -> Void) async -> [(any Error)?] {
         var out: [(any Error)?] = []
         out.reserveCapacity(finishes.count)
         for f in finishes {
             do {
-                _ = try await finishRun(id: f.id, owner: owner, status: f.status, at: f.at, output: f.output, error: f.error)
+                try await finish(f)
                 if let retry = f.retry {
                     do { _ = try await insertRun(retry) } catch StoreError.duplicateRun {}
                 }

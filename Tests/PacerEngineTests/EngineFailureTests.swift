@@ -59,7 +59,7 @@ import Testing
         }
         let s = try await h.add("slow") { $0.policies.timeoutSeconds = 30 }
         await h.tick(to: 60)
-        try await h.waitForSleepers(2)
+        try await h.waitForSleepers(1)
         await h.advance(to: 90)
         let runs = try await h.runs(s)
         #expect(runs.map(\.status) == [.timedOut])
@@ -107,10 +107,10 @@ import Testing
         }
         let s = try await h.add("long")
         await h.tick(to: 60)
-        try await h.waitForSleepers(2)
+        try await h.waitForSleepers(1)
         let loop = Task { try await h.engine.run() }
         h.engine.stop()
-        try await h.waitForSleepers(3)  // the drain waits on the clock
+        try await h.waitForSleepers(2)  // the runner, and the drain waiting on the clock
         h.clock.advance(by: 11)
         try await loop.value
         let runs = try await h.runs(s)

@@ -24,7 +24,7 @@ private func slowFirst(_ clock: ManualClock) -> ScriptedRunner.Behaviour {
         box.set(slowFirst(h.clock))
         let s = try await h.add("slow") { $0.policies.overlap = policy }
         await h.tick(to: 60)
-        try await h.waitForSleepers(2)  // the runner's work and the run's timeout
+        try await h.waitForSleepers(1)  // the runner is at work
         await h.tick(to: 120)
         await h.tick(to: 180)
         return (h, s)
@@ -83,7 +83,7 @@ private func slowFirst(_ clock: ManualClock) -> ScriptedRunner.Behaviour {
         h.clock.advance(by: 1)
         let c = try await h.add("c", rule: "every 60s")  // fires at 62
         await h.tick(to: 62)  // all three due; one slot
-        try await h.waitForSleepers(2)
+        try await h.waitForSleepers(1)
         for (t, started) in [(67.0, 2), (72, 3)] {
             h.clock.advance(to: Harness.t0.addingTimeInterval(t))
             // The run that ended hands its slot to the next one; step until it has started.
@@ -122,7 +122,7 @@ final class ClockBox: Sendable {
         let b = Harness.makeEngine(store: h.store, runner: h.runner, clock: clock, owner: "replica-b", sharedStore: true)
         clock.advance(to: Harness.t0.addingTimeInterval(60))
         await a.step()
-        try await h.waitForSleepers(2)  // replica A runs the fire at 60 (until 210)
+        try await h.waitForSleepers(1)  // replica A runs the fire at 60 (until 210)
         clock.advance(to: Harness.t0.addingTimeInterval(120))
         await b.step()
         await b.step()

@@ -111,20 +111,7 @@ extension PostgresStore {
 
     public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [(any Error)?] {
         // Each finish is one prepared statement and its own commit; the pool runs them in turn.
-        var out: [(any Error)?] = []
-        out.reserveCapacity(finishes.count)
-        for f in finishes {
-            do {
-                _ = try await finish(f, owner: owner)
-                if let retry = f.retry {
-                    do { _ = try await insertRun(retry) } catch StoreError.duplicateRun {}
-                }
-                out.append(nil)
-            } catch {
-                out.append(error)
-            }
-        }
-        return out
+        await finishRunsOneByOne(finishes) { f in _ = try await self.finish(f, owner: owner) }
     }
 
     public func recordDeliveryError(runID: String, error: String) async throws {
