@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "PacerStore", "PacerCore", "Recurrence", "PacerEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // A small program that drives a store from another process: multi-process claim tests,
