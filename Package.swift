@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "EngineBenchmark",
             dependencies: [
-                "PacerEngine", "PacerStore", "PacerCore", "Recurrence",
+                "PacerEngine", "PacerStore", "PacerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/EngineBenchmark"

@@ -3,7 +3,6 @@ import GRDB
 import PacerCore
 import PacerEngine
 import PacerStore
-import Recurrence
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -80,21 +79,6 @@ let engine = Engine(store: store, runners: Runners(byKind: [.http: runner]),
                                          definitionCacheSize: workload.definitionCache))
 if workload.rule == "memory" {
     // Load the engine's view of every schedule (definitions, cadences, heap) and measure.
-    if ProcessInfo.processInfo.environment["PACER_MEM_PROBE"] != nil {
-        let n = Double(workload.schedules)
-        let states = try await store.states()
-        log("states: \(Double(residentBytes() - memoryBefore) / n) B each")
-        var after: String? = nil
-        var kept: [String: (Cadence, Policies)] = [:]
-        while true {
-            let page = try await store.schedules(afterID: after, limit: 1000)
-            for s in page { kept[s.id] = (try! s.cadence(), s.policies) }
-            guard page.count == 1000 else { break }
-            after = page.last?.id
-        }
-        log("+ cadence/policies dict: \(Double(residentBytes() - memoryBefore) / n) B each; layouts \(MemoryLayout<Cadence>.size) \(MemoryLayout<Policies>.size)")
-        withExtendedLifetime((states, kept)) {}
-    }
     await engine.step()
     let grown = residentBytes() - memoryBefore
     emit(["system": "pacer-sqlite", "workload": workload.name, "schedules": workload.schedules,

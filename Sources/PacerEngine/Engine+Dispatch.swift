@@ -72,7 +72,7 @@ extension Engine {
         if held.firesAt > now {
             // Claimed ahead, or jittered: held under our lease until its instant.
             waitingIDs.insert(run.id)
-            self.held.insert(Waiting(run: held, claimed: true, due: held.firesAt))
+            self.held.insert(Waiting(run: held, due: held.firesAt))
             heldWakeup.poke()
             return
         }
@@ -139,7 +139,7 @@ extension Engine {
 
     func markReady(_ run: Run) {
         activeBySchedule[run.scheduleID, default: 0] += 1
-        ready.insert(Waiting(run: run, claimed: true, due: run.firesAt))
+        ready.insert(Waiting(run: run, due: run.firesAt))
     }
 
     /// Starts ready runs, earliest scheduled first, while slots are free.

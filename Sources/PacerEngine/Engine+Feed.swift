@@ -101,7 +101,8 @@ extension Engine {
     /// Takes a definition and state into the heap.
     func apply(_ schedule: Schedule, state: ScheduleState?) {
         var entry: Entry
-        if let old = entries[schedule.id], old.revision == schedule.revision, definitions[schedule.id] == schedule {
+        // Every change to a definition raises its revision: an entry is parsed once per revision.
+        if let old = entries[schedule.id], old.revision == schedule.revision {
             entry = old
         } else {
             let exclusions = (try? schedule.exclusionCadences()) ?? []
@@ -143,10 +144,10 @@ extension Engine {
         }
     }
 
-    /// A queued run (Run Now, retry, catch-up, per-item) waits until it is due.
+    /// A queued run (Run Now, retry, per-item) waits until it is due.
     func enqueueQueued(_ run: Run) {
         guard !waitingIDs.contains(run.id), executing[run.id] == nil else { return }
         waitingIDs.insert(run.id)
-        waiting.insert(Waiting(run: run, claimed: false, due: run.firesAt))
+        waiting.insert(Waiting(run: run, due: run.firesAt))
     }
 }

@@ -42,18 +42,15 @@ public actor Engine: Service {
         var fireable: Bool { enabled && !paused && cadence != nil }
     }
 
-    /// A run that is not executing yet (a class, so heap moves copy a pointer, not a run).
+    /// A run that is not executing yet: held until its instant, queued in the store, or
+    /// ready for a slot (a class, so heap moves copy a pointer, not a run).
     final class Waiting {
         let run: Run
-        init(run: Run, claimed: Bool, due: Date) {
+        let due: Date
+        init(run: Run, due: Date) {
             self.run = run
-            self.claimed = claimed
             self.due = due
         }
-        /// Already running under our lease (a claimed fire waiting for its jitter); otherwise
-        /// queued in the store and started with a fenced `startRun`.
-        let claimed: Bool
-        let due: Date
     }
 
     /// A run on its way: its task and the schedule it belongs to.
