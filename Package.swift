@@ -52,11 +52,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Agent sessions: model providers, the tool loop, built-in tools, caps, approval.
+        .target(
+            name: "PacerAgents",
+            dependencies: [
+                "PacerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The runners of each target kind, item sources and deliverers.
         .target(
             name: "PacerRunners",
             dependencies: [
-                "PacerCore",
+                "PacerCore", "PacerAgents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "pacer",
             dependencies: [
-                "Recurrence", "PacerCore", "PacerStore", "PacerEngine", "PacerRunners", "PacerServer",
+                "Recurrence", "PacerCore", "PacerStore", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,9 +143,17 @@ let package = Package(
             dependencies: ["PacerEngine", "PacerStore", "PacerCore", "Recurrence", "PacerTesting"]
         ),
         .testTarget(
+            name: "PacerAgentsTests",
+            dependencies: [
+                "PacerAgents", "PacerCore", "PacerStore", "PacerTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "PacerRunnersTests",
             dependencies: [
-                "PacerRunners", "PacerCore", "PacerTesting",
+                "PacerRunners", "PacerAgents", "PacerCore", "PacerStore", "PacerEngine", "PacerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

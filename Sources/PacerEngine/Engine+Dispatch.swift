@@ -106,8 +106,8 @@ extension Engine {
             do {
                 var run = try await store.startRun(id: w.run.id, owner: configuration.owner, at: now)
                 run.firesAt = w.run.firesAt
-                if run.itemKey != nil || w.run.trigger == .manual {
-                    markReady(run)  // item runs and Run Now are not subject to overlap
+                if run.itemKey != nil || w.run.trigger == .manual || w.run.trigger == .resume {
+                    markReady(run)  // item runs, Run Now and session wake-ups are not subject to overlap
                 } else {
                     gate(run)
                 }

@@ -22,7 +22,7 @@ extension Engine {
             return
         }
         let ending: Ending
-        if schedule.dispatch.mode == .perItem && run.itemKey == nil {
+        if schedule.dispatch.mode == .perItem && run.itemKey == nil && run.trigger != .resume {
             ending = await fanOut(run, schedule: schedule, now: started)
         } else {
             ending = await runTarget(run, schedule: schedule, started: started)
@@ -41,7 +41,8 @@ extension Engine {
         }
         var request = RunRequest(schedule: schedule, run: run)
         do {
-            try await loadItems(into: &request, schedule: schedule)
+            // A woken session continues its own transcript; it reads no items.
+            if run.trigger != .resume { try await loadItems(into: &request, schedule: schedule) }
         } catch {
             return Ending(status: .failed, outcome: .failed("items: \(error)"))
         }
@@ -153,7 +154,7 @@ extension Engine {
         finishQueue.append(PendingFinish(
             finish: RunFinish(id: run.id, status: ending.status, at: now, output: o.output, error: o.error,
                               startedAt: startedAt, firesAt: run.firesAt == run.scheduledAt ? nil : run.firesAt,
-                              retry: retry),
+                              retry: retry, sessionID: o.sessionID),
             run: finished, outcome: o))
         wakeup.poke()
     }

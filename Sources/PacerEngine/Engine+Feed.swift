@@ -69,6 +69,8 @@ extension Engine {
                     if !waitingIDs.contains(e.event.entityID) { queued.append(e.event.entityID) }
                 case .runFinished:
                     if executing[e.event.entityID] != nil { finishedElsewhere.append(e.event.entityID) }
+                case .sessionChanged:
+                    sessionWakeDirty = true
                 default:
                     break
                 }

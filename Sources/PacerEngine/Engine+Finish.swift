@@ -19,6 +19,7 @@ extension Engine {
                     run.output = pending.finish.output.map(Run.excerpt)
                     run.error = pending.finish.error
                     if let firesAt = pending.finish.firesAt { run.firesAt = firesAt }
+                    if let session = pending.finish.sessionID { run.sessionID = session }
                     if pending.outcome != nil { metrics.finished(run.status) }
                     if let retry = pending.finish.retry {
                         enqueueQueued(retry)
@@ -41,12 +42,14 @@ extension Engine {
             await pauseIfFailing(run.scheduleID, limit: entry.policies.pauseAfterFailures)
         }
         if outcome != nil, entry.delivers, run.status != .cancelled, let schedule = try? await definition(run.scheduleID) {
-            deliver(run, schedule: schedule)
+            deliver(run, schedule: schedule, text: outcome?.text)
         }
     }
 
     /// Queues the next attempt of a failed, timed-out or abandoned run when the policy allows.
     func retry(_ run: Run, policy: RetryPolicy, failure: RunOutcome.Failure?, retryAfter: Double?) async {
+        // A woken session that was lost cannot be continued by a fresh run.
+        guard run.trigger != .resume else { return }
         let action = RetryDecision.decide(status: run.status, failure: failure, attempt: run.attempt,
                                           policy: policy, retryAfter: retryAfter,
                                           unit: Double.random(in: 0..<1))
@@ -82,9 +85,10 @@ extension Engine {
     }
 
     /// Delivers a finished run's result in the background; a failure is recorded on the run.
-    func deliver(_ run: Run, schedule: Schedule) {
+    func deliver(_ run: Run, schedule: Schedule, text: String? = nil) {
         guard let deliverer = runners.deliverer else { return }
-        let report = RunReport(schedule: schedule, run: run)
+        var report = RunReport(schedule: schedule, run: run)
+        if let text, run.status == .succeeded { report.output = text }  // the whole text, not the excerpt
         let store = self.store, logger = self.logger
         Task {
             do {

@@ -85,6 +85,9 @@ public actor Engine: Service {
     var itemsByRun: [String: JSONValue] = [:]
     var finishQueue: [PendingFinish] = []
     var claimPausedUntil: Date?
+    /// The earliest `resume_at` of a waiting session, and whether to read it again.
+    var nextSessionWake: Date?
+    var sessionWakeDirty = true
     var feedCursor: Int64 = 0
     var feedDirty = true
     var loaded = false
@@ -190,6 +193,7 @@ public actor Engine: Service {
             expireTimeouts(now: now)
             if !isStopping {
                 releaseHeld(now: now)
+                try await wakeSessions(now: now)
                 try await promoteWaiting(now: now)
                 startReady()
             }
@@ -220,6 +224,7 @@ public actor Engine: Service {
         }
         consider(waiting.min?.due)
         consider(held.min?.due)
+        consider(nextSessionWake)
         consider(earliestTimeout())
         if !finishQueue.isEmpty { consider(now) }
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))

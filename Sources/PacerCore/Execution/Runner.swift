@@ -61,6 +61,11 @@ public struct RunOutcome: Sendable, Hashable {
     public var failure: Failure?
     /// Seconds the target asked us to wait before retrying (`Retry-After`).
     public var retryAfter: Double?
+    /// The agent session the run started or continued.
+    public var sessionID: String?
+    /// The whole result for delivery (an agent's final text), when the excerpt in `output`
+    /// may be cut short.
+    public var text: String?
 
     /// - Parameters:
     ///   - status: `succeeded`, `failed` (or `cancelled` when the engine stopped it).
@@ -68,8 +73,12 @@ public struct RunOutcome: Sendable, Hashable {
     ///   - error: why it failed.
     ///   - failure: the failure's class.
     ///   - retryAfter: seconds to wait before a retry.
+    ///   - sessionID: the agent session.
+    ///   - text: the whole result for delivery.
     public init(status: Run.Status, output: String? = nil, error: String? = nil, failure: Failure? = nil,
-                retryAfter: Double? = nil) {
+                retryAfter: Double? = nil, sessionID: String? = nil, text: String? = nil) {
+        self.sessionID = sessionID
+        self.text = text
         self.status = status
         self.output = output
         self.error = error
@@ -137,11 +146,16 @@ public struct RunReport: Sendable, Hashable, Codable {
     public var itemKey: String?
     public var output: String?
     public var error: String?
+    /// The agent session of the run.
+    public var sessionID: String?
+    /// Where to see the run or its session (per-item notify hooks).
+    public var link: String?
 
     enum CodingKeys: String, CodingKey {
-        case status, attempt, output, error
+        case status, attempt, output, error, link
         case scheduleID = "schedule_id", scheduleName = "schedule_name", runID = "run_id"
         case scheduledAt = "scheduled_at", startedAt = "started_at", finishedAt = "finished_at", itemKey = "item_key"
+        case sessionID = "session_id"
     }
 
     /// - Parameters:
@@ -159,6 +173,7 @@ public struct RunReport: Sendable, Hashable, Codable {
         itemKey = run.itemKey
         output = run.output
         error = run.error
+        sessionID = run.sessionID
     }
 
     /// One line of text: `name run_... succeeded: output`.
@@ -166,6 +181,7 @@ public struct RunReport: Sendable, Hashable, Codable {
         var line = "\(scheduleName) \(runID) \(status.rawValue)"
         if let itemKey { line += " [\(itemKey)]" }
         if let error { line += ": \(error)" } else if let output, !output.isEmpty { line += ": \(output)" }
+        if let link { line += " \(link)" }
         return line
     }
 }

@@ -2,7 +2,13 @@ import Mustache
 
 /// A Mustache template (HTTP bodies, prompts), compiled once. Templates are compiled when a
 /// schedule is saved so that parse errors are rejected then, not at fire time.
+///
+/// Values are inserted as plain text: a prompt or a JSON body is not HTML, so `"` and `<`
+/// stay as they are (Mustache's HTML escaping would turn them into entities).
 public struct Template: Sendable {
+    /// Selects Mustache's text content type; put before the source, on its first line.
+    private static let textPragma = "{{% CONTENT_TYPE: TEXT}}"
+
     /// The source text.
     public let source: String
     private let compiled: MustacheTemplate
@@ -13,9 +19,11 @@ public struct Template: Sendable {
     public init(_ source: String) throws(TemplateError) {
         self.source = source
         do {
-            compiled = try MustacheTemplate(string: source)
+            compiled = try MustacheTemplate(string: Self.textPragma + source)
         } catch let error as MustacheTemplate.ParserError {
-            throw TemplateError(message: "line \(error.context.lineNumber), column \(error.context.columnNumber): \(error.error)")
+            let line = error.context.lineNumber
+            let column = line == 1 ? max(1, error.context.columnNumber - Self.textPragma.count) : error.context.columnNumber
+            throw TemplateError(message: "line \(line), column \(column): \(error.error)")
         } catch {
             throw TemplateError(message: "\(error)")
         }

@@ -26,6 +26,8 @@ public struct Run: Sendable, Hashable, Codable {
         case backfill
         /// A missed fire run by the misfire policy.
         case catchup
+        /// A waiting agent session woke up (`schedule_resume`, `schedule_recurring`).
+        case resume
         public static let wireName = "run trigger"
     }
 

@@ -17,9 +17,12 @@ public struct Dispatch: Sendable, Hashable, Codable {
     public var itemKey: String?
     /// Most items taken per fire (default 100).
     public var maxItemsPerFire: Int
+    /// Told when a per-item run starts (webhook, chat), with a back-link to its run or
+    /// session, so every run an item spawned is visible from where the item lives.
+    public var notify: Delivery?
 
     enum CodingKeys: String, CodingKey {
-        case mode, source
+        case mode, source, notify
         case itemKey = "item_key", maxItemsPerFire = "max_items_per_fire"
     }
 
@@ -31,7 +34,10 @@ public struct Dispatch: Sendable, Hashable, Codable {
     ///   - source: the item source.
     ///   - itemKey: dotted path of the item key.
     ///   - maxItemsPerFire: most items per fire.
-    public init(mode: Mode = .single, source: ItemSource? = nil, itemKey: String? = nil, maxItemsPerFire: Int = 100) {
+    ///   - notify: told when a per-item run starts.
+    public init(mode: Mode = .single, source: ItemSource? = nil, itemKey: String? = nil, maxItemsPerFire: Int = 100,
+                notify: Delivery? = nil) {
+        self.notify = notify
         self.mode = mode
         self.source = source
         self.itemKey = itemKey
@@ -44,7 +50,8 @@ public struct Dispatch: Sendable, Hashable, Codable {
             mode: try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .single,
             source: try c.decodeIfPresent(ItemSource.self, forKey: .source),
             itemKey: try c.decodeIfPresent(String.self, forKey: .itemKey),
-            maxItemsPerFire: try c.decodeIfPresent(Int.self, forKey: .maxItemsPerFire) ?? 100)
+            maxItemsPerFire: try c.decodeIfPresent(Int.self, forKey: .maxItemsPerFire) ?? 100,
+            notify: try c.decodeIfPresent(Delivery.self, forKey: .notify))
     }
 
     /// The key of an item: the value at ``itemKey`` as text, or the index.
@@ -63,6 +70,10 @@ public struct Dispatch: Sendable, Hashable, Codable {
         source?.validate(at: Validator.join(path, "source"), into: &v)
         if let itemKey, JSONValue.segments(of: itemKey) == nil {
             v.fail(Validator.join(path, "item_key"), "'\(itemKey)' is not a dotted path such as id or user.login")
+        }
+        if let notify {
+            if mode != .perItem { v.fail(Validator.join(path, "notify"), "only per_item dispatch notifies") }
+            notify.validate(at: Validator.join(path, "notify"), into: &v)
         }
         v.check((1...10_000).contains(maxItemsPerFire), Validator.join(path, "max_items_per_fire"),
                 "\(maxItemsPerFire) must be between 1 and 10000")

@@ -1,0 +1,223 @@
+import Foundation
+import PacerCore
+
+/// `list_schedules`: the schedules this agent may manage.
+public struct ListSchedulesTool: AgentTool {
+    public init() {}
+    public var spec: ToolSpec {
+        ToolSpec(name: "list_schedules",
+                 description: "List the schedules you manage (those you created, and the one that started this session), with their next fire.",
+                 inputSchema: ["type": "object", "properties": [:], "additionalProperties": false])
+    }
+    public func isDangerous(_ arguments: JSONValue) -> Bool { false }
+    public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
+        do {
+            var out: [JSONValue] = []
+            for schedule in try await ScheduleAccess.managed(context) {
+                out.append(ScheduleAccess.summary(schedule, state: try await context.store.state(scheduleID: schedule.id)))
+            }
+            return .success(["schedules": .array(out)])
+        } catch {
+            return ScheduleAccess.failure(error)
+        }
+    }
+}
+
+/// `create_schedule`: a new schedule, by default running this agent with a prompt. Creating
+/// one identical to an existing schedule (same owner, timing and target) returns that one.
+public struct CreateScheduleTool: AgentTool {
+    public init() {}
+    public var spec: ToolSpec {
+        ToolSpec(
+            name: "create_schedule",
+            description: """
+                Create a schedule. By default it runs you (this agent) with `prompt` at each fire. `rule` is a cron \
+                expression ('0 9 * * 1-5') or a rule such as 'every 15m', 'every weekday at 09:00', or an ISO 8601 \
+                instant for one fire. If you already have an identical schedule, it is returned instead of a duplicate.
+                """,
+            inputSchema: [
+                "type": "object",
+                "properties": [
+                    "rule": ["type": "string", "description": "Cron expression, rule text or ISO 8601 instant."],
+                    "prompt": ["type": "string", "description": "What you will be asked at each fire (a Mustache template)."],
+                    "name": ["type": "string", "description": "A unique name (default: generated)."],
+                    "timezone": ["type": "string", "description": "IANA time zone of the rule (default UTC)."],
+                    "max_fires": ["type": "integer", "minimum": 1, "description": "Fire at most this many times."],
+                    "target": ["type": "object", "description": "Another target instead of this agent, e.g. {\"kind\": \"http\", \"url\": ...}."],
+                ],
+                "required": ["rule"],
+                "additionalProperties": false,
+            ])
+    }
+
+    public func isDangerous(_ arguments: JSONValue) -> Bool {
+        guard let args = try? ToolArguments(arguments), let target = try? ScheduleAccess.target(args) else { return false }
+        return ScheduleAccess.isDangerous(target)
+    }
+
+    public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
+        do {
+            let args = try ToolArguments(arguments)
+            let rule = try args.string("rule", required: true, max: 1000)!
+            let target: Target
+            if let given = try ScheduleAccess.target(args) {
+                if args.has("prompt") { throw ToolArgumentError(field: "prompt", "give prompt or target, not both") }
+                target = given
+            } else {
+                guard let prompt = try args.string("prompt", max: 100_000) else {
+                    throw ToolArgumentError(field: "prompt", "is required when no target is given")
+                }
+                target = .agent(AgentTarget(agent: context.agent.name, prompt: prompt))
+            }
+            let timing = ScheduleTiming(rule: rule, timezone: try args.string("timezone", max: 100) ?? "UTC",
+                                        maxFires: try args.integer("max_fires"))
+            let owner = context.agentOwner
+            for existing in try await context.store.schedules()
+            where existing.owner == owner && existing.timing == timing && existing.target == target {
+                let state = try await context.store.state(scheduleID: existing.id)
+                return .success(["schedule": ScheduleAccess.summary(existing, state: state), "existing": true])
+            }
+            let id = PacerID.make(.schedule, at: context.now)
+            let name = try args.string("name", max: 200) ?? "\(context.agent.name)-\(id.suffix(8))"
+            let schedule = Schedule(id: id, name: name, owner: owner, timing: timing, target: target,
+                                    caps: context.schedule?.caps ?? Caps(), createdAt: context.now)
+            let stored = try await context.store.createSchedule(schedule, author: owner)
+            let state = try await context.store.state(scheduleID: stored.id)
+            return .success(["schedule": ScheduleAccess.summary(stored, state: state), "existing": false])
+        } catch {
+            return ScheduleAccess.failure(error)
+        }
+    }
+}
+
+/// `update_schedule`: changes the rule, zone, prompt, name, fire limit or enabled flag.
+public struct UpdateScheduleTool: AgentTool {
+    public init() {}
+    public var spec: ToolSpec {
+        ToolSpec(
+            name: "update_schedule",
+            description: "Change one of your schedules: its rule, timezone, prompt, name, max_fires or enabled flag. Only the given fields change.",
+            inputSchema: [
+                "type": "object",
+                "properties": [
+                    "schedule": ScheduleAccess.scheduleReference,
+                    "rule": ["type": "string"], "timezone": ["type": "string"], "prompt": ["type": "string"],
+                    "name": ["type": "string"], "max_fires": ["type": "integer", "minimum": 1], "enabled": ["type": "boolean"],
+                ],
+                "additionalProperties": false,
+            ])
+    }
+    public func isDangerous(_ arguments: JSONValue) -> Bool { false }
+    public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
+        do {
+            let args = try ToolArguments(arguments)
+            let schedule = try await ScheduleAccess.find(args, context: context, defaultToOwn: true)
+            let rule = try args.string("rule", max: 1000), zone = try args.string("timezone", max: 100)
+            let prompt = try args.string("prompt", max: 100_000), name = try args.string("name", max: 200)
+            let maxFires = try args.integer("max_fires"), enabled = try args.bool("enabled")
+            var target = schedule.target
+            if let prompt {
+                guard case .agent(var t) = target else { throw ToolArgumentError(field: "prompt", "the schedule does not run an agent") }
+                t.prompt = prompt
+                target = .agent(t)
+            }
+            let revised = schedule.revised(at: context.now) { s in
+                if let rule { s.timing.rule = rule }
+                if let zone { s.timing.timezone = zone }
+                if let maxFires { s.timing.maxFires = maxFires }
+                if let name { s.name = name }
+                if let enabled { s.enabled = enabled }
+                s.target = target
+            }
+            let stored = try await context.store.updateSchedule(revised, author: context.agentOwner)
+            return .success(["schedule": ScheduleAccess.summary(stored, state: try await context.store.state(scheduleID: stored.id))])
+        } catch {
+            return ScheduleAccess.failure(error)
+        }
+    }
+}
+
+/// `pause_schedule` and `resume_schedule`.
+public struct PauseScheduleTool: AgentTool {
+    /// Whether this is `pause_schedule` (else `resume_schedule`).
+    public let pause: Bool
+    /// - Parameter pause: `true` for `pause_schedule`, `false` for `resume_schedule`.
+    public init(pause: Bool) { self.pause = pause }
+    public var spec: ToolSpec {
+        var properties: [String: JSONValue] = ["schedule": ScheduleAccess.scheduleReference]
+        if pause { properties["reason"] = ["type": "string", "description": "Why (kept on the schedule)."] }
+        return ToolSpec(name: pause ? "pause_schedule" : "resume_schedule",
+                        description: pause ? "Pause one of your schedules: it stops firing until resumed."
+                                           : "Resume one of your paused schedules.",
+                        inputSchema: ["type": "object", "properties": .object(properties), "additionalProperties": false])
+    }
+    public func isDangerous(_ arguments: JSONValue) -> Bool { false }
+    public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
+        do {
+            let args = try ToolArguments(arguments)
+            let schedule = try await ScheduleAccess.find(args, context: context, defaultToOwn: true)
+            let reason = pause ? (try args.string("reason", max: 500) ?? "paused by agent \(context.agent.name)") : nil
+            try await context.store.setPaused(scheduleID: schedule.id, reason: reason)
+            return .success(["schedule": ScheduleAccess.summary(schedule, state: try await context.store.state(scheduleID: schedule.id))])
+        } catch {
+            return ScheduleAccess.failure(error)
+        }
+    }
+}
+
+/// `delete_schedule`: dangerous, so denied in unattended sessions unless the agent allows it.
+public struct DeleteScheduleTool: AgentTool {
+    public init() {}
+    public var spec: ToolSpec {
+        ToolSpec(name: "delete_schedule", description: "Delete one of your schedules for good (its runs go with it).",
+                 inputSchema: ["type": "object", "properties": ["schedule": ScheduleAccess.scheduleReference],
+                               "required": ["schedule"], "additionalProperties": false])
+    }
+    public func isDangerous(_ arguments: JSONValue) -> Bool { true }
+    public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
+        do {
+            let schedule = try await ScheduleAccess.find(try ToolArguments(arguments), context: context)
+            let deleted = try await context.store.deleteSchedule(id: schedule.id)
+            return .success(["deleted": .bool(deleted), "id": .string(schedule.id)])
+        } catch {
+            return ScheduleAccess.failure(error)
+        }
+    }
+}
+
+/// `run_history`: the latest runs of one of the agent's schedules.
+public struct RunHistoryTool: AgentTool {
+    public init() {}
+    public var spec: ToolSpec {
+        ToolSpec(name: "run_history", description: "The latest runs of one of your schedules (default: the one that started this session), newest first.",
+                 inputSchema: ["type": "object",
+                               "properties": ["schedule": ScheduleAccess.scheduleReference,
+                                              "limit": ["type": "integer", "minimum": 1, "maximum": 50]],
+                               "additionalProperties": false])
+    }
+    public func isDangerous(_ arguments: JSONValue) -> Bool { false }
+    public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
+        do {
+            let args = try ToolArguments(arguments)
+            let limit = try args.integer("limit") ?? 10
+            guard (1...50).contains(limit) else { throw ToolArgumentError(field: "limit", "\(limit) must be between 1 and 50") }
+            let schedule = try await ScheduleAccess.find(args, context: context, defaultToOwn: true)
+            let runs: [JSONValue] = try await context.store.runs(scheduleID: schedule.id, limit: limit).map { run in
+                var o: [String: JSONValue] = [
+                    "id": .string(run.id), "status": .string(run.status.rawValue), "trigger": .string(run.trigger.rawValue),
+                    "scheduled_at": .string(PacerJSON.format(run.scheduledAt)), "attempt": .number(Double(run.attempt)),
+                ]
+                if let at = run.startedAt { o["started_at"] = .string(PacerJSON.format(at)) }
+                if let at = run.finishedAt { o["finished_at"] = .string(PacerJSON.format(at)) }
+                if let key = run.itemKey { o["item_key"] = .string(key) }
+                if let output = run.output { o["output"] = .string(String(output.prefix(1000))) }
+                if let error = run.error { o["error"] = .string(error) }
+                if let session = run.sessionID { o["session_id"] = .string(session) }
+                return .object(o)
+            }
+            return .success(["schedule": .string(schedule.name), "runs": .array(runs)])
+        } catch {
+            return ScheduleAccess.failure(error)
+        }
+    }
+}
