@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PacerAgents
 import PacerCore
 import PacerEngine
 import PacerRunners
@@ -50,6 +51,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Schedule definitions kept in memory; the rest are read when a run starts.")
     var definitionCache = 16_384
 
+    @Option(name: .long, help: "Default cap: most wake-ups of one agent session (a schedule's caps override it).")
+    var maxResumes = Caps.serverDefaults.maxResumes!
+
+    @Option(name: .long, help: "Default cap: longest life of an agent session, in hours.")
+    var maxLifetimeHours = Caps.serverDefaults.maxLifetimeHours!
+
+    @Option(name: .long, help: "Default cap: most input plus output tokens of an agent session.")
+    var maxTotalTokens = Caps.serverDefaults.maxTotalTokens!
+
+    @Option(name: .long, help: "Default cap: highest cost of an agent session, in the agents' price unit.")
+    var maxCost = Caps.serverDefaults.maxCost!
+
+    @Option(name: .long, help: "Seconds a model call may take before it is abandoned (and retried).")
+    var modelTimeout: Double = 120
+
+    @Option(name: .long, help: ArgumentHelp("Base URL of this server in back-links sent to per-item notify hooks (default: http://HOST:PORT).", valueName: "url"))
+    var publicURL: String?
+
     func validate() throws {
         guard (1...10_000).contains(maxConcurrent) else {
             throw ValidationError("--max-concurrent: \(maxConcurrent) must be between 1 and 10000")
@@ -72,6 +91,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard retentionDays > 0, retentionDays <= 36_500 else {
             throw ValidationError("--retention-days: \(retentionDays) must be more than 0")
+        }
+        guard maxResumes >= 1 else { throw ValidationError("--max-resumes: \(maxResumes) must be at least 1") }
+        guard maxLifetimeHours.isFinite, maxLifetimeHours > 0 else {
+            throw ValidationError("--max-lifetime-hours: \(maxLifetimeHours) must be more than 0")
+        }
+        guard maxTotalTokens >= 1 else { throw ValidationError("--max-total-tokens: \(maxTotalTokens) must be at least 1") }
+        guard maxCost.isFinite, maxCost > 0 else { throw ValidationError("--max-cost: \(maxCost) must be more than 0") }
+        guard modelTimeout >= 1, modelTimeout <= 3600 else {
+            throw ValidationError("--model-timeout: \(modelTimeout) must be between 1 and 3600 seconds")
+        }
+        if let publicURL, URL(string: publicURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ValidationError("--public-url: '\(publicURL)' is not an http(s) URL")
         }
     }
 
@@ -107,8 +138,18 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let standard = StandardRunners(allowCommands: allowCommands)
+        var runners = standard.runners
+        var modelOptions = ProviderOptions()
+        modelOptions.requestTimeout = modelTimeout
+        runners.byKind[.agent] = AgentRunner(
+            store: database, client: standard.client,
+            defaultCaps: Caps(maxResumes: maxResumes, maxLifetimeHours: maxLifetimeHours, maxTotalTokens: maxTotalTokens,
+                              maxCost: maxCost),
+            providerOptions: modelOptions, deliverer: standard.deliverer,
+            linkBase: publicURL ?? "http://\(host):\(port)",
+            linkRun: { runID, sessionID in try? await database.setRunSession(runID: runID, sessionID: sessionID) })
         let engine = Engine(
-            store: database, runners: standard.runners,
+            store: database, runners: runners,
             configuration: .init(maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
                                  heartbeatInterval: max(0.5, leaseTimeout / 4), recoveryInterval: max(1, min(15, leaseTimeout / 2)),
                                  retentionDays: retentionDays,

@@ -1,0 +1,154 @@
+import Foundation
+import PacerAgents
+import PacerCore
+import PacerStore
+import PacerTesting
+import Testing
+
+@Suite("Built-in schedule tools and the deny floor")
+struct SessionToolsTests {
+    @Test("unattended deny floor: delete_schedule and a command-target create are denied under deny_dangerous")
+    func denyFloor() async throws {
+        let bench = try await AgentBench.make { $0.tools = ["schedules"] }
+        defer { Task { await bench.close() } }
+        let schedule = try await bench.schedule()
+        await bench.model.enqueue(
+            .toolCalls([call("delete_schedule", ["schedule": "digest"]),
+                        call("create_schedule", ["rule": "every 1h", "target": ["kind": "command", "argv": ["rm", "-rf", "/tmp/x"]]]),
+                        call("create_schedule", ["rule": "every 1h", "target": ["kind": "http", "url": "https://example.com/hook", "method": "POST"]])]),
+            .text("I could not delete it."))
+        let outcome = await bench.run(schedule)
+        let session = try await bench.session(outcome.sessionID)
+        #expect(session.state == .done)
+        #expect(session.toolLog.map(\.isError) == [true, true, true])
+        #expect(session.toolLog.allSatisfy { $0.output.contains("\"error\":\"denied\"") })
+        #expect(session.eventKinds == ["tool_denied", "tool_denied", "tool_denied"])
+        #expect(session.events[0].detail["tool"] == "delete_schedule")
+        #expect(try await bench.store.schedule(id: schedule.id) != nil)
+        #expect(try await bench.store.schedules().count == 1)
+    }
+
+    @Test("approval mode allow_all lets an unattended agent delete its schedule")
+    func allowAll() async throws {
+        let bench = try await AgentBench.make { $0.tools = ["schedules"]; $0.approvalMode = .allowAll }
+        defer { Task { await bench.close() } }
+        let schedule = try await bench.schedule()
+        await bench.model.enqueue(.toolCalls([call("delete_schedule", ["schedule": "digest"])]), .text("Deleted."))
+        let outcome = await bench.run(schedule)
+        let session = try await bench.session(outcome.sessionID)
+        #expect(session.toolLog.first?.isError == false)
+        #expect(!session.eventKinds.contains("tool_denied"))
+        #expect(try await bench.store.schedule(id: schedule.id) == nil)
+    }
+
+    @Test("create_schedule defaults to the agent itself, validates, and returns an identical schedule instead of a duplicate")
+    func createDeduplicates() async throws {
+        let bench = try await AgentBench.make { $0.tools = ["create_schedule", "list_schedules", "update_schedule", "pause_schedule"] }
+        defer { Task { await bench.close() } }
+        let schedule = try await bench.schedule()
+        let args: JSONValue = ["rule": "0 9 * * 1-5", "timezone": "Europe/Berlin", "prompt": "Morning brief for {{today}}."]
+        await bench.model.enqueue(
+            .toolCalls([call("create_schedule", args), call("create_schedule", args),
+                        call("create_schedule", ["rule": "every 3 fortnights", "prompt": "x"]),
+                        call("list_schedules", [:])]),
+            .text("Scheduled."))
+        let outcome = await bench.run(schedule)
+        let session = try await bench.session(outcome.sessionID)
+        #expect(session.toolLog.map(\.isError) == [false, false, true, false])
+        #expect(session.toolLog[0].output.contains("\"existing\":false"))
+        #expect(session.toolLog[1].output.contains("\"existing\":true"))
+        #expect(session.toolLog[2].output.contains("timing.rule"))
+        let created = try await bench.store.schedules().filter { $0.owner == "agent:helper" }
+        #expect(created.count == 1)
+        let new = try #require(created.first)
+        #expect(new.target == .agent(AgentTarget(agent: "helper", prompt: "Morning brief for {{today}}.")))
+        #expect(new.timing.timezone == "Europe/Berlin")
+        // list_schedules shows the agent's own and the session's schedule, with next fires.
+        #expect(session.toolLog[3].output.contains(new.id))
+        #expect(session.toolLog[3].output.contains(schedule.id))
+        #expect(session.toolLog[3].output.contains("next_fire_at"))
+    }
+
+    @Test("update and pause reach only the agent's own schedules")
+    func updateAndPause() async throws {
+        let bench = try await AgentBench.make { $0.tools = ["schedules"] }
+        defer { Task { await bench.close() } }
+        let schedule = try await bench.schedule()
+        var other = Schedule(id: PacerID.make(.schedule, at: bench.clock.now()), name: "someone-else", owner: "alice",
+                             timing: ScheduleTiming(rule: "every 1h"), target: .http(HTTPTarget(url: "https://example.com")),
+                             createdAt: bench.clock.now())
+        other = try await bench.store.createSchedule(other, author: "alice")
+        await bench.model.enqueue(
+            .toolCalls([call("update_schedule", ["rule": "every 2h", "prompt": "Shorter summary."]),
+                        call("pause_schedule", ["schedule": "someone-else"]),
+                        call("pause_schedule", ["reason": "holiday"])]),
+            .text("Done."))
+        let outcome = await bench.run(schedule)
+        let session = try await bench.session(outcome.sessionID)
+        #expect(session.toolLog.map(\.isError) == [false, true, false])
+        let updated = try #require(try await bench.store.schedule(id: schedule.id))
+        #expect(updated.timing.rule == "every 2h")
+        #expect(updated.revision == 2)
+        #expect(updated.target == .agent(AgentTarget(agent: "helper", prompt: "Shorter summary.")))
+        #expect(try await bench.store.state(scheduleID: schedule.id)?.pausedReason == "holiday")
+        #expect(try await bench.store.state(scheduleID: other.id)?.isPaused == false)
+        #expect(session.toolLog[1].output.contains("no schedule 'someone-else'"))
+    }
+}
+
+@Suite("Prompt templates")
+struct PromptTemplateTests {
+    @Test("variables render as plain text: agent, today in the schedule's zone, item, previous session")
+    func variables() async throws {
+        let bench = try await AgentBench.make()
+        defer { Task { await bench.close() } }
+        let prompt = "{{agent.name}} on {{today}} for {{item.title}}: \"<b>\" & {{#previous_session}}last said {{previous_session.last_text}}{{/previous_session}}{{^previous_session}}first run{{/previous_session}}"
+        let schedule = try await bench.schedule(prompt: prompt) { $0.timing.timezone = "Pacific/Kiritimati" }
+        await bench.model.enqueue(.text("Q1 <done> & dusted"), .text("again"))
+        _ = await bench.run(schedule, item: ("7", ["title": "Tom & \"Jerry\""]))
+        _ = await bench.run(schedule, item: ("7", ["title": "Tom & \"Jerry\""]))
+        let calls = try await bench.model.waitForCalls(2)
+        let users = try calls.map { try #require(lastUserText($0)) }
+        // 2027-01-15T08:00Z is already the 15th in UTC+14: 22:00.
+        #expect(users[0] == "helper on 2027-01-15 for Tom & \"Jerry\": \"<b>\" & first run")
+        #expect(users[1] == "helper on 2027-01-15 for Tom & \"Jerry\": \"<b>\" & last said Q1 <done> & dusted")
+    }
+
+    @Test("a template that cannot be rendered falls back to the raw prompt with a prompt_render_error event")
+    func fallback() async throws {
+        let bench = try await AgentBench.make()
+        defer { Task { await bench.close() } }
+        var schedule = try await bench.schedule()
+        // A definition stored before templates were checked: the unclosed section fails at run time.
+        schedule.target = .agent(AgentTarget(agent: "helper", prompt: "Report on {{#items}}{{title}}"))
+        await bench.model.enqueue(.text("Reported."))
+        let outcome = await bench.run(schedule)
+        #expect(outcome.status == .succeeded)
+        let session = try await bench.session(outcome.sessionID)
+        #expect(session.messages.first?.text == "Report on {{#items}}{{title}}")
+        #expect(session.eventKinds == ["prompt_render_error"])
+        #expect(session.events[0].detail["error"] != nil)
+    }
+
+    @Test("a prompt template that does not compile is rejected when the schedule is saved")
+    func rejectedOnSave() async throws {
+        let bench = try await AgentBench.make()
+        defer { Task { await bench.close() } }
+        await #expect(throws: ValidationError.self) {
+            try await bench.schedule(prompt: "Hello {{#open}}")
+        }
+        #expect(try await bench.store.schedules().isEmpty)
+    }
+}
+
+/// The text of the last user turn a model call carried (either wire format).
+func lastUserText(_ call: ModelCall) -> String? {
+    guard case .array(let messages)? = call.body["messages"] else { return nil }
+    for message in messages.reversed() where message["role"] == "user" {
+        if case .string(let text)? = message["content"] { return text }
+        if case .array(let blocks)? = message["content"] {
+            for block in blocks.reversed() { if case .string(let text)? = block["text"] { return text } }
+        }
+    }
+    return nil
+}
