@@ -59,6 +59,7 @@ let package = Package(
                 "PacerCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The runners of each target kind, item sources and deliverers.

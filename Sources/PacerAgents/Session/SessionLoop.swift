@@ -90,6 +90,7 @@ public struct SessionLoop: Sendable {
                     reply = try await provider.complete(ModelRequest(model: agent.model, system: agent.systemPrompt,
                                                                      messages: session.messages, tools: tools.specs))
                 } catch let error as ModelError {
+                    AgentMetrics.shared.callFailed()
                     if Task.isCancelled { return await cancelled(session, "the run was stopped", text: lastText) }
                     let detail: [String: JSONValue] = ["kind": .string(error.kind.rawValue), "message": .string(error.message),
                                                        "status": error.status.map { .number(Double($0)) } ?? .null]
@@ -98,11 +99,12 @@ public struct SessionLoop: Sendable {
                 } catch {
                     return await cancelled(session, Task.isCancelled ? "the run was stopped" : "\(error)", text: lastText)
                 }
+                let cost = agent.cost(inputTokens: reply.inputTokens, outputTokens: reply.outputTokens)
+                AgentMetrics.shared.called(inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, cost: cost)
                 let assistant = Message(role: .assistant, text: reply.text, toolCalls: reply.toolCalls)
                 session = try await store.appendToSession(
                     id: session.id, messages: [assistant], toolCalls: [], events: [], inputTokens: reply.inputTokens,
-                    outputTokens: reply.outputTokens, cost: agent.cost(inputTokens: reply.inputTokens, outputTokens: reply.outputTokens),
-                    at: now())
+                    outputTokens: reply.outputTokens, cost: cost, at: now())
                 if let text = reply.text, !text.isEmpty { lastText = text }
                 if session.state == .cancelled { return SessionResult(session: session, end: .cancelled("cancelled"), text: lastText) }
                 if let breach = CapCheck.usage(session, caps: caps, now: now()) {
