@@ -91,14 +91,14 @@ struct SessionCapsTests {
         let id = try #require(await bench.run(schedule).sessionID)
         #expect(try await bench.session(id).state == .waiting)
         bench.clock.advance(by: 60)
-        await bench.model.enqueue(.toolCalls([call("schedule_resume", ["prompt": "once more", "seconds_from_now": 60])]),
-                                  .text("never asked"))
+        await bench.model.enqueue(.toolCalls([call("schedule_resume", ["prompt": "once more", "seconds_from_now": 60])]))
         let outcome = await bench.run(schedule, resume: id)
         #expect(outcome.status == .failed)
         let session = try await bench.session(id)
         #expect(session.state == .error)
         #expect(session.events.last?.detail == ["cap": "max_resumes", "observed": 2, "limit": 1])
         #expect(session.toolLog.last?.output.contains("\"cap\":\"max_resumes\"") == true)
+        #expect(await bench.model.pending == 0)
 
         // Recurring: the wake-up after the cap's last one is refused when the run ends.
         let recurring = try await bench.schedule("recurring", caps: Caps(maxResumes: 1))

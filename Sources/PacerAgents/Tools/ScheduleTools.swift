@@ -32,8 +32,8 @@ public struct CreateScheduleTool: AgentTool {
             name: "create_schedule",
             description: """
                 Create a schedule. By default it runs you (this agent) with `prompt` at each fire. `rule` is a cron \
-                expression ('0 9 * * 1-5') or a rule such as 'every 15m', 'every weekday at 09:00', or an ISO 8601 \
-                instant for one fire. If you already have an identical schedule, it is returned instead of a duplicate.
+                expression ('0 9 * * 1-5'), a rule such as 'every 15m' or 'every weekday at 09:00', or an ISO 8601 \
+                instant with an offset ('2026-12-24T18:00:00Z') for a single fire. If you already have an identical schedule, it is returned instead of a duplicate.
                 """,
             inputSchema: [
                 "type": "object",
@@ -58,7 +58,8 @@ public struct CreateScheduleTool: AgentTool {
     public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
         do {
             let args = try ToolArguments(arguments)
-            let rule = try args.string("rule", required: true, max: 1000)!
+            var rule = try args.string("rule", required: true, max: 1000)!
+            if PacerJSON.parse(rule) != nil { rule = "once " + rule }  // an instant: one fire
             let target: Target
             if let given = try ScheduleAccess.target(args) {
                 if args.has("prompt") { throw ToolArgumentError(field: "prompt", "give prompt or target, not both") }
