@@ -22,6 +22,9 @@ public struct RunFinish: Sendable, Hashable {
     /// in the same transaction where the store can, so a crash between the two cannot lose
     /// it. A retry that exists already is not an error.
     public var retry: Run?
+    /// The agent session the run drove, written to the run when set (an existing link is
+    /// never cleared).
+    public var sessionID: String?
 
     /// - Parameters:
     ///   - id: the run.
@@ -31,9 +34,12 @@ public struct RunFinish: Sendable, Hashable {
     ///   - error: failure or skip reason.
     ///   - startedAt: the real start, if the claim's is not it.
     ///   - firesAt: the jittered due instant, if any.
+    ///   - retry: the next attempt to queue with the finish, if any.
+    ///   - sessionID: the agent session the run drove, if any.
     public init(id: String, status: Run.Status, at: Date, output: String? = nil, error: String? = nil,
-                startedAt: Date? = nil, firesAt: Date? = nil, retry: Run? = nil) {
+                startedAt: Date? = nil, firesAt: Date? = nil, retry: Run? = nil, sessionID: String? = nil) {
         self.retry = retry
+        self.sessionID = sessionID
         self.startedAt = startedAt
         self.firesAt = firesAt
         self.id = id
@@ -56,6 +62,7 @@ extension RunStore {
     public func finishRunsOneByOne(_ finishes: [RunFinish], owner: String) async -> [(any Error)?] {
         await finishRunsOneByOne(finishes) { f in
             _ = try await finishRun(id: f.id, owner: owner, status: f.status, at: f.at, output: f.output, error: f.error)
+            if let sessionID = f.sessionID { try await setRunSession(runID: f.id, sessionID: sessionID) }
         }
     }
 

@@ -46,10 +46,20 @@ public protocol RunStore: Sendable {
     /// - Returns: per run, in order, `nil` when it was finished, else why it could not be.
     func finishRuns(_ finishes: [RunFinish], owner: String) async -> [(any Error)?]
 
+    /// Links a run to the agent session it drives, as soon as the session exists (a plain
+    /// update: no fencing, no event).
+    /// - Parameters:
+    ///   - runID: the run.
+    ///   - sessionID: the session.
+    /// - Throws: ``StoreError/runNotFound(_:)``.
+    func setRunSession(runID: String, sessionID: String) async throws
+
     /// Records a failed delivery on a finished run (a delivery never fails a run).
     func recordDeliveryError(runID: String, error: String) async throws
 
     /// Marks `running` runs whose heartbeat is older than `now - leaseTimeout` as
     /// `abandoned` (their process died) and returns them, so a live process can retry them.
+    /// An abandoned run's agent session that is still `running` or `pending` ends in `error`
+    /// with an `abandoned` event (`run_id`, `reason`), in the same transaction.
     func abandonExpiredRuns(now: Date, leaseTimeout: TimeInterval) async throws -> [Run]
 }

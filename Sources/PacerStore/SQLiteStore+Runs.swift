@@ -105,11 +105,13 @@ extension SQLiteStore {
     static func finishLean(_ f: RunFinish, owner: String, _ db: Database) throws {
         guard let row = try db.fetchOneCached("""
             UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?,
-                            started_at = COALESCE(?, started_at), fires_at = COALESCE(?, fires_at)
+                            started_at = COALESCE(?, started_at), fires_at = COALESCE(?, fires_at),
+                            session_id = COALESCE(?, session_id)
             WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
             RETURNING schedule_id, scheduled_at
             """, [f.status.rawValue, SQLiteSchema.millis(f.at), f.output.map(Run.excerpt), f.error,
-                  f.startedAt.map(SQLiteSchema.millis), f.firesAt.map(SQLiteSchema.millis), f.id, owner]) else {
+                  f.startedAt.map(SQLiteSchema.millis), f.firesAt.map(SQLiteSchema.millis), f.sessionID, f.id,
+                  owner]) else {
             _ = try fetchRun(f.id, db)  // runNotFound when it does not exist
             throw StoreError.leaseLost(runID: f.id)
         }
@@ -134,11 +136,12 @@ extension SQLiteStore {
         let excerpt = f.output.map(Run.excerpt)
         guard let row = try db.fetchOneCached("""
             UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?,
-                            started_at = COALESCE(?, started_at), fires_at = COALESCE(?, fires_at)
+                            started_at = COALESCE(?, started_at), fires_at = COALESCE(?, fires_at),
+                            session_id = COALESCE(?, session_id)
             WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
             RETURNING *
             """, [status.rawValue, finishedAt, excerpt, f.error, f.startedAt.map(SQLiteSchema.millis),
-                  f.firesAt.map(SQLiteSchema.millis), id, owner]) else {
+                  f.firesAt.map(SQLiteSchema.millis), f.sessionID, id, owner]) else {
             _ = try fetchRun(id, db)  // runNotFound when it does not exist
             throw StoreError.leaseLost(runID: id)
         }
@@ -146,6 +149,14 @@ extension SQLiteStore {
         try recordOutcome(of: finished, status: status, db)
         try SQLiteSchema.log(.runFinished, id, at: at, db)
         return finished
+    }
+
+    public func setRunSession(runID: String, sessionID: String) async throws {
+        // A link, not a change anyone acts on: no event, no wake-up.
+        try await write(notify: false) { db in
+            try db.execute(sql: "UPDATE runs SET session_id = ? WHERE id = ?", arguments: [sessionID, runID])
+            guard db.changesCount > 0 else { throw StoreError.runNotFound(runID) }
+        }
     }
 
     public func recordDeliveryError(runID: String, error: String) async throws {
@@ -172,6 +183,7 @@ extension SQLiteStore {
                     """, arguments: [SQLiteSchema.millis(now), run.id])
                 try Self.recordOutcome(of: run, status: .abandoned, db)
                 try SQLiteSchema.log(.runFinished, run.id, at: now, db)
+                if let sessionID = run.sessionID { try Self.abandonSession(sessionID, runID: run.id, at: now, db) }
                 out.append(try Self.fetchRun(run.id, db))
             }
             return out

@@ -43,7 +43,8 @@ public struct ConformanceFailure: Error, CustomStringConvertible {
 public enum StoreConformance {
     /// Every case, grouped by feature.
     public static let cases: [ConformanceCase] =
-        scheduleCases + claimCases + runCases + sessionCases + catalogCases + feedCases
+        scheduleCases + claimCases + runCases + runSessionCases + sessionCases + wakeCases + catalogCases
+        + feedCases
 }
 
 // MARK: Helpers

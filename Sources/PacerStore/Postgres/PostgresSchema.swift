@@ -12,6 +12,10 @@ enum PostgresSchema: StoreMapping {
     /// `pg_advisory_xact_lock` key held from the event insert to the commit, so event
     /// sequence numbers become visible in order (a reader never skips a late commit).
     static let eventLock: Int64 = 0x7061_6365_7202
+    /// First key of the two-key `pg_advisory_xact_lock(class, hashtext(schedule_id))` a
+    /// session wake-up holds per schedule while it places its runs, so two wakers never insert
+    /// into one schedule's keys in opposite orders (a deadlock).
+    static let wakeLockClass: Int32 = 0x7061_6365
     /// The `LISTEN/NOTIFY` channel; the payload is the last event sequence of the write.
     static let channel = "pacer_changes"
 

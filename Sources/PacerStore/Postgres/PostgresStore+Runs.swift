@@ -99,7 +99,7 @@ extension PostgresStore {
         let statement = FinishRunStatement(id: id, owner: owner, status: status.rawValue, at: ms, output: output,
                                            error: error, succeeded: status == .succeeded, failed: failed,
                                            startedAt: f.startedAt.map(PostgresSchema.millis),
-                                           firesAt: f.firesAt.map(PostgresSchema.millis))
+                                           firesAt: f.firesAt.map(PostgresSchema.millis), sessionID: f.sessionID)
         var finished: Run?
         for try await run in try await client.execute(statement, logger: logger) { finished = run }
         guard let finished else {
@@ -112,6 +112,12 @@ extension PostgresStore {
     public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [(any Error)?] {
         // Each finish is one prepared statement and its own commit; the pool runs them in turn.
         await finishRunsOneByOne(finishes) { f in _ = try await self.finish(f, owner: owner) }
+    }
+
+    /// A plain update: no event, no `NOTIFY` (nobody acts on the link).
+    public func setRunSession(runID: String, sessionID: String) async throws {
+        let updated = try await read("UPDATE runs SET session_id = \(sessionID) WHERE id = \(runID) RETURNING id")
+        guard !updated.isEmpty else { throw StoreError.runNotFound(runID) }
     }
 
     public func recordDeliveryError(runID: String, error: String) async throws {
@@ -140,7 +146,8 @@ extension PostgresStore {
                 try await self.noteFinished(scheduleID: run.scheduleID, status: .abandoned,
                                             scheduledAt: PostgresSchema.millis(run.scheduledAt), c)
             }
-            try await self.record(runs.map { (.runFinished, $0.id) }, at: now, c)
+            let ended = try await self.abandonSessions(of: runs, at: now, c)
+            try await self.record(runs.map { (.runFinished, $0.id) } + ended.map { (.sessionChanged, $0) }, at: now, c)
             return runs
         }
     }
@@ -179,7 +186,8 @@ struct FinishRunStatement: PostgresPreparedStatement {
     static let sql = """
         WITH upd AS (
             UPDATE runs SET status = $3, finished_at = $4, output = $5, error = $6,
-                            started_at = COALESCE($9, started_at), fires_at = COALESCE($10, fires_at)
+                            started_at = COALESCE($9, started_at), fires_at = COALESCE($10, fires_at),
+                            session_id = COALESCE($11, session_id)
             WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND owner = $2))
             RETURNING \(PostgresStore.runColumns)),
         st AS (
@@ -199,19 +207,21 @@ struct FinishRunStatement: PostgresPreparedStatement {
             RETURNING pg_notify('\(PostgresSchema.channel)', sequence::text))
         SELECT \(PostgresStore.runColumns) FROM upd, ev
         """
-    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .int8, .text, .text, .bool, .bool, .int8, .int8]
+    static let bindingDataTypes: [PostgresDataType] = [.text, .text, .text, .int8, .text, .text, .bool, .bool, .int8, .int8,
+                                                       .text]
 
     var id, owner, status: String
     var at: Int64
     var output, error: String?
     var succeeded, failed: Bool
     var startedAt, firesAt: Int64?
+    var sessionID: String?
 
     func makeBindings() throws -> PostgresBindings {
-        var b = PostgresBindings(capacity: 10)
+        var b = PostgresBindings(capacity: 11)
         b.append(id); b.append(owner); b.append(status); b.append(at)
         b.append(output); b.append(error); b.append(succeeded); b.append(failed)
-        b.append(startedAt); b.append(firesAt)
+        b.append(startedAt); b.append(firesAt); b.append(sessionID)
         return b
     }
 
