@@ -65,10 +65,12 @@ public enum AnthropicWire {
             }
             return ("assistant", blocks)
         case .tool:
-            blocks.append([
+            var result: [String: JSONValue] = [
                 "type": "tool_result", "tool_use_id": .string(message.toolCallID ?? ""),
                 "content": .string(message.text ?? ""),
-            ])
+            ]
+            if message.isError { result["is_error"] = true }
+            blocks.append(.object(result))
             return ("user", blocks)
         }
     }

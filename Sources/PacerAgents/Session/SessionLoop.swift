@@ -120,7 +120,7 @@ public struct SessionLoop: Sendable {
                     let (output, event) = await execute(call, session: session)
                     let elapsed = ContinuousClock.now - started
                     let text = output.result.jsonText
-                    results.append(Message(role: .tool, text: text, toolCallID: call.id))
+                    results.append(Message(role: .tool, text: text, toolCallID: call.id, isError: output.isError))
                     log.append(ToolCall(callID: call.id, name: call.name, arguments: call.arguments, output: text,
                                         durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
                                         isError: output.isError, at: at))

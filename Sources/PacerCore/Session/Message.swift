@@ -16,15 +16,22 @@ public struct Message: Sendable, Hashable, Codable {
     public var toolCalls: [ToolCallRequest]
     /// For a `tool` turn, the call it answers.
     public var toolCallID: String?
+    /// For a `tool` turn, whether the call failed (sent to providers that take the flag).
+    public var isError: Bool
 
-    enum CodingKeys: String, CodingKey { case role, text, toolCalls = "tool_calls", toolCallID = "tool_call_id" }
+    enum CodingKeys: String, CodingKey {
+        case role, text, toolCalls = "tool_calls", toolCallID = "tool_call_id", isError = "is_error"
+    }
 
     /// - Parameters:
     ///   - role: who speaks.
     ///   - text: the text.
     ///   - toolCalls: requested tool calls.
     ///   - toolCallID: the call a tool turn answers.
-    public init(role: Role, text: String?, toolCalls: [ToolCallRequest] = [], toolCallID: String? = nil) {
+    ///   - isError: whether a tool turn reports a failed call.
+    public init(role: Role, text: String?, toolCalls: [ToolCallRequest] = [], toolCallID: String? = nil,
+                isError: Bool = false) {
+        self.isError = isError
         self.role = role
         self.text = text
         self.toolCalls = toolCalls
@@ -35,7 +42,17 @@ public struct Message: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(role: try c.decode(Role.self, forKey: .role), text: try c.decodeIfPresent(String.self, forKey: .text),
                   toolCalls: try c.decodeIfPresent([ToolCallRequest].self, forKey: .toolCalls) ?? [],
-                  toolCallID: try c.decodeIfPresent(String.self, forKey: .toolCallID))
+                  toolCallID: try c.decodeIfPresent(String.self, forKey: .toolCallID),
+                  isError: try c.decodeIfPresent(Bool.self, forKey: .isError) ?? false)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(role, forKey: .role)
+        try c.encodeIfPresent(text, forKey: .text)
+        if !toolCalls.isEmpty { try c.encode(toolCalls, forKey: .toolCalls) }
+        try c.encodeIfPresent(toolCallID, forKey: .toolCallID)
+        if isError { try c.encode(true, forKey: .isError) }
     }
 }
 
