@@ -7,7 +7,8 @@ struct Pacer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pacer",
         abstract: "Pacer: a scheduler for AI agents, HTTP calls and commands.",
-        subcommands: [ServeCommand.self, NextCommand.self, ScheduleCommand.self, ApplyCommand.self]
+        subcommands: [ServeCommand.self, NextCommand.self, ScheduleCommand.self, AgentsCommand.self, SessionsCommand.self,
+                      ApplyCommand.self]
     )
 
     /// Runs the command; usage errors and bad input exit with status 2 and a message on stderr.

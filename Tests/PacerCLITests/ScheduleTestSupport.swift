@@ -58,6 +58,18 @@ final class Workspace {
         return try await withStore { try await $0.schedules() }
     }
 
+    /// Every agent in the store, by name, or none when the database was never created.
+    func agents() async throws -> [Agent] {
+        guard FileManager.default.fileExists(atPath: database) else { return [] }
+        return try await withStore { try await $0.agents() }.sorted { $0.name < $1.name }
+    }
+
+    /// Adds an agent `helper` on a local OpenAI-compatible endpoint.
+    func addHelper(_ extra: String...) throws {
+        let r = try start(["agents", "add", "helper", "--base-url", "http://127.0.0.1:11434/v1", "--model", "llama3.1"] + extra).wait()
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
     /// `schedule show NAME --json` as an object.
     func show(_ name: String) throws -> [String: Any] {
         let r = try pacer("schedule", "show", name, "--json")

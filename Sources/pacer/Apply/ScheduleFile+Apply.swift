@@ -2,8 +2,14 @@ import Foundation
 import PacerCore
 import PacerStore
 
-/// What applying one entry of a schedule file did (or, in a dry run, would do).
+/// What applying one entry of a schedule file (an agent or a schedule) did (or, in a dry
+/// run, would do).
 struct ApplyResult: Sendable, Hashable, Encodable {
+    /// What an entry defines.
+    enum Kind: String, Sendable, Hashable, Encodable {
+        case agent, schedule
+    }
+
     /// The four outcomes.
     enum Action: String, Sendable, Hashable, Encodable {
         /// No schedule had the name; one was created.
@@ -16,22 +22,35 @@ struct ApplyResult: Sendable, Hashable, Encodable {
         case skipped
     }
 
-    /// The schedule's name.
+    /// The schedule's (or agent's) name.
     var name: String
     /// What happened.
     var action: Action
-    /// The schedule's id; `nil` for a schedule a dry run would create.
+    /// The schedule's (or agent's) id; `nil` for one a dry run would create.
     var scheduleID: String?
-    /// The revision after applying; `nil` for a dry run's new schedule.
+    /// The revision after applying; `nil` for a dry run's new schedule and for agents.
     var revision: Int?
     /// Top-level members that changed (`timing`, `target`, ...), for `updated`.
     var changes: [String]
+    /// Whether the entry is an agent or a schedule.
+    var kind: Kind = .schedule
 
-    enum CodingKeys: String, CodingKey { case name, action, changes, scheduleID = "schedule_id", revision }
+    enum CodingKeys: String, CodingKey { case name, action, changes, kind, scheduleID = "schedule_id", agentID = "agent_id", revision }
+
+    /// `{kind, name, action, changes, schedule_id | agent_id, revision}`.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(name, forKey: .name)
+        try c.encode(action, forKey: .action)
+        try c.encode(changes, forKey: .changes)
+        try c.encodeIfPresent(scheduleID, forKey: kind == .agent ? .agentID : .scheduleID)
+        try c.encodeIfPresent(revision, forKey: .revision)
+    }
 }
 
 extension ScheduleFile {
-    /// Creates or updates the file's schedules by name. An entry equal to the stored
+    /// Creates or updates the file's agents, then its schedules, by name. An entry equal to the stored
     /// definition (ignoring id, created_at, updated_at and revision) writes nothing, so
     /// applying the same file twice records no new revision. An `if_exists: raise` entry
     /// whose name exists with a different definition fails the whole apply before anything is
@@ -41,14 +60,20 @@ extension ScheduleFile {
     ///   - now: the instant recorded as creation or update time.
     ///   - author: recorded on the revisions.
     ///   - dryRun: work out the results without writing.
-    /// - Returns: one result per entry, in file order.
-    /// - Throws: ``ScheduleFileError`` for `raise` conflicts; store errors.
+    /// - Returns: one result per entry, agents first, each in file order.
+    /// - Throws: ``ScheduleFileError`` for `raise` conflicts and agent targets naming no agent;
+    ///   store errors.
     func apply(to store: any Store, now: Date, author: String = "cli", dryRun: Bool = false) async throws -> [ApplyResult] {
+        let storedAgents = try await store.agents()
+        var agentsByName: [String: Agent] = [:]
+        for a in storedAgents { agentsByName[a.name] = a }
+        let (agentPlan, agentConflicts) = planAgents(agentsByName)
+
         var stored: [String: Schedule] = [:]
         for s in try await store.schedules() where stored[s.name] == nil { stored[s.name] = s }
 
         var plan: [(Entry, ApplyResult, Schedule?)] = []
-        var conflicts: [FieldError] = []
+        var conflicts: [FieldError] = agentConflicts + unknownAgentTargets(storedAgents)
         for entry in entries {
             let name = entry.schedule.name
             guard let current = stored[name] else {
@@ -76,9 +101,12 @@ extension ScheduleFile {
             }
         }
         if !conflicts.isEmpty { throw ScheduleFileError(source: source, conflicts) }
-        if dryRun { return plan.map(\.1) }
+        if dryRun { return agentPlan.map(\.1) + plan.map(\.1) }
 
         var results: [ApplyResult] = []
+        for (entry, planned, current) in agentPlan {
+            results.append(try await Self.write(entry, planned, current, to: store, now: now))
+        }
         for (entry, planned, current) in plan {
             var result = planned
             switch planned.action {

@@ -2,11 +2,17 @@ import Foundation
 import PacerCore
 import Yams
 
-/// Schedules as code: a YAML file of schedule definitions, applied to a store by name
-/// (`pacer apply -f pacer.yaml`, and `pacer serve --config pacer.yaml` on every start).
+/// Schedules as code: a YAML file of agent and schedule definitions, applied to a store by
+/// name (`pacer apply -f pacer.yaml`, and `pacer serve --config pacer.yaml` on every start).
 ///
 /// ```yaml
 /// if_exists: update            # update (default) | skip | raise
+/// agents:                      # optional; applied before the schedules
+///   - name: helper
+///     provider: openai         # default; anthropic defaults base_url to the Anthropic API
+///     base_url: http://127.0.0.1:11434/v1
+///     model: llama3.1
+///     api_key_env: OPENAI_API_KEY
 /// schedules:
 ///   - name: ping
 ///     every: 30s               # shorthands: cron, every, rule, at, timezone
@@ -16,10 +22,15 @@ import Yams
 ///     target: {kind: command, argv: [/opt/report.sh]}
 ///     policies: {overlap: skip, retry: {max_attempts: 3}}
 ///     if_exists: skip
+///   - name: triage
+///     every: 15m
+///     target: {kind: agent, agent: helper, prompt: "Triage {{item.title}}"}
+///     caps: {max_cost: 0.5}
 /// ```
 ///
-/// Each entry is the JSON API's snake_case schedule without `id`, `created_at`,
-/// `updated_at` and `revision`. Loading checks every entry and reports every problem with its
+/// Each schedule is the JSON API's snake_case schedule without `id`, `created_at`,
+/// `updated_at` and `revision`; each agent is the API's agent without `id`, `created_at`
+/// and `updated_at`. Loading checks every entry and reports every problem with its
 /// path (`schedules[2].target.url: ...`); a file with any problem applies nothing.
 struct ScheduleFile: Sendable {
     /// What to do with an entry whose name is taken in the store.
@@ -51,6 +62,8 @@ struct ScheduleFile: Sendable {
     var ifExists: IfExists
     /// The schedules, in file order.
     var entries: [Entry]
+    /// The agents, in file order; applied before the schedules.
+    var agents: [AgentEntry] = []
 
     /// Reads and checks a schedule file.
     /// - Parameters:
@@ -86,14 +99,17 @@ struct ScheduleFile: Sendable {
             throw ScheduleFileError(source: source, [FieldError(field: "", message: "expected a mapping with if_exists and schedules")])
         }
         let top = YAMLTree.value(root, at: "", errors: &errors) as! [String: Any]
-        for key in top.keys.sorted() where key != "if_exists" && key != "schedules" {
-            errors.append(FieldError(field: key, message: "unknown key; expected if_exists or schedules"))
+        for key in top.keys.sorted() where !["if_exists", "agents", "schedules"].contains(key) {
+            errors.append(FieldError(field: key, message: "unknown key; expected if_exists, agents or schedules"))
         }
         let fileIfExists = ifExists(top["if_exists"], at: "if_exists", errors: &errors) ?? .update
+        let agents = agentEntries(top["agents"], fileIfExists: fileIfExists, errors: &errors)
         var entries: [Entry] = []
         switch top["schedules"] {
         case nil, is NSNull:
-            errors.append(FieldError(field: "schedules", message: "is required (a list of schedules)"))
+            if top["agents"] == nil || top["agents"] is NSNull {
+                errors.append(FieldError(field: "schedules", message: "is required (a list of schedules)"))
+            }
         case let list as [Any]:
             var seen: [String: Int] = [:]
             for (i, item) in list.enumerated() {
@@ -109,7 +125,7 @@ struct ScheduleFile: Sendable {
             errors.append(FieldError(field: "schedules", message: "expected a list of schedules"))
         }
         if !errors.isEmpty { throw ScheduleFileError(source: source, errors) }
-        return ScheduleFile(source: source, ifExists: fileIfExists, entries: entries)
+        return ScheduleFile(source: source, ifExists: fileIfExists, entries: entries, agents: agents)
     }
 
     static func ifExists(_ value: Any?, at path: String, errors: inout [FieldError]) -> IfExists? {

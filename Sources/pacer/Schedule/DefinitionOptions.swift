@@ -80,6 +80,9 @@ struct DefinitionOptions: ParsableArguments {
     @Flag(help: "Run the command through /bin/sh -c (the whole --command text is the script).")
     var shell = false
 
+    @OptionGroup(title: "Agent target and caps")
+    var session: AgentTargetOptions
+
     // MARK: Policies
 
     @Option(help: "When the previous run is still going: skip, buffer_one, allow or cancel_previous.")
@@ -138,6 +141,9 @@ struct DefinitionOptions: ParsableArguments {
     @Option(help: "Most items taken per fire (default: 100).")
     var maxItems: Int?
 
+    @Option(help: ArgumentHelp("With --per-item, tell this place when an item's run starts; same forms as --deliver ('none' removes it).", valueName: "where"))
+    var notify: String?
+
     // MARK: Building
 
     /// The flag that sets the rule, if one was given.
@@ -155,8 +161,8 @@ struct DefinitionOptions: ParsableArguments {
         if timingFlag == nil {
             throw CommandFailure.usage("missing a rule: give one of --cron EXPR, --every DURATION, --rule TEXT or --at INSTANT")
         }
-        if http == nil, command == nil {
-            throw CommandFailure.usage("missing a target: give --http URL or --command CMD")
+        if http == nil, command == nil, session.agent == nil {
+            throw CommandFailure.usage("missing a target: give --http URL or --command CMD, or --agent NAME with --prompt TEXT")
         }
         var schedule = Schedule(
             id: PacerID.make(.schedule, at: now), name: name, owner: owner ?? "cli",
@@ -180,9 +186,13 @@ struct DefinitionOptions: ParsableArguments {
         if disabled { schedule.enabled = false }
         if enabled { schedule.enabled = true }
         try applyTiming(to: &schedule.timing)
+        try session.applyTarget(to: &schedule.target, cwd: cwd, creating: creating,
+                                otherKind: http != nil ? "--http" : command != nil ? "--command" : nil)
         try applyTarget(to: &schedule.target, cwd: cwd, creating: creating)
         try applyPolicies(to: &schedule.policies)
         try applyDispatch(to: &schedule.dispatch, cwd: cwd)
+        try applyNotify(to: &schedule.dispatch)
+        try session.applyCaps(to: &schedule.caps)
         if let deliver { schedule.delivery = try Self.delivery(deliver) }
         do {
             try schedule.requireValid()
@@ -243,6 +253,9 @@ struct DefinitionOptions: ParsableArguments {
             ("target.url", "--http"), ("target.method", "--method"), ("target.headers_from_env", "--header-env"),
             ("target.headers", "--header"), ("target.body", "--body"), ("target.argv", "--command"),
             ("target.env", "--env"), ("target.working_dir", "--workdir"),
+            ("target.agent", "--agent"), ("target.prompt", session.promptFlag ?? "--prompt"),
+            ("caps.max_resumes", "--max-resumes"), ("caps.max_lifetime_hours", "--max-lifetime"),
+            ("caps.max_total_tokens", "--max-tokens"), ("caps.max_cost", "--max-cost"), ("dispatch.notify", "--notify"),
             ("policies.overlap", "--overlap"), ("policies.misfire_grace", "--misfire-grace"), ("policies.misfire", "--misfire"),
             ("policies.catchup_limit", "--catchup-limit"), ("policies.retry.max_attempts", "--max-attempts"),
             ("policies.retry.backoff", "--backoff-base"), ("policies.timeout_seconds", "--timeout"),
@@ -282,12 +295,12 @@ struct DefinitionOptions: ParsableArguments {
         return value
     }
 
-    static func delivery(_ text: String) throws -> Delivery {
+    static func delivery(_ text: String, flag: String = "--deliver") throws -> Delivery {
         if text == "none" { return .none }
         if text == "stdout" { return .stdout }
         if text.hasPrefix("log:") { return .log(LogDelivery(path: String(text.dropFirst(4)))) }
         if text.hasPrefix("webhook:") { return .webhook(WebhookDelivery(url: String(text.dropFirst(8)))) }
         if text.hasPrefix("slack:") { return .slack(SlackDelivery(webhookURL: String(text.dropFirst(6)))) }
-        throw CommandFailure.usage("--deliver: '\(text)' is not none, stdout, log:/abs/path, webhook:URL or slack:URL")
+        throw CommandFailure.usage("\(flag): '\(text)' is not none, stdout, log:/abs/path, webhook:URL or slack:URL")
     }
 }

@@ -10,7 +10,12 @@ struct ScheduleAddCommand: AsyncParsableCommand {
         abstract: "Create a schedule.",
         discussion: """
             pacer schedule add --name ping --every 30s --http https://example.com/hook
-            pacer schedule add --name report --cron "0 9 * * 1-5" --tz Europe/Berlin --command ./report.sh
+            pacer schedule add --name report --cron "0 9 * * 1-5" --tz Europe/Berlin \\
+                --command ./report.sh
+            pacer schedule add --name triage --every 15m --agent helper \\
+                --prompt "Triage {{item.title}}" --max-cost 0.50 --max-lifetime 2d \\
+                --per-item --items-url https://example.com/issues --item-key id \\
+                --notify webhook:https://example.com/started
             """
     )
 
@@ -25,6 +30,7 @@ struct ScheduleAddCommand: AsyncParsableCommand {
             let now = currentInstant()
             let schedule = try definition.newSchedule(now: now, cwd: FileManager.default.currentDirectoryPath)
             try await store.withStore { store in
+                try await definition.session.checkAgentExists(schedule.target, in: store)
                 let created: Schedule
                 do {
                     created = try await store.createSchedule(schedule, author: cliAuthor)
@@ -48,7 +54,10 @@ struct ScheduleEditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
         abstract: "Change a schedule; only the flags given change. Records a new revision.",
-        discussion: "pacer schedule edit ping --every 1m --method POST"
+        discussion: """
+            pacer schedule edit ping --every 1m --method POST
+            pacer schedule edit triage --prompt-file prompts/triage.md --max-cost default
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -67,6 +76,7 @@ struct ScheduleEditCommand: AsyncParsableCommand {
             let now = currentInstant()
             var edited = stored
             try definition.apply(to: &edited, cwd: FileManager.default.currentDirectoryPath, creating: false)
+            try await definition.session.checkAgentExists(edited.target, in: store)
             if edited == stored {
                 if json {
                     try JSONOutput.print(JSONOutput.schedule(stored, state: try await store.state(scheduleID: stored.id)))

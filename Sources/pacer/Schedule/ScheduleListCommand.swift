@@ -84,14 +84,18 @@ struct ScheduleShowCommand: AsyncParsableCommand {
         case .command(let t):
             if let dir = t.workingDir { lines.append(("  Workdir", dir)) }
             for (k, v) in t.env.sorted(by: { $0.key < $1.key }) { lines.append(("  Env", "\(k)=\(v)")) }
+        case .agent(let t):
+            lines.append(("  Prompt", Table.excerpt(t.prompt, limit: 200)))
         default: break
         }
+        if s.target.kind == .agent || s.caps != Caps() { lines.append(("Caps", ScheduleText.caps(s.caps))) }
         if s.dispatch.mode == .perItem || s.dispatch.source != nil {
             var text = s.dispatch.mode.rawValue
             if let source = s.dispatch.source { text += ", items from \(source.kind.rawValue)" }
             if let key = s.dispatch.itemKey { text += ", key \(key)" }
             lines.append(("Dispatch", text + ", at most \(s.dispatch.maxItemsPerFire) per fire"))
         }
+        if let notify = s.dispatch.notify { lines.append(("Notify", ScheduleText.delivery(notify) + " (when an item's run starts)")) }
         let p = s.policies
         var policy = "overlap \(p.overlap.rawValue), misfire \(p.misfire.rawValue) after \(DurationText.human(p.misfireGraceSeconds))"
         if p.misfire == .runAll { policy += " (at most \(p.catchupLimit))" }

@@ -62,6 +62,22 @@ enum ScheduleText {
         }
     }
 
+    /// `max_resumes 10, max_lifetime 2d, max_total_tokens 1000000 (default), max_cost 0.5000`:
+    /// each cap with the server default in place of a missing one.
+    static func caps(_ caps: Caps) -> String {
+        let d = Caps.serverDefaults
+        func part<T>(_ name: String, _ value: T?, _ fallback: T?, _ text: (T) -> String) -> String {
+            if let value { return "\(name) \(text(value))" }
+            return "\(name) " + (fallback.map(text) ?? "-") + " (default)"
+        }
+        return [
+            part("max_resumes", caps.maxResumes, d.maxResumes) { String($0) },
+            part("max_lifetime", caps.maxLifetimeHours, d.maxLifetimeHours) { DurationText.human($0 * 3600) },
+            part("max_total_tokens", caps.maxTotalTokens, d.maxTotalTokens) { String($0) },
+            part("max_cost", caps.maxCost, d.maxCost) { String(format: "%.4f", $0) },
+        ].joined(separator: ", ")
+    }
+
     /// The next `count` nominal fires: the stored next fire, then the cadence onwards.
     static func nextFires(_ schedule: Schedule, _ state: ScheduleState?, count: Int) -> [Int64] {
         guard let first = state?.nextFireAt, let cadence = try? schedule.cadence() else { return [] }
