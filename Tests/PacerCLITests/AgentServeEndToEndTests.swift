@@ -1,0 +1,66 @@
+import Foundation
+import PacerCore
+import PacerTesting
+import Testing
+
+/// An agent schedule from the real CLI, run by a real `pacer serve` against the scripted model
+/// server: what `pacer sessions show` tells an operator about the unattended run.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct AgentServeEndToEndTests {
+    @Test func serve_runsAnAgentSchedule_andSessionsShowTellsWhatItDidAndCost() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let log = dir.appendingPathComponent("brief.log").path
+        let model = try await ScriptedModelServer.start()
+        defer { Task { await model.stop() } }
+        let secret = "sk-e2e-secret-4711"
+        let serve = try ServeProcess(database: db, environment: ["PACER_E2E_MODEL_KEY": secret])
+        _ = try await serve.waitUntilListening()
+
+        var r = try CLI.run(["agents", "add", "briefer", "--provider", "anthropic", "--base-url", model.anthropicBaseURL,
+                             "--model", "claude-test", "--api-key-env", "PACER_E2E_MODEL_KEY", "--tool", "run_history",
+                             "--input-price", "3", "--output-price", "15", "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try CLI.run(["schedule", "add", "--name", "brief", "--every", "1h", "--agent", "briefer",
+                         "--prompt", "Morning brief for {{schedule.name}}.", "--deliver", "log:" + log, "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        await model.enqueue(
+            .toolCalls([ScriptedToolCall(name: "run_history", arguments: ["limit": 3])], text: "Checking history.",
+                       inputTokens: 1000, outputTokens: 100),
+            .text("All quiet: nothing failed overnight.", inputTokens: 1200, outputTokens: 300))
+
+        r = try CLI.run(["schedule", "run", "brief", "--wait", "--database", db])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)\n\(serve.output)")
+
+        r = try CLI.run(["sessions", "list", "--json", "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        let sessions = try #require(try r.json() as? [[String: Any]])
+        #expect(sessions.count == 1)
+        let id = try #require(sessions.first?["id"] as? String)
+        #expect(sessions.first?["state"] as? String == "done")
+
+        r = try CLI.run(["sessions", "show", id, "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = r.stdout
+        for expected in ["Morning brief for brief.", "Checking history.", "run_history", "\"limit\":3",
+                         "All quiet: nothing failed overnight.", "2200", "400", "0.0126", "briefer", "brief"] {
+            #expect(text.contains(expected), "sessions show lacks '\(expected)':\n\(text)")
+        }
+        // 2,200 input tokens at 3 and 400 output tokens at 15 per million: 0.0066 + 0.006 = 0.0126.
+
+        // The final answer went to the schedule's delivery; the key went nowhere.
+        try await eventually("delivery") {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("All quiet: nothing failed overnight.")
+        }
+        let calls = await model.calls
+        #expect(calls.count == 2)
+        #expect(calls.first?.headers["x-api-key"] == secret)
+        #expect(!serve.output.contains(secret))
+        #expect(!text.contains(secret))
+        r = try CLI.run(["agents", "show", "briefer", "--json", "--database", db])
+        #expect(!r.stdout.contains(secret))
+
+        serve.signal(SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+    }
+}
