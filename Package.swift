@@ -159,6 +159,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "PacerServerTests",
+            dependencies: [
+                "PacerServer", "PacerStore", "PacerCore", "PacerEngine", "PacerTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "PacerCLITests",
             dependencies: ["pacer", "PacerTesting", "PacerStore", "PacerCore"]
         ),

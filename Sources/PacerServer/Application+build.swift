@@ -46,20 +46,35 @@ public enum PacerMetrics {
     }
 }
 
-/// Builds Pacer's HTTP application: `/healthz` and `/metrics` now; the REST API and the
-/// dashboard join it later. `pacer serve` and the tests build it the same way.
+/// Builds Pacer's HTTP application: the REST API under `/v1` with `/openapi.json`, the
+/// dashboard at `/`, `/healthz` and `/metrics`. `pacer serve` and the tests build it the same
+/// way.
 /// - Parameters:
 ///   - configuration: where to listen.
-///   - store: the store, checked by `/healthz`.
-///   - engine: the engine, whose runs in flight `/healthz` reports.
+///   - services: the store, engine and clock the API uses.
 ///   - registry: the metrics registry `/metrics` exports.
 ///   - logger: the server's logger.
 ///   - onServerRunning: called with the bound port once the server listens.
 public func buildApplication(
-    configuration: ServerConfiguration, store: any Store, engine: Engine?, registry: PrometheusCollectorRegistry,
+    configuration: ServerConfiguration, services: APIServices, registry: PrometheusCollectorRegistry,
     logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = Router()
+    Application(
+        router: buildRouter(services: services, registry: registry),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pacer"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// The router of the application (in-process API tests drive it directly).
+/// - Parameters:
+///   - services: the store, engine and clock.
+///   - registry: the metrics registry.
+public func buildRouter(services: APIServices, registry: PrometheusCollectorRegistry) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: AuthMiddleware(store: services.store))
+    let store = services.store, engine = services.engine
     router.get("/healthz") { _, _ -> Response in
         var body: [String: JSONValue] = ["status": .string("ok")]
         do {
@@ -70,18 +85,16 @@ public func buildApplication(
             body["database"] = .string("unreachable: \(error)")
         }
         if let engine { body["runs_in_flight"] = .number(Double(await engine.inFlight)) }
-        let data = (try? PacerJSON.encoder.encode(JSONValue.object(body))) ?? Data()
         let status: HTTPResponse.Status = body["status"] == .string("ok") ? .ok : .serviceUnavailable
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return try jsonResponse(JSONValue.object(body), status: status)
     }
     router.get("/metrics") { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pacer"),
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-        logger: logger)
+    let document = API.document(services)
+    router.get("/openapi.json") { _, _ -> Response in try jsonResponse(document) }
+    router.add(API.routes(services))
+    Dashboard.register(on: router)
+    return router
 }

@@ -158,7 +158,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger: Logger(label: "pacer.engine"))
         let host = self.host
         let app = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port), store: database, engine: engine,
+            configuration: ServerConfiguration(host: host, port: port),
+            services: APIServices(store: database, engine: engine, publicURL: publicURL ?? "http://\(host):\(port)"),
             registry: PacerMetrics.registry, logger: Logger(label: "pacer.http"),
             onServerRunning: { port in
                 logger.info("listening", metadata: ["address": "http://\(host):\(port)", "database": "\(url)"])

@@ -1,0 +1,54 @@
+import Foundation
+import PacerCore
+import PacerEngine
+import PacerStore
+
+/// What the API's handlers use.
+public struct APIServices: Sendable {
+    /// The store every writer shares.
+    public var store: any Store
+    /// The engine of this process, when there is one (in-flight counts).
+    public var engine: Engine?
+    /// The clock.
+    public var now: @Sendable () -> Date
+    /// The server's base URL for links (`http://127.0.0.1:8750`).
+    public var publicURL: String
+
+    /// - Parameters:
+    ///   - store: the store.
+    ///   - engine: the engine.
+    ///   - now: the clock.
+    ///   - publicURL: the base URL for links.
+    public init(store: any Store, engine: Engine? = nil, now: @escaping @Sendable () -> Date = { Date() },
+                publicURL: String = "http://127.0.0.1:8750") {
+        self.store = store
+        self.engine = engine
+        self.now = now
+        self.publicURL = publicURL
+    }
+}
+
+/// The REST API: every route group and its schemas.
+public enum API {
+    /// Every `/v1` route.
+    public static func routes(_ services: APIServices) -> [APIRoute] {
+        ScheduleRoutes.routes(services) + PreviewRoutes.routes(services) + RunRoutes.routes(services)
+            + SessionRoutes.routes(services) + AgentRoutes.routes(services) + ItemRoutes.routes(services)
+            + EventRoutes.routes(services) + TokenRoutes.routes(services)
+    }
+
+    /// Every named schema the routes refer to.
+    public static var schemas: [String: JSONValue] {
+        var all: [String: JSONValue] = [:]
+        for group in [ScheduleRoutes.schemas, PreviewRoutes.schemas, RunRoutes.schemas, SessionRoutes.schemas,
+                      AgentRoutes.schemas, ItemRoutes.schemas, EventRoutes.schemas, TokenRoutes.schemas] {
+            all.merge(group) { first, _ in first }
+        }
+        return all
+    }
+
+    /// The OpenAPI document of every route.
+    public static func document(_ services: APIServices) -> JSONValue {
+        OpenAPIDocument.build(routes: routes(services), schemas: schemas)
+    }
+}
