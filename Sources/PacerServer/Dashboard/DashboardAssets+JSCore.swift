@@ -1,0 +1,163 @@
+extension DashboardAssets {
+    /// The script's core: building elements, formatting times (countdowns, relative times),
+    /// status pills, messages and dialogs.
+    static let jsCore = #"""
+'use strict';
+/* Pacer dashboard. Plain JavaScript, no dependencies: everything comes from /v1. */
+
+// ---------- Elements ----------
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  let value;
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'value') value = v;
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'open') el[k] = true;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  if (value !== undefined) el.value = value;
+  return el;
+}
+function append(el, children) {
+  for (const c of [children].flat(Infinity)) {
+    if (c == null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
+function replace(el, ...children) { return append(clear(el), children); }
+function link(path, ...children) { return h('a', { href: '#' + path }, ...children); }
+function shortID(id) { return id ? String(id).slice(0, 8) : ''; }
+function truncate(text, n) { text = String(text ?? ''); return text.length > n ? text.slice(0, n - 1) + '…' : text; }
+
+// ---------- Time ----------
+function toMs(t) {
+  if (t == null || t === '') return null;
+  if (typeof t === 'number') return t < 1e12 ? t * 1000 : t;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? null : ms;
+}
+function span(seconds) {
+  seconds = Math.max(0, Math.floor(seconds));
+  const d = Math.floor(seconds / 86400), hr = Math.floor(seconds % 86400 / 3600);
+  const m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+  if (d > 0) return `${d}d ${hr}h`;
+  if (hr > 0) return `${hr}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+function countdownText(ms, now = Date.now()) {
+  if (ms == null) return '—';
+  const left = Math.ceil((ms - now) / 1000);
+  return left <= 0 ? 'due now' : 'in ' + span(left);
+}
+function relativeText(ms, now = Date.now()) {
+  if (ms == null) return '—';
+  const diff = (ms - now) / 1000;
+  if (diff > 1) return 'in ' + span(Math.ceil(diff));
+  const ago = -diff;
+  if (ago < 10) return 'just now';
+  if (ago < 60) return `${Math.floor(ago)} s ago`;
+  if (ago < 3600) return `${Math.floor(ago / 60)} min ago`;
+  if (ago < 86400) return `${Math.floor(ago / 3600)} h ago`;
+  if (ago < 30 * 86400) return `${Math.floor(ago / 86400)} d ago`;
+  return new Date(ms).toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+function exactText(ms, zone) {
+  if (ms == null) return '';
+  const opts = { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' };
+  if (zone) opts.timeZone = zone;
+  try { return new Intl.DateTimeFormat(undefined, opts).format(new Date(ms)); }
+  catch (e) { return new Date(ms).toISOString(); }
+}
+// A live time: 'countdown' ticks toward an instant, 'relative' reads "3 min ago"; the exact
+// instant is in the tooltip.
+function when(t, mode = 'relative', zone) {
+  const ms = toMs(t);
+  if (ms == null) return h('span', { class: 'faint' }, '—');
+  const el = h('time', { datetime: new Date(ms).toISOString(), title: exactText(ms, zone) + ' · ' + new Date(ms).toISOString(),
+    class: mode === 'countdown' ? 'countdown' : 'rel', dataset: { live: mode, at: String(ms) } });
+  el.textContent = mode === 'countdown' ? countdownText(ms) : relativeText(ms);
+  return el;
+}
+function duration(ms) {
+  if (ms == null || Number.isNaN(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
+  return span(ms / 1000).replace(/ 0[smh]$/, '');
+}
+function between(a, b) { const x = toMs(a), y = toMs(b); return x == null || y == null ? null : y - x; }
+
+// ---------- Pills ----------
+const TONES = {
+  succeeded: 'ok', done: 'ok', enabled: 'ok', ok: 'ok',
+  failed: 'bad', timed_out: 'bad', error: 'bad', abandoned: 'bad',
+  running: 'run', queued: 'run', pending: 'run',
+  waiting: 'warn', paused: 'warn',
+  skipped: 'idle', cancelled: 'idle', disabled: 'idle', never: 'idle',
+};
+function pill(status, label, title) {
+  const s = String(status || 'never');
+  return h('span', { class: 'pill ' + (TONES[s] || 'idle'), dataset: { status: s }, title }, label || s.replace(/_/g, ' '));
+}
+
+// ---------- Messages ----------
+function toast(text, tone) {
+  const el = h('div', { class: 'toast' + (tone ? ' ' + tone : '') }, text);
+  document.getElementById('toasts').append(el);
+  setTimeout(() => el.remove(), tone === 'bad' ? 7000 : 3500);
+}
+function errorBox(err, retry) {
+  return h('div', { class: 'alert', role: 'alert' },
+    h('span', null, err && err.message ? err.message : String(err)),
+    retry ? h('button', { class: 'btn small', type: 'button', onclick: retry }, 'Try again') : null);
+}
+// Line icons drawn with SVG (no icon font, no emoji font needed).
+const ICONS = {
+  clock: '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
+  chat: '<path d="M4 5h16v11H9l-5 4z"/>',
+  bot: '<rect x="5" y="8" width="14" height="11" rx="3"/><path d="M12 4v4M9 13h.01M15 13h.01"/>',
+  tool: '<path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L4 17l3 3 5.3-5.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/>',
+  list: '<path d="M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01"/>',
+  play: '<path d="M7 5l12 7-12 7z"/>',
+  search: '<circle cx="11" cy="11" r="7"/><path d="M20 20l-4-4"/>',
+  gone: '<path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13"/>',
+};
+function icon(name) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.innerHTML = ICONS[name] || '';
+  return svg;
+}
+function emptyState(iconName, title, text, ...actions) {
+  return h('div', { class: 'empty' }, h('div', { class: 'icon-box' }, icon(iconName)), h('h2', null, title), h('p', null, text),
+    actions.length ? h('div', { class: 'actions', style: 'justify-content:center' }, actions) : null);
+}
+function loading(text = 'Loading…') { return h('div', { class: 'loading' }, text); }
+// A dialog that resolves with the submitted input's value (or true), or null when dismissed.
+function dialog({ title, text, input, ok = 'OK', danger = false }) {
+  return new Promise(resolve => {
+    const field = input ? h('input', Object.assign({ type: 'text', autocomplete: 'off' }, input)) : null;
+    const d = h('dialog', null);
+    const close = v => { d.close(); d.remove(); resolve(v); };
+    d.append(h('form', { method: 'dialog', onsubmit: e => { e.preventDefault(); close(field ? field.value.trim() : true); } },
+      h('h2', null, title), text ? h('div', { class: 'muted' }, text) : null, field,
+      h('div', { class: 'dialog-actions' },
+        h('button', { class: 'btn', type: 'button', onclick: () => close(null) }, 'Cancel'),
+        h('button', { class: 'btn ' + (danger ? 'danger solid' : 'primary'), type: 'submit' }, ok))));
+    d.addEventListener('cancel', e => { e.preventDefault(); close(null); });
+    document.body.append(d);
+    d.showModal();
+    (field || d.querySelector('button[type=submit]')).focus();
+  });
+}
+function confirmAction(title, text, ok) { return dialog({ title, text, ok, danger: true }); }
+"""#
+}
