@@ -28,6 +28,8 @@ let package = Package(
     targets: [
         // Rules and time: cron, every-N, weekly, monthly, one-shot. Foundation only.
         .target(name: "Recurrence"),
+        // Child processes started with posix_spawn and reaped by a thread of their own.
+        .target(name: "ChildProcess"),
         // Domain types and validation. Pure: no I/O, no logging.
         .target(
             name: "PacerCore",
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "PacerAgents",
             dependencies: [
-                "PacerCore",
+                "PacerCore", "ChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -90,7 +92,7 @@ let package = Package(
         .target(
             name: "PacerTesting",
             dependencies: [
-                "PacerStore", "PacerCore", "Recurrence", "PacerEngine",
+                "PacerStore", "PacerCore", "Recurrence", "PacerEngine", "ChildProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -135,6 +137,7 @@ let package = Package(
             dependencies: ["Recurrence"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"]),
         .testTarget(
             name: "PacerCoreTests",
             dependencies: ["PacerCore", "Recurrence"]

@@ -17,11 +17,11 @@ import Testing
         let serve = try ServeProcess(database: db, environment: ["PACER_E2E_MODEL_KEY": secret])
         _ = try await serve.waitUntilListening()
 
-        var r = try CLI.run(["agents", "add", "briefer", "--provider", "anthropic", "--base-url", model.anthropicBaseURL,
+        var r = try await CLI.run(["agents", "add", "briefer", "--provider", "anthropic", "--base-url", model.anthropicBaseURL,
                              "--model", "claude-test", "--api-key-env", "PACER_E2E_MODEL_KEY", "--tool", "run_history",
                              "--input-price", "3", "--output-price", "15", "--database", db])
         #expect(r.status == 0, "\(r.stderr)")
-        r = try CLI.run(["schedule", "add", "--name", "brief", "--every", "1h", "--agent", "briefer",
+        r = try await CLI.run(["schedule", "add", "--name", "brief", "--every", "1h", "--agent", "briefer",
                          "--prompt", "Morning brief for {{schedule.name}}.", "--deliver", "log:" + log, "--database", db])
         #expect(r.status == 0, "\(r.stderr)")
         await model.enqueue(
@@ -29,17 +29,17 @@ import Testing
                        inputTokens: 1000, outputTokens: 100),
             .text("All quiet: nothing failed overnight.", inputTokens: 1200, outputTokens: 300))
 
-        r = try CLI.run(["schedule", "run", "brief", "--wait", "--database", db])
+        r = try await CLI.run(["schedule", "run", "brief", "--wait", "--database", db])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)\n\(serve.output)")
 
-        r = try CLI.run(["sessions", "list", "--json", "--database", db])
+        r = try await CLI.run(["sessions", "list", "--json", "--database", db])
         #expect(r.status == 0, "\(r.stderr)")
         let sessions = try #require(try r.json() as? [[String: Any]])
         #expect(sessions.count == 1)
         let id = try #require(sessions.first?["id"] as? String)
         #expect(sessions.first?["state"] as? String == "done")
 
-        r = try CLI.run(["sessions", "show", id, "--database", db])
+        r = try await CLI.run(["sessions", "show", id, "--database", db])
         #expect(r.status == 0, "\(r.stderr)")
         let text = r.stdout
         for expected in ["Morning brief for brief.", "Checking history.", "run_history", "\"limit\":3",
@@ -57,7 +57,7 @@ import Testing
         #expect(calls.first?.headers["x-api-key"] == secret)
         #expect(!serve.output.contains(secret))
         #expect(!text.contains(secret))
-        r = try CLI.run(["agents", "show", "briefer", "--json", "--database", db])
+        r = try await CLI.run(["agents", "show", "briefer", "--json", "--database", db])
         #expect(!r.stdout.contains(secret))
 
         serve.signal(SIGTERM)

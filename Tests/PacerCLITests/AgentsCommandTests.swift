@@ -16,13 +16,13 @@ private func add(_ extra: String...) -> [String] {
     @Test func agents_addListShowEditRm_roundTrip() async throws {
         let ws = try Workspace()
         try ws.write("prompt.md", "You triage issues.\nBe brief.\n")
-        let add = try ws.pacer(
+        let add = try await ws.pacer(
             "agents", "add", "researcher", "--provider", "anthropic", "--model", "claude-sonnet-4-5",
             "--api-key-env", "ANTHROPIC_API_KEY", "--system-prompt-file", "prompt.md", "--tool", "http_get", "--tool", "search",
             "--mcp-server", "github", "--max-turns", "30", "--input-price", "3", "--output-price", "15", "--approval-mode", "allow_all")
         #expect(add.status == 0, "\(add.stderr)")
         #expect(add.stdout.hasPrefix("created agent 'researcher' (agt_"))
-        try ws.addHelper()
+        try await ws.addHelper()
 
         let stored = try await ws.agents()
         #expect(stored.map(\.name) == ["helper", "researcher"])
@@ -40,18 +40,18 @@ private func add(_ extra: String...) -> [String] {
         let h = stored[0]
         #expect(h.provider == .openai && h.maxTurns == 20 && h.approvalMode == .denyDangerous && h.apiKeyEnv == nil)
 
-        let list = try ws.pacer("agents", "list")
+        let list = try await ws.pacer("agents", "list")
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.rows.first == ["NAME", "PROVIDER", "MODEL", "BASE URL", "KEY VARIABLE", "TOOLS", "MAX TURNS", "APPROVAL"])
         #expect(list.rows.contains(["researcher", "anthropic", "claude-sonnet-4-5", "https://api.anthropic.com", "$ANTHROPIC_API_KEY",
                                     "http_get, search, mcp:github", "30", "allow_all"]), "\(list.stdout)")
         #expect(list.rows.contains(["helper", "openai", "llama3.1", "http://127.0.0.1:11434/v1", "-", "-", "20", "deny_dangerous"]))
-        let listJSON = try #require(try ws.pacer("agents", "list", "--json").json() as? [[String: Any]])
+        let listJSON = try #require(try await ws.pacer("agents", "list", "--json").json() as? [[String: Any]])
         #expect(listJSON.map { $0["name"] as? String } == ["helper", "researcher"])
         #expect(listJSON[1]["api_key_env"] as? String == "ANTHROPIC_API_KEY")
         #expect(listJSON[1]["base_url"] as? String == "https://api.anthropic.com")
 
-        let show = try ws.pacer("agents", "show", "researcher")
+        let show = try await ws.pacer("agents", "show", "researcher")
         #expect(show.status == 0, "\(show.stderr)")
         for row in [["Provider:", "anthropic"], ["API key:", "from $ANTHROPIC_API_KEY on the server"], ["MCP servers:", "github"],
                     ["Max turns:", "30"], ["Prices:", "3.00 / 15.00 per million tokens (input / output)"], ["Approval:", "allow_all"],
@@ -59,12 +59,12 @@ private func add(_ extra: String...) -> [String] {
             #expect(show.rows.contains(row), "missing \(row) in\n\(show.stdout)")
         }
         #expect(show.stdout.contains("System prompt:\n  You triage issues.\n  Be brief.\n"))
-        let byID = try #require(try ws.pacer("agents", "show", r.id, "--json").json() as? [String: Any])
+        let byID = try #require(try await ws.pacer("agents", "show", r.id, "--json").json() as? [String: Any])
         #expect(byID["name"] as? String == "researcher")
         #expect(byID["max_turns"] as? Int == 30)
         #expect(byID["schedules"] as? [Any] != nil)
 
-        let edit = try ws.pacer("agents", "edit", "researcher", "--model", "claude-opus-4-1", "--tool", "none", "--max-turns", "40",
+        let edit = try await ws.pacer("agents", "edit", "researcher", "--model", "claude-opus-4-1", "--tool", "none", "--max-turns", "40",
                                 "--api-key-env", "", "--system-prompt", "Short.", "--name", "analyst")
         #expect(edit.status == 0, "\(edit.stderr)")
         #expect(edit.stdout.contains("updated agent 'analyst'"))
@@ -73,34 +73,34 @@ private func add(_ extra: String...) -> [String] {
         #expect(edited.apiKeyEnv == nil && edited.systemPrompt == "Short.")
         #expect(edited.mcpServers == ["github"] && edited.inputPricePerMillion == 3)  // untouched
         #expect(edited.createdAt == r.createdAt)
-        let same = try ws.pacer("agents", "edit", "analyst", "--max-turns", "40")
+        let same = try await ws.pacer("agents", "edit", "analyst", "--max-turns", "40")
         #expect(same.stdout.contains("agent 'analyst' unchanged"))
 
-        let rm = try ws.pacer("agents", "rm", "analyst", "--json")
+        let rm = try await ws.pacer("agents", "rm", "analyst", "--json")
         #expect(rm.status == 0, "\(rm.stderr)")
         #expect((try rm.json() as? [String: Any])?["deleted"] as? String == r.id)
         #expect(try await ws.agents().map(\.name) == ["helper"])
-        let gone = try ws.pacer("agents", "show", "analyst")
+        let gone = try await ws.pacer("agents", "show", "analyst")
         #expect(gone.status == 1)
         #expect(gone.stderr.contains("no agent named 'analyst'"))
     }
 
     @Test func rm_agentTargetedBySchedules_refusesUnlessForced() async throws {
         let ws = try Workspace()
-        try ws.addHelper()
+        try await ws.addHelper()
         let helper = try #require(try await ws.agents().first)
-        #expect(try ws.pacer("schedule", "add", "--name", "a", "--every", "1h", "--agent", "helper", "--prompt", "hi").status == 0)
-        #expect(try ws.pacer("schedule", "add", "--name", "b", "--every", "1h", "--agent", helper.id, "--prompt", "hi").status == 0)
+        #expect(try await ws.pacer("schedule", "add", "--name", "a", "--every", "1h", "--agent", "helper", "--prompt", "hi").status == 0)
+        #expect(try await ws.pacer("schedule", "add", "--name", "b", "--every", "1h", "--agent", helper.id, "--prompt", "hi").status == 0)
 
-        let refused = try ws.pacer("agents", "rm", "helper")
+        let refused = try await ws.pacer("agents", "rm", "helper")
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("agent 'helper' is the target of schedules 'a', 'b'"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--force"))
         #expect(try await ws.agents().count == 1)
-        let show = try ws.pacer("agents", "show", "helper")
+        let show = try await ws.pacer("agents", "show", "helper")
         #expect(show.rows.contains(["Used by:", "a, b"]), "\(show.stdout)")
 
-        let forced = try ws.pacer("agents", "rm", "helper", "--force")
+        let forced = try await ws.pacer("agents", "rm", "helper", "--force")
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(forced.stdout.contains("deleted agent 'helper'"))
         #expect(forced.stdout.contains("warning: schedules 'a', 'b' still target it"))
@@ -130,7 +130,7 @@ private func add(_ extra: String...) -> [String] {
     ])
     func add_badValue_exits2NamingTheFlag_andStoresNothing(arguments: [String], message: String) async throws {
         let ws = try Workspace()
-        let r = try ws.start(arguments).wait()
+        let r = try await ws.start(arguments).wait()
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.hasPrefix("pacer: "))
@@ -142,7 +142,7 @@ private func add(_ extra: String...) -> [String] {
                       "AbCdEf0123456789AbCdEf0123456789xyz"])
     func add_keyGivenAsVariableName_isRefusedWithoutEchoingIt(key: String) async throws {
         let ws = try Workspace()
-        let r = try ws.start(add("--api-key-env", key)).wait()
+        let r = try await ws.start(add("--api-key-env", key)).wait()
         #expect(r.status == 2)
         #expect(r.stderr.contains("api_key_env (--api-key-env): give the NAME of the environment variable holding the key"))
         #expect(!r.stderr.contains(key))
@@ -152,8 +152,8 @@ private func add(_ extra: String...) -> [String] {
 
     @Test func add_takenName_exits2_andKeepsTheFirst() async throws {
         let ws = try Workspace()
-        try ws.addHelper()
-        let r = try ws.pacer("agents", "add", "helper", "--base-url", "https://other.example.com/v1", "--model", "other")
+        try await ws.addHelper()
+        let r = try await ws.pacer("agents", "add", "helper", "--base-url", "https://other.example.com/v1", "--model", "other")
         #expect(r.status == 2)
         #expect(r.stderr.contains("name (NAME): an agent named 'helper' exists already"), "\(r.stderr)")
         #expect(try await ws.agents().map(\.model) == ["llama3.1"])
@@ -168,23 +168,23 @@ private func add(_ extra: String...) -> [String] {
     ])
     func edit_badValue_exits2_andLeavesTheAgentAsItWas(flags: [String], message: String) async throws {
         let ws = try Workspace()
-        try ws.addHelper()
-        #expect(try ws.pacer("agents", "add", "other", "--base-url", "https://example.com/v1", "--model", "m").status == 0)
+        try await ws.addHelper()
+        #expect(try await ws.pacer("agents", "add", "other", "--base-url", "https://example.com/v1", "--model", "m").status == 0)
         let before = try await ws.agents()
-        let r = try ws.start(["agents", "edit", "helper"] + flags).wait()
+        let r = try await ws.start(["agents", "edit", "helper"] + flags).wait()
         #expect(r.status == 2)
         #expect(r.stderr.contains(message), "stderr was: \(r.stderr)")
         #expect(try await ws.agents() == before)
     }
 
-    @Test func listAndShow_emptyOrUnknown() throws {
+    @Test func listAndShow_emptyOrUnknown() async throws {
         let ws = try Workspace()
-        let empty = try ws.pacer("agents", "list")
+        let empty = try await ws.pacer("agents", "list")
         #expect(empty.status == 0)
         #expect(empty.stdout == "no agents; add one with pacer agents add\n")
-        #expect((try ws.pacer("agents", "list", "--json").json() as? [Any])?.isEmpty == true)
+        #expect((try await ws.pacer("agents", "list", "--json").json() as? [Any])?.isEmpty == true)
         for command in [["agents", "show", "nope"], ["agents", "edit", "nope", "--max-turns", "3"], ["agents", "rm", "nope"]] {
-            let r = try ws.start(command).wait()
+            let r = try await ws.start(command).wait()
             #expect(r.status == 1, "\(command)")
             #expect(r.stderr.contains("no agent named 'nope'"), "\(r.stderr)")
         }

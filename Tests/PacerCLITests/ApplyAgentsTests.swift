@@ -40,7 +40,7 @@ private let file = """
     @Test func apply_agentsAndAgentSchedules_thenTheSameFileChangesNothing() async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", file)
-        let first = try ws.pacer("apply", "-f", path)
+        let first = try await ws.pacer("apply", "-f", path)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("4 created, 0 updated, 0 unchanged, 0 skipped"), "\(first.stdout)")
 
@@ -59,7 +59,7 @@ private let file = """
         #expect(schedules[0].caps == Caps(maxResumes: 5, maxLifetimeHours: 48, maxTotalTokens: 100_000, maxCost: 1.5))
         #expect(schedules[1].dispatch.notify == .webhook(WebhookDelivery(url: "https://example.com/started")))
 
-        let second = try ws.pacer("apply", "-f", path, "--json")
+        let second = try await ws.pacer("apply", "-f", path, "--json")
         #expect(second.status == 0, "\(second.stderr)")
         let results = try #require(try second.json() as? [[String: Any]])
         #expect(results.map { $0["action"] as? String } == ["unchanged", "unchanged", "unchanged", "unchanged"])
@@ -72,10 +72,10 @@ private let file = """
     @Test func apply_changedAgent_updatesIt_andRaiseRefusesADifferentOne() async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", file)
-        #expect(try ws.pacer("apply", "-f", path).status == 0)
+        #expect(try await ws.pacer("apply", "-f", path).status == 0)
         let before = try await ws.agents()
         try ws.write("pacer.yaml", file.replacingOccurrences(of: "max_turns: 30", with: "max_turns: 12"))
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.rows.contains { $0.first == "updated" && $0.contains("researcher") && $0.last == "max_turns" }, "\(r.stdout)")
         let after = try #require(try await ws.agents().first { $0.name == "researcher" })
@@ -83,7 +83,7 @@ private let file = """
         #expect(after.id == before[1].id && after.createdAt == before[1].createdAt)
 
         try ws.write("raise.yaml", "if_exists: raise\n" + file)
-        let raise = try ws.pacer("apply", "-f", ws.dir.appendingPathComponent("raise.yaml").path)
+        let raise = try await ws.pacer("apply", "-f", ws.dir.appendingPathComponent("raise.yaml").path)
         #expect(raise.status == 2)
         #expect(raise.stderr.contains("agents[0].name: an agent named 'researcher' exists already (if_exists: raise) and differs in max_turns"),
                 "\(raise.stderr)")
@@ -120,7 +120,7 @@ private let file = """
         let ws = try Workspace()
         let schedule = "schedules:\n  - name: s\n    every: 1h\n    target: {kind: agent, agent: good, prompt: hi}\n"
         let path = try ws.write("pacer.yaml", Self.good + entry + "\n" + schedule)
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 2)
         #expect(r.stderr.contains("pacer: \(path): \(message)"), "stderr was: \(r.stderr)")
         #expect(!r.stderr.contains("sk-123"))
@@ -139,7 +139,7 @@ private let file = """
     func apply_badAgentSchedule_exits2NamingItsPath_andWritesNothing(target: String, message: String) async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", Self.good + "schedules:\n  - name: s\n    every: 1h\n    " + target + "\n")
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 2)
         #expect(r.stderr.contains("pacer: \(path): \(message)"), "stderr was: \(r.stderr)")
         #expect(try await ws.agents().isEmpty)
@@ -149,11 +149,11 @@ private let file = """
     @Test func apply_onlyAgents_isAFile_andScheduleMayNameAStoredAgent() async throws {
         let ws = try Workspace()
         let agentsOnly = try ws.write("agents.yaml", Self.good)
-        let r = try ws.pacer("apply", "-f", agentsOnly)
+        let r = try await ws.pacer("apply", "-f", agentsOnly)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("1 created"))
         let schedulesOnly = try ws.write("schedules.yaml", "schedules:\n  - name: s\n    every: 1h\n    target: {kind: agent, agent: good, prompt: hi}\n")
-        let s = try ws.pacer("apply", "-f", schedulesOnly)
+        let s = try await ws.pacer("apply", "-f", schedulesOnly)
         #expect(s.status == 0, "\(s.stderr)")
         #expect(try await ws.schedules().map(\.name) == ["s"])
     }

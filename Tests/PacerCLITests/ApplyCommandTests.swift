@@ -35,7 +35,7 @@ private let file = """
     @Test func apply_createsSchedules_thenTheSameFileChangesNothing() async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", file)
-        let first = try ws.pacer("apply", "-f", path)
+        let first = try await ws.pacer("apply", "-f", path)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("3 created, 0 updated, 0 unchanged, 0 skipped"))
 
@@ -53,7 +53,7 @@ private let file = """
         #expect(stored[0].dispatch.mode == .perItem)
         #expect(stored[0].timing.jitterSeconds == 30)
 
-        let second = try ws.pacer("apply", "-f", path, "--json")
+        let second = try await ws.pacer("apply", "-f", path, "--json")
         #expect(second.status == 0, "\(second.stderr)")
         let results = try #require(try second.json() as? [[String: Any]])
         #expect(results.map { $0["action"] as? String } == ["unchanged", "unchanged", "unchanged"])
@@ -68,9 +68,9 @@ private let file = """
     @Test func apply_changedEntry_updatesItAsANewRevision() async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", file)
-        #expect(try ws.pacer("apply", "-f", path).status == 0)
+        #expect(try await ws.pacer("apply", "-f", path).status == 0)
         try ws.write("pacer.yaml", file.replacingOccurrences(of: "max_attempts: 3", with: "max_attempts: 5"))
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.rows.contains(where: { $0.first == "updated" && $0.contains("report") && $0.last == "policies" }), "\(r.stdout)")
         #expect(r.stdout.contains("0 created, 1 updated, 2 unchanged, 0 skipped"))
@@ -81,9 +81,9 @@ private let file = """
 
     @Test func apply_updatesASchedulesMadeWithTheCLI_andDryRunWritesNothing() async throws {
         let ws = try Workspace()
-        try ws.addPing()
+        try await ws.addPing()
         let path = try ws.write("pacer.yaml", file)
-        let dry = try ws.pacer("apply", "-f", path, "--dry-run")
+        let dry = try await ws.pacer("apply", "-f", path, "--dry-run")
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stdout.contains("would be updated"))
         #expect(dry.stdout.contains("2 created, 1 updated"))
@@ -91,7 +91,7 @@ private let file = """
         #expect(try await ws.schedules().map(\.name) == ["ping"])
         #expect(try await ws.schedules().first?.revision == 1)
 
-        #expect(try ws.pacer("apply", "-f", path).status == 0)
+        #expect(try await ws.pacer("apply", "-f", path).status == 0)
         let ping = try #require(try await ws.schedules().first { $0.name == "ping" })
         #expect(ping.revision == 2)
         #expect(ping.target == .http(HTTPTarget(method: "POST", url: "https://example.com/hook", headers: ["X-Team": "ops"])))
@@ -99,9 +99,9 @@ private let file = """
 
     @Test func apply_ifExistsSkip_leavesTheStoredScheduleAlone() async throws {
         let ws = try Workspace()
-        try ws.addPing()
+        try await ws.addPing()
         let path = try ws.write("pacer.yaml", file.replacingOccurrences(of: "if_exists: update", with: "if_exists: skip"))
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("2 created, 0 updated, 0 unchanged, 1 skipped"))
         let ping = try #require(try await ws.schedules().first { $0.name == "ping" })
@@ -111,7 +111,7 @@ private let file = """
 
     @Test func apply_perEntryIfExists_overridesTheFile() async throws {
         let ws = try Workspace()
-        try ws.addPing()
+        try await ws.addPing()
         let path = try ws.write("pacer.yaml", """
             if_exists: raise
             schedules:
@@ -120,16 +120,16 @@ private let file = """
                 every: 5m
                 target: {kind: http, url: https://example.com/hook}
             """)
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.rows.contains { $0.first == "skipped" && $0.contains("ping") })
     }
 
     @Test func apply_ifExistsRaise_failsAndWritesNothing() async throws {
         let ws = try Workspace()
-        try ws.addPing()
+        try await ws.addPing()
         let path = try ws.write("pacer.yaml", file.replacingOccurrences(of: "if_exists: update", with: "if_exists: raise"))
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 2)
         #expect(r.stderr.contains("pacer.yaml: schedules[0].name: a schedule named 'ping' exists already (if_exists: raise)"), "\(r.stderr)")
         #expect(try await ws.schedules().map(\.name) == ["ping"])  // the other two were not created
@@ -175,7 +175,7 @@ private let file = """
     func apply_badField_exits2NamingItsPath_andWritesNothing(entry: String, message: String) async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", Self.good + entry + "\n")
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 2)
         #expect(r.stderr.contains("pacer: \(path): \(message)"), "stderr was: \(r.stderr)")
         #expect(try await ws.schedules().isEmpty)
@@ -190,13 +190,13 @@ private let file = """
     func apply_badFile_exits2(text: String, message: String) async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", text)
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 2)
         #expect(r.stderr.contains(message), "stderr was: \(r.stderr)")
         #expect(try await ws.schedules().isEmpty)
     }
 
-    @Test func apply_everyProblemOfTheFile_isReported() throws {
+    @Test func apply_everyProblemOfTheFile_isReported() async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", """
             schedules:
@@ -209,7 +209,7 @@ private let file = """
                 target: {kind: http, url: https://e.com}
                 policies: {overlap: sometimes}
             """)
-        let r = try ws.pacer("apply", "-f", path)
+        let r = try await ws.pacer("apply", "-f", path)
         #expect(r.status == 2)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 3, "\(r.stderr)")
@@ -218,9 +218,9 @@ private let file = """
         #expect(r.stderr.contains("schedules[1].timezone"))
     }
 
-    @Test func apply_missingFile_exits2() throws {
+    @Test func apply_missingFile_exits2() async throws {
         let ws = try Workspace()
-        let r = try ws.pacer("apply", "-f", ws.dir.appendingPathComponent("nope.yaml").path)
+        let r = try await ws.pacer("apply", "-f", ws.dir.appendingPathComponent("nope.yaml").path)
         #expect(r.status == 2)
         #expect(r.stderr.contains("nope.yaml: cannot read the file"))
     }

@@ -14,37 +14,16 @@ struct CLI {
     static let binary: URL = builtExecutable(
         "pacer", packageRoot: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent())
 
-    /// Runs `pacer` with arguments and optional standard input; output goes through files so a
-    /// full pipe can never stall the child.
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err"), inp = dir.appendingPathComponent("in")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        FileManager.default.createFile(atPath: inp.path, contents: Data((stdin ?? "").utf8))
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = arguments
-        p.standardOutput = try FileHandle(forWritingTo: out)
-        p.standardError = try FileHandle(forWritingTo: err)
-        p.standardInput = try FileHandle(forReadingFrom: inp)
-        try p.run()
-        let deadline = Date().addingTimeInterval(60)
-        while p.isRunning {
-            guard Date() < deadline else { p.terminate(); throw CancellationError() }
-            usleep(5_000)
-        }
-        return Result(status: p.terminationStatus,
-                      stdout: try String(contentsOf: out, encoding: .utf8),
-                      stderr: try String(contentsOf: err, encoding: .utf8))
+    /// Runs `pacer` with arguments and optional standard input.
+    static func run(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        let r = try await Program(binary.path, arguments, stdin: stdin).finish()
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }
 
 @Suite struct NextCommandTests {
-    @Test func next_cronInZone_printsDescriptionAndLocalFires() throws {
-        let r = try CLI.run(["next", "0 9 * * 1-5", "--tz", "Europe/Berlin", "--from", "2026-03-27T12:00:00Z", "--count", "3"])
+    @Test func next_cronInZone_printsDescriptionAndLocalFires() async throws {
+        let r = try await CLI.run(["next", "0 9 * * 1-5", "--tz", "Europe/Berlin", "--from", "2026-03-27T12:00:00Z", "--count", "3"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "At 09:00, Monday through Friday")
@@ -52,8 +31,8 @@ struct CLI {
         #expect(lines.filter { $0.hasPrefix("  ") }.count == 3)
     }
 
-    @Test func next_json_printsOneObject() throws {
-        let r = try CLI.run(["next", "*/30 1 * * *", "--tz", "America/New_York", "--from", "2026-11-01T00:00:00-04:00", "--count", "4", "--json"])
+    @Test func next_json_printsOneObject() async throws {
+        let r = try await CLI.run(["next", "*/30 1 * * *", "--tz", "America/New_York", "--from", "2026-11-01T00:00:00-04:00", "--count", "4", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(object["rule"] as? String == "*/30 1 * * *")
@@ -63,14 +42,14 @@ struct CLI {
                                                  "2026-11-01T01:00:00-05:00", "2026-11-01T01:30:00-05:00"])
     }
 
-    @Test func next_humanRule_defaultsToFiveFires() throws {
-        let r = try CLI.run(["next", "every 2 weeks on mon,thu at 18:30", "--from", "2026-01-01T00:00:00Z"])
+    @Test func next_humanRule_defaultsToFiveFires() async throws {
+        let r = try await CLI.run(["next", "every 2 weeks on mon,thu at 18:30", "--from", "2026-01-01T00:00:00Z"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }.count == 5)
         #expect(r.stdout.hasPrefix("Every 2 weeks on Monday and Thursday at 18:30"))
     }
 
-    @Test func next_stdin_answersEachLine() throws {
+    @Test func next_stdin_answersEachLine() async throws {
         let input = """
             {"expr": "15 */2 * * *", "tz": "Australia/Lord_Howe", "from": "2026-04-04T20:00:00+11:00", "count": 4}
             {"expr": "0 0 30 2 *"}
@@ -79,7 +58,7 @@ struct CLI {
             {"expr": "@daily", "from": "2026-01-01T00:00:00Z", "count": 1}
 
             """
-        let r = try CLI.run(["next", "--stdin"], stdin: input)
+        let r = try await CLI.run(["next", "--stdin"], stdin: input)
         #expect(r.status == 0, "\(r.stderr)")
         let answers = try r.stdout.split(separator: "\n").map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -104,8 +83,8 @@ struct CLI {
         (["next", "every 0s"], "every: 0 must be at least 1"),
         (["next", "* * * * *", "--bogus"], "Unknown option '--bogus'"),
     ])
-    func next_badInput_exits2WithMessage(arguments: [String], message: String) throws {
-        let r = try CLI.run(arguments)
+    func next_badInput_exits2WithMessage(arguments: [String], message: String) async throws {
+        let r = try await CLI.run(arguments)
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.contains(message), "stderr was: \(r.stderr)")

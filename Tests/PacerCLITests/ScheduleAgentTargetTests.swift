@@ -14,8 +14,8 @@ private func addAgent(_ extra: String...) -> [String] {
 @Suite struct ScheduleAgentTargetTests {
     @Test func add_agentPromptCapsAndNotify_areStored() async throws {
         let ws = try Workspace()
-        try ws.addHelper()
-        let r = try ws.pacer(
+        try await ws.addHelper()
+        let r = try await ws.pacer(
             "schedule", "add", "--name", "triage", "--every", "15m", "--agent", "helper",
             "--prompt", "Triage {{item.title}}; before: {{previous_session.last_text}}",
             "--per-item", "--items-url", "https://example.com/issues", "--item-key", "id",
@@ -28,41 +28,41 @@ private func addAgent(_ extra: String...) -> [String] {
         #expect(s.dispatch.notify == .webhook(WebhookDelivery(url: "https://example.com/started")))
         #expect(s.dispatch.mode == .perItem)
 
-        let show = try ws.pacer("schedule", "show", "triage")
+        let show = try await ws.pacer("schedule", "show", "triage")
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.rows.contains(["Target:", "agent helper"]), "\(show.stdout)")
         #expect(show.rows.contains(["Prompt:", "Triage {{item.title}}; before: {{previous_session.last_text}}"]))
         #expect(show.rows.contains(["Caps:", "max_resumes 10, max_lifetime 12h, max_total_tokens 200000, max_cost 0.7500"]))
         #expect(show.rows.contains(["Notify:", "webhook https://example.com/started (when an item's run starts)"]))
-        let json = try ws.show("triage")
+        let json = try await ws.show("triage")
         #expect((json["caps"] as? [String: Any])?["max_lifetime_hours"] as? Double == 12)
         #expect((json["target"] as? [String: Any])?["kind"] as? String == "agent")
     }
 
     @Test func add_lifetimeInDays_andPromptFile_storeHoursAndText() async throws {
         let ws = try Workspace()
-        try ws.addHelper()
+        try await ws.addHelper()
         try ws.write("digest.md", "Summarise {{today}}.\n")
-        let r = try ws.pacer("schedule", "add", "--name", "digest", "--cron", "0 8 * * *", "--agent", "helper",
+        let r = try await ws.pacer("schedule", "add", "--name", "digest", "--cron", "0 8 * * *", "--agent", "helper",
                              "--prompt-file", "digest.md", "--max-lifetime", "30d")
         #expect(r.status == 0, "\(r.stderr)")
         let s = try #require(try await ws.schedules().first)
         #expect(s.target == .agent(AgentTarget(agent: "helper", prompt: "Summarise {{today}}.\n")))
         #expect(s.caps == Caps(maxLifetimeHours: 720))
-        let show = try ws.pacer("schedule", "show", "digest")
+        let show = try await ws.pacer("schedule", "show", "digest")
         #expect(show.stdout.contains("max_resumes 50 (default), max_lifetime 30d, max_total_tokens 1000000 (default), max_cost 5.0000 (default)"),
                 "\(show.stdout)")
     }
 
     @Test func edit_promptAlone_changesThePrompt_andDefaultClearsCaps() async throws {
         let ws = try Workspace()
-        try ws.addHelper()
-        #expect(try ws.pacer("agents", "add", "other", "--provider", "anthropic", "--model", "claude-sonnet-4-5").status == 0)
-        let add = try ws.start(addAgent("--prompt", "v1", "--max-cost", "1", "--max-resumes", "3", "--per-item",
+        try await ws.addHelper()
+        #expect(try await ws.pacer("agents", "add", "other", "--provider", "anthropic", "--model", "claude-sonnet-4-5").status == 0)
+        let add = try await ws.start(addAgent("--prompt", "v1", "--max-cost", "1", "--max-resumes", "3", "--per-item",
                                         "--items-json", "[1]", "--notify", "stdout")).wait()
         #expect(add.status == 0, "\(add.stderr)")
 
-        let edit = try ws.pacer("schedule", "edit", "x", "--prompt", "v2 {{item}}", "--max-cost", "default", "--notify", "none")
+        let edit = try await ws.pacer("schedule", "edit", "x", "--prompt", "v2 {{item}}", "--max-cost", "default", "--notify", "none")
         #expect(edit.status == 0, "\(edit.stderr)")
         var s = try #require(try await ws.schedules().first)
         #expect(s.target == .agent(AgentTarget(agent: "helper", prompt: "v2 {{item}}")))
@@ -70,12 +70,12 @@ private func addAgent(_ extra: String...) -> [String] {
         #expect(s.dispatch.notify == nil)
         #expect(s.revision == 2)
 
-        let switchAgent = try ws.pacer("schedule", "edit", "x", "--agent", "other")
+        let switchAgent = try await ws.pacer("schedule", "edit", "x", "--agent", "other")
         #expect(switchAgent.status == 0, "\(switchAgent.stderr)")
         s = try #require(try await ws.schedules().first)
         #expect(s.target == .agent(AgentTarget(agent: "other", prompt: "v2 {{item}}")))  // the prompt is kept
 
-        let toHTTP = try ws.pacer("schedule", "edit", "x", "--http", "https://example.com/hook")
+        let toHTTP = try await ws.pacer("schedule", "edit", "x", "--http", "https://example.com/hook")
         #expect(toHTTP.status == 0, "\(toHTTP.stderr)")
         #expect(try await ws.schedules().first?.target == .http(HTTPTarget(url: "https://example.com/hook")))
     }
@@ -104,8 +104,8 @@ private func addAgent(_ extra: String...) -> [String] {
     ])
     func add_badAgentTarget_exits2NamingTheFlag_andStoresNothing(arguments: [String], message: String) async throws {
         let ws = try Workspace()
-        try ws.addHelper()
-        let r = try ws.start(arguments).wait()
+        try await ws.addHelper()
+        let r = try await ws.start(arguments).wait()
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.hasPrefix("pacer: "))
@@ -121,10 +121,10 @@ private func addAgent(_ extra: String...) -> [String] {
     ])
     func edit_badAgentFlag_exits2_andLeavesTheScheduleAsItWas(flags: [String], message: String) async throws {
         let ws = try Workspace()
-        try ws.addHelper()
-        #expect(try ws.start(addAgent()).wait().status == 0)
+        try await ws.addHelper()
+        #expect(try await ws.start(addAgent()).wait().status == 0)
         let before = try await ws.schedules()
-        let r = try ws.start(["schedule", "edit", "x"] + flags).wait()
+        let r = try await ws.start(["schedule", "edit", "x"] + flags).wait()
         #expect(r.status == 2)
         #expect(r.stderr.contains(message), "stderr was: \(r.stderr)")
         #expect(try await ws.schedules() == before)

@@ -75,7 +75,7 @@ private func add(_ extra: String...) -> [String] {
     ])
     func add_badValue_exits2NamingTheFlag_andStoresNothing(arguments: [String], message: String) async throws {
         let ws = try Workspace()
-        let r = try ws.start(arguments).wait()
+        let r = try await ws.start(arguments).wait()
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.hasPrefix("pacer: "))
@@ -83,9 +83,9 @@ private func add(_ extra: String...) -> [String] {
         #expect(try await ws.schedules().isEmpty)
     }
 
-    @Test func add_severalBadFields_reportsEachOnItsOwnLine() throws {
+    @Test func add_severalBadFields_reportsEachOnItsOwnLine() async throws {
         let ws = try Workspace()
-        let r = try ws.start(add("--tz", "Mars/Base", "--max-attempts", "0", "--http", "nowhere")).wait()
+        let r = try await ws.start(add("--tz", "Mars/Base", "--max-attempts", "0", "--http", "nowhere")).wait()
         #expect(r.status == 2)
         let lines = r.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
@@ -97,8 +97,8 @@ private func add(_ extra: String...) -> [String] {
 
     @Test func add_takenName_exits2() async throws {
         let ws = try Workspace()
-        try ws.addPing()
-        let r = try ws.pacer("schedule", "add", "--name", "ping", "--every", "1m", "--http", "https://example.com/other")
+        try await ws.addPing()
+        let r = try await ws.pacer("schedule", "add", "--name", "ping", "--every", "1m", "--http", "https://example.com/other")
         #expect(r.status == 2)
         #expect(r.stderr.contains("name (--name): a schedule named 'ping' exists already"))
         #expect(try await ws.schedules().map(\.timing.rule) == ["every 30s"])
@@ -114,9 +114,9 @@ private func add(_ extra: String...) -> [String] {
     ])
     func edit_badValue_exits2_andLeavesTheScheduleAsItWas(flags: [String], message: String) async throws {
         let ws = try Workspace()
-        try ws.addPing()
+        try await ws.addPing()
         let before = try await ws.schedules()
-        let r = try ws.start(["schedule", "edit", "ping"] + flags).wait()
+        let r = try await ws.start(["schedule", "edit", "ping"] + flags).wait()
         #expect(r.status == 2)
         #expect(r.stderr.contains(message), "stderr was: \(r.stderr)")
         #expect(try await ws.schedules() == before)
@@ -124,9 +124,9 @@ private func add(_ extra: String...) -> [String] {
         #expect(revisions.count == 1)
     }
 
-    @Test func otherCommands_badValues_exit2() throws {
+    @Test func otherCommands_badValues_exit2() async throws {
         let ws = try Workspace()
-        try ws.addPing()
+        try await ws.addPing()
         for (args, message) in [
             (["schedule", "history", "ping", "--limit", "0"], "--limit: 0 must be at least 1"),
             (["schedule", "rollback", "ping", "--to", "0"], "--to: 0 must be at least 1"),
@@ -134,7 +134,7 @@ private func add(_ extra: String...) -> [String] {
             (["schedule", "run", "ping", "--wait", "--timeout", "later"], "--timeout: 'later' is not a duration"),
             (["schedule", "rollback", "ping"], "Missing expected argument '--to <to>'"),
         ] {
-            let r = try ws.start(args).wait()
+            let r = try await ws.start(args).wait()
             #expect(r.status == 2, "\(args)")
             #expect(r.stderr.contains(message), "stderr was: \(r.stderr)")
         }

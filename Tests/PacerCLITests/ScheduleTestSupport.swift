@@ -1,4 +1,5 @@
 import Foundation
+import PacerTesting
 import PacerCore
 import PacerStore
 import Testing
@@ -17,13 +18,13 @@ final class Workspace {
     deinit { try? FileManager.default.removeItem(at: dir) }
 
     /// Runs `pacer <arguments> --database <this database>` and waits for it.
-    func pacer(_ arguments: String...) throws -> CLI.Result {
-        try start(arguments).wait()
+    func pacer(_ arguments: String...) async throws -> CLI.Result {
+        try await start(arguments).wait()
     }
 
     /// Runs `pacer` with exactly these arguments (no `--database` added).
-    func pacerRaw(_ arguments: [String], environment: [String: String] = [:]) throws -> CLI.Result {
-        try Running(arguments, in: dir, environment: environment).wait()
+    func pacerRaw(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLI.Result {
+        try await Running(arguments, in: dir, environment: environment).wait()
     }
 
     /// Starts `pacer <arguments> --database <this database>` without waiting.
@@ -65,61 +66,39 @@ final class Workspace {
     }
 
     /// Adds an agent `helper` on a local OpenAI-compatible endpoint.
-    func addHelper(_ extra: String...) throws {
-        let r = try start(["agents", "add", "helper", "--base-url", "http://127.0.0.1:11434/v1", "--model", "llama3.1"] + extra).wait()
+    func addHelper(_ extra: String...) async throws {
+        let r = try await start(["agents", "add", "helper", "--base-url", "http://127.0.0.1:11434/v1", "--model", "llama3.1"] + extra).wait()
         #expect(r.status == 0, "\(r.stderr)")
     }
 
     /// `schedule show NAME --json` as an object.
-    func show(_ name: String) throws -> [String: Any] {
-        let r = try pacer("schedule", "show", name, "--json")
+    func show(_ name: String) async throws -> [String: Any] {
+        let r = try await pacer("schedule", "show", name, "--json")
         #expect(r.status == 0, "\(r.stderr)")
         return try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     }
 
     /// Adds the `ping` schedule of the README.
-    func addPing() throws {
-        let r = try pacer("schedule", "add", "--name", "ping", "--every", "30s", "--http", "https://example.com/hook")
+    func addPing() async throws {
+        let r = try await pacer("schedule", "add", "--name", "ping", "--every", "30s", "--http", "https://example.com/hook")
         #expect(r.status == 0, "\(r.stderr)")
     }
 
     /// A running `pacer` process whose output goes to files (a full pipe can never stall it).
     final class Running {
-        let process = Process()
-        let out: URL, err: URL, scratch: URL
+        let program: Program
 
         init(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws {
-            scratch = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-cli-io-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            out = scratch.appendingPathComponent("out")
-            err = scratch.appendingPathComponent("err")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            FileManager.default.createFile(atPath: err.path, contents: nil)
-            process.executableURL = CLI.binary
-            process.arguments = arguments
-            process.currentDirectoryURL = dir
             var env = ProcessInfo.processInfo.environment
             env["PACER_DATABASE"] = nil
             env["TZ"] = "UTC"
             for (k, v) in environment { env[k] = v }
-            process.environment = env
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            process.standardError = try FileHandle(forWritingTo: err)
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            program = try Program(CLI.binary.path, arguments, environment: env, directory: dir.path)
         }
 
-        deinit { try? FileManager.default.removeItem(at: scratch) }
-
-        func wait() throws -> CLI.Result {
-            let deadline = Date().addingTimeInterval(60)
-            while process.isRunning {
-                guard Date() < deadline else { process.terminate(); throw CancellationError() }
-                usleep(5_000)
-            }
-            return CLI.Result(status: process.terminationStatus,
-                              stdout: try String(contentsOf: out, encoding: .utf8),
-                              stderr: try String(contentsOf: err, encoding: .utf8))
+        func wait() async throws -> CLI.Result {
+            let r = try await program.finish()
+            return CLI.Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
         }
     }
 }

@@ -20,7 +20,7 @@ import Testing
         let base = try await serve.waitUntilListening()
 
         let added = Date()
-        let r = try CLI.run(["schedule", "add", "--name", "ping", "--every", "1s", "--http", receiver.url("/hook"), "--database", db])
+        let r = try await CLI.run(["schedule", "add", "--name", "ping", "--every", "1s", "--http", receiver.url("/hook"), "--database", db])
         #expect(r.status == 0, "\(r.stderr)")
         try await eventually("two fires") { await receiver.requests.count >= 2 }
         let first = try #require(await receiver.requests.first)
@@ -40,7 +40,7 @@ import Testing
 
         // Pausing from the CLI stops the fires (within a second; the wait leaves room for a
         // busy CI machine).
-        #expect(try CLI.run(["schedule", "pause", "ping", "--database", db]).status == 0)
+        #expect(try await CLI.run(["schedule", "pause", "ping", "--database", db]).status == 0)
         try await Task.sleep(for: .milliseconds(2500))
         let count = await receiver.requests.count
         try await Task.sleep(for: .milliseconds(2500))
@@ -71,13 +71,13 @@ import Testing
         defer { Task { await receiver.stop() } }
         // The first request hangs (the server dies during it); later ones answer at once.
         await receiver.enqueue(ScriptedResponse(status: 200, body: "slow", delay: .seconds(60)))
-        let add = try CLI.run(["schedule", "add", "--name", "job", "--cron", "0 0 1 1 *", "--http", receiver.url("/job"),
+        let add = try await CLI.run(["schedule", "add", "--name", "job", "--cron", "0 0 1 1 *", "--http", receiver.url("/job"),
                                "--max-attempts", "2", "--backoff-base", "1", "--database", db])
         #expect(add.status == 0, "\(add.stderr)")
 
         let serve = try ServeProcess(database: db, extra: ["--lease-timeout", "2"])
         _ = try await serve.waitUntilListening()
-        #expect(try CLI.run(["schedule", "run", "job", "--database", db]).status == 0)
+        #expect(try await CLI.run(["schedule", "run", "job", "--database", db]).status == 0)
         try await eventually("the first attempt reached the receiver") { await receiver.requests.count == 1 }
         serve.signal(SIGKILL)
         _ = try await serve.waitForExit()
@@ -105,11 +105,11 @@ import Testing
         let db = dir.appendingPathComponent("pacer.db").path
         let receiver = try await HTTPReceiver.start { _ in ScriptedResponse(status: 200, body: "done", delay: .seconds(2)) }
         defer { Task { await receiver.stop() } }
-        #expect(try CLI.run(["schedule", "add", "--name", "job", "--cron", "0 0 1 1 *", "--http", receiver.url("/job"),
+        #expect(try await CLI.run(["schedule", "add", "--name", "job", "--cron", "0 0 1 1 *", "--http", receiver.url("/job"),
                              "--database", db]).status == 0)
         let serve = try ServeProcess(database: db)
         _ = try await serve.waitUntilListening()
-        #expect(try CLI.run(["schedule", "run", "job", "--database", db]).status == 0)
+        #expect(try await CLI.run(["schedule", "run", "job", "--database", db]).status == 0)
         try await eventually("the run started") { await receiver.requests.count == 1 }
         serve.signal(SIGTERM)
         #expect(try await serve.waitForExit() == 0)

@@ -2,32 +2,22 @@ import Foundation
 import PacerTesting
 import Testing
 
-/// A `pacer serve` child process on a temporary SQLite file, with its stderr in a file.
+/// A `pacer serve` child process on a temporary SQLite file, with its log in a file.
 final class ServeProcess {
-    let process = Process()
-    let log: URL
+    let program: Program
     let database: String
 
     /// Starts `pacer serve --database <database> --port 0 <extra>`.
     init(database: String, extra: [String] = [], environment: [String: String] = [:]) throws {
         self.database = database
-        log = URL(fileURLWithPath: database + ".\(UUID().uuidString.prefix(6)).serve.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = CLI.binary
-        process.arguments = ["serve", "--database", database, "--port", "0"] + extra
-        process.currentDirectoryURL = URL(fileURLWithPath: database).deletingLastPathComponent()
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        process.standardOutput = try FileHandle(forWritingTo: log)
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        program = try Program(CLI.binary.path, ["serve", "--database", database, "--port", "0"] + extra, environment: env,
+                              directory: URL(fileURLWithPath: database).deletingLastPathComponent().path, mergeErrors: true)
     }
 
-    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-
     /// Everything the server logged so far.
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    var output: String { program.stdout }
 
     /// Waits until the server logged that it listens; returns its base URL.
     func waitUntilListening(timeout: TimeInterval = 30) async throws -> String {
@@ -36,7 +26,7 @@ final class ServeProcess {
             if let range = output.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
                 return String(output[range])
             }
-            guard process.isRunning else { throw ServeFailure("serve exited early:\n\(output)") }
+            guard program.isRunning else { throw ServeFailure("serve exited early:\n\(output)") }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ServeFailure("serve did not listen within \(timeout) s:\n\(output)")
@@ -44,15 +34,14 @@ final class ServeProcess {
 
     /// Waits for the process to exit and returns its status.
     func waitForExit(timeout: TimeInterval = 30) async throws -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            guard Date() < deadline else { throw ServeFailure("serve did not exit within \(timeout) s:\n\(output)") }
-            try await Task.sleep(for: .milliseconds(20))
+        do {
+            return try await program.finish(timeout: .milliseconds(Int64(timeout * 1000))).status
+        } catch {
+            throw ServeFailure("serve did not exit within \(timeout) s:\n\(output)")
         }
-        return process.terminationStatus
     }
 
-    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+    func signal(_ sig: Int32) { program.signal(sig) }
 }
 
 struct ServeFailure: Error, CustomStringConvertible {

@@ -17,8 +17,8 @@ private struct Fixture {
     static let t0 = PacerJSON.parse("2026-03-01T09:00:00Z")!
 
     static func seed(_ ws: Workspace) async throws -> Fixture {
-        try ws.addHelper("--input-price", "3", "--output-price", "15")
-        let add = try ws.pacer("schedule", "add", "--name", "triage", "--every", "1h", "--agent", "helper",
+        try await ws.addHelper("--input-price", "3", "--output-price", "15")
+        let add = try await ws.pacer("schedule", "add", "--name", "triage", "--every", "1h", "--agent", "helper",
                                "--prompt", "Triage {{item.title}}", "--per-item", "--items-json", "[{\"id\": 42}]", "--item-key", "id")
         #expect(add.status == 0, "\(add.stderr)")
         return try await ws.withStore { store in
@@ -83,7 +83,7 @@ private struct Fixture {
     @Test func show_printsHeaderTranscriptEventsAndChain() async throws {
         let ws = try Workspace()
         let f = try await Fixture.seed(ws)
-        let r = try ws.pacer("sessions", "show", f.latest.id)
+        let r = try await ws.pacer("sessions", "show", f.latest.id)
         #expect(r.status == 0, "\(r.stderr)")
         let out = r.stdout
         for row in [
@@ -128,7 +128,7 @@ private struct Fixture {
     @Test func show_json_isTheSessionWithItsChain() async throws {
         let ws = try Workspace()
         let f = try await Fixture.seed(ws)
-        let o = try #require(try ws.pacer("sessions", "show", f.latest.id, "--json").json() as? [String: Any])
+        let o = try #require(try await ws.pacer("sessions", "show", f.latest.id, "--json").json() as? [String: Any])
         #expect(o["state"] as? String == "waiting")
         #expect(o["input_tokens"] as? Int == 1200)
         #expect(o["previous_session_id"] as? String == f.chain[1].id)
@@ -136,7 +136,7 @@ private struct Fixture {
         #expect((o["tool_log"] as? [[String: Any]])?.map { $0["duration_ms"] as? Int } == [120, 5, 2])
         #expect((o["chain"] as? [[String: Any]])?.map { $0["id"] as? String } == [f.chain[1].id, f.chain[0].id])
 
-        let first = try ws.pacer("sessions", "show", f.chain[0].id)
+        let first = try await ws.pacer("sessions", "show", f.chain[0].id)
         #expect(first.stdout.contains("(none: this is the first)"))
         #expect(first.rows.contains(["Previous:", "-"]))
     }
@@ -144,7 +144,7 @@ private struct Fixture {
     @Test func list_filtersByScheduleItemStateAndLimit() async throws {
         let ws = try Workspace()
         let f = try await Fixture.seed(ws)
-        let all = try ws.pacer("sessions", "list")
+        let all = try await ws.pacer("sessions", "list")
         #expect(all.status == 0, "\(all.stderr)")
         #expect(all.rows.first == ["ID", "STATE", "AGENT", "SCHEDULE", "ITEM", "TURNS", "TOKENS IN/OUT", "COST", "RESUMES / UPDATED"])
         #expect(all.rows.dropFirst().map { $0.first } == [f.latest.id, f.other.id, f.chain[1].id, f.chain[0].id])  // newest first
@@ -153,20 +153,20 @@ private struct Fixture {
         #expect(waiting[8].hasPrefix("resumes 2026-03-01T12:00:00+00:00 ("), "\(waiting)")
         #expect(all.rows.first { $0.first == f.chain[0].id }?.last == "2026-03-01T09:01:00+00:00")
 
-        let item = try ws.pacer("sessions", "list", "--schedule", "triage", "--item", "42")
+        let item = try await ws.pacer("sessions", "list", "--schedule", "triage", "--item", "42")
         #expect(item.rows.dropFirst().map { $0.first } == [f.latest.id, f.chain[1].id, f.chain[0].id])
-        let state = try ws.pacer("sessions", "list", "--state", "done")
+        let state = try await ws.pacer("sessions", "list", "--state", "done")
         #expect(state.rows.dropFirst().map { $0.first } == [f.other.id, f.chain[0].id])
-        let limited = try ws.pacer("sessions", "list", "--schedule", f.schedule.id, "--limit", "1", "--json")
+        let limited = try await ws.pacer("sessions", "list", "--schedule", f.schedule.id, "--limit", "1", "--json")
         #expect((try limited.json() as? [[String: Any]])?.map { $0["id"] as? String } == [f.latest.id])
-        let none = try ws.pacer("sessions", "list", "--state", "cancelled")
+        let none = try await ws.pacer("sessions", "list", "--state", "cancelled")
         #expect(none.stdout == "no sessions match\n")
     }
 
     @Test func cancel_waitingSession_becomesCancelledWithAnEvent() async throws {
         let ws = try Workspace()
         let f = try await Fixture.seed(ws)
-        let r = try ws.pacer("sessions", "cancel", f.latest.id)
+        let r = try await ws.pacer("sessions", "cancel", f.latest.id)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "cancelled session \(f.latest.id) (was waiting)\n")
         let s = try #require(try await ws.withStore { try await $0.session(id: f.latest.id) })
@@ -178,14 +178,14 @@ private struct Fixture {
         #expect(event.detail["from"] == .string("waiting"))
         #expect(event.detail["to"] == .string("cancelled"))
         #expect(s.events.count == f.latest.events.count + 1)
-        let listed = try ws.pacer("sessions", "list", "--state", "cancelled")
+        let listed = try await ws.pacer("sessions", "list", "--state", "cancelled")
         #expect(listed.rows.dropFirst().map { $0.first } == [f.latest.id])
     }
 
     @Test func cancel_finishedSession_isRefused_andLeavesItAlone() async throws {
         let ws = try Workspace()
         let f = try await Fixture.seed(ws)
-        let r = try ws.pacer("sessions", "cancel", f.chain[0].id)
+        let r = try await ws.pacer("sessions", "cancel", f.chain[0].id)
         #expect(r.status == 2)
         #expect(r.stderr == "pacer: session \(f.chain[0].id) is done already; only a pending, running or waiting session can be cancelled\n")
         let s = try #require(try await ws.withStore { try await $0.session(id: f.chain[0].id) })
@@ -203,16 +203,16 @@ private struct Fixture {
             (["sessions", "list", "--limit", "0"], "--limit: 0 must be at least 1"),
             (["sessions", "show"], "Missing expected argument '<session>'"),
         ] {
-            let r = try ws.start(args).wait()
+            let r = try await ws.start(args).wait()
             #expect(r.status == 2, "\(args)")
             #expect(r.stdout.isEmpty)
             #expect(r.stderr.contains(message), "stderr was: \(r.stderr)")
         }
     }
 
-    @Test func list_empty_saysSo() throws {
+    @Test func list_empty_saysSo() async throws {
         let ws = try Workspace()
-        let r = try ws.pacer("sessions", "list")
+        let r = try await ws.pacer("sessions", "list")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "no sessions yet\n")
     }

@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func postgres_writeByAnotherProcess_wakesChangesWithinASecond() async throws {
-        guard let url = try freshPostgresDatabase() else { return }
+        guard let url = try await freshPostgresDatabase() else { return }
         try await changeSignal_fromAnotherProcess(url)
     }
 
@@ -148,7 +148,7 @@ import Testing
     }
 
     @Test func postgres_killedMidClaim_leavesNoPartialState() async throws {
-        guard let url = try freshPostgresDatabase() else { return }
+        guard let url = try await freshPostgresDatabase() else { return }
         try await killMidClaim(url)
     }
 }
