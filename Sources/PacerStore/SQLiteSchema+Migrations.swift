@@ -83,5 +83,18 @@ extension SQLiteSchema {
                 DROP INDEX runs_schedule;
                 """)
         }
+        m.registerMigration("v7-tokens") { db in
+            // API tokens: the SHA-256 of the secret, never the secret; scopes space-separated.
+            try db.execute(sql: """
+                CREATE TABLE tokens (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    scopes TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    last_used_at INTEGER
+                );
+                """)
+        }
     }
 }

@@ -159,7 +159,7 @@ import Testing
             outcome = await task.value
         }
         #expect(elapsed >= 1.5)
-        #expect(elapsed < 15, "the child loops forever: finishing at all shows it was killed")
+        #expect(elapsed < 60, "the child loops forever: finishing at all shows it was killed")
         #expect(outcome?.status == .failed)
         #expect(!exists(pid))
     }

@@ -7,7 +7,7 @@ public enum PacerID {
     /// The kind prefixes.
     public enum Kind: String, Sendable, CaseIterable {
         case schedule = "sch", run = "run", session = "ses", agent = "agt", monitor = "mon"
-        case workflow = "wf", workflowRun = "wfr", event = "evt"
+        case workflow = "wf", workflowRun = "wfr", event = "evt", token = "tok"
     }
 
     private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)

@@ -1,10 +1,106 @@
 import Foundation
+import Hummingbird
 import PacerCore
+import PacerStore
 
-/// The `/v1` routes of this group (not built yet).
+/// `/v1/agents`: configured models with their prompts, tools and prices. An agent is named
+/// in paths by its id or its name. Keys are only ever named by variable (`api_key_env`);
+/// nothing here returns a secret.
 public enum AgentRoutes {
     /// The routes.
-    public static func routes(_ services: APIServices) -> [APIRoute] { [] }
+    public static func routes(_ services: APIServices) -> [APIRoute] {
+        let agent = ResponseDoc("The agent", Schema.ref("Agent"))
+        return [
+            APIRoute(.get, "/v1/agents", scope: .read, doc: OperationDoc(
+                "listAgents", "List agents", tag: "agents",
+                responses: [200: ResponseDoc("Agents", ScheduleRoutes.list("agents", Schema.ref("Agent")))])
+            ) { _, _ in try jsonResponse(["agents": try await services.store.agents()]) },
+
+            APIRoute(.post, "/v1/agents", scope: .write, doc: OperationDoc(
+                "createAgent", "Create an agent (allow_all needs the admin scope)", tag: "agents",
+                requestBody: Schema.ref("AgentInput"),
+                responses: [201: ResponseDoc("The agent as stored", Schema.ref("Agent"))], errors: [409, 422])
+            ) { request, context in try await create(request, context, services) },
+
+            APIRoute(.get, "/v1/agents/{id}", scope: .read, doc: OperationDoc(
+                "getAgent", "Show an agent (by id or name)", tag: "agents", responses: [200: agent])
+            ) { _, context in try jsonResponse(try await find(context, services.store)) },
+
+            APIRoute(.patch, "/v1/agents/{id}", scope: .write, doc: OperationDoc(
+                "updateAgent", "Change an agent (a JSON merge patch; allow_all needs the admin scope)", tag: "agents",
+                requestBody: Schema.ref("AgentPatch"), responses: [200: agent], errors: [409, 422])
+            ) { request, context in try await update(request, context, services) },
+
+            APIRoute(.delete, "/v1/agents/{id}", scope: .write, doc: OperationDoc(
+                "deleteAgent", "Delete an agent; refused while schedules target it, unless force=true", tag: "agents",
+                query: [QueryParameter("force", ["type": "boolean"], "Delete it even though schedules target it (their runs then fail)")],
+                responses: [204: ResponseDoc("Deleted", nil)], errors: [409])
+            ) { request, context in try await delete(request, context, services.store) },
+        ]
+    }
+
     /// Their named schemas.
-    public static var schemas: [String: JSONValue] { [:] }
+    public static var schemas: [String: JSONValue] { AgentSchemas.all }
+
+    static func find(_ context: APIRequestContext, _ store: any Store) async throws -> Agent {
+        let reference = try context.reference("id", kind: "agent")
+        guard let agent = try await store.apiAgent(reference) else { throw APIError.notFound("agent", String(reference.prefix(200))) }
+        return agent
+    }
+
+    /// `POST /v1/agents`.
+    static func create(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
+        let caller = try context.requireCaller()
+        var object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentDefinition.shape)
+        for key in AgentDefinition.assignedKeys { object[key] = nil }
+        let now = DefinitionDecoding.instant(services.now())
+        var complete = object
+        complete["id"] = .string(PacerID.make(.agent, at: now))
+        complete["created_at"] = .string(PacerJSON.format(now))
+        complete["updated_at"] = .string(PacerJSON.format(now))
+        let agent = try AgentDefinition.agent(complete, input: object)
+        try AgentDefinition.requirePrivilege(agent, caller: caller)
+        if try await services.store.agent(named: agent.name) != nil {
+            throw APIError.conflict("an agent named '\(agent.name)' exists already", field: "name")
+        }
+        return try jsonResponse(try await services.store.saveAgent(agent), status: .created)
+    }
+
+    /// `PATCH /v1/agents/{id}`: a JSON merge patch of the definition.
+    static func update(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
+        let caller = try context.requireCaller()
+        let stored = try await find(context, services.store)
+        var patch = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentDefinition.shape)
+        for key in AgentDefinition.assignedKeys { patch[key] = nil }
+        guard case .object(let merged) = DefinitionDecoding.merge(try DefinitionDecoding.json(stored), .object(patch)) else {
+            throw APIError.badRequest("the body must be a JSON object")
+        }
+        var edited = try AgentDefinition.agent(merged, input: patch)
+        if edited == stored { return try jsonResponse(stored) }
+        try AgentDefinition.requirePrivilege(edited, caller: caller)
+        if edited.name != stored.name, try await services.store.agent(named: edited.name) != nil {
+            throw APIError.conflict("an agent named '\(edited.name)' exists already", field: "name")
+        }
+        edited.updatedAt = max(DefinitionDecoding.instant(services.now()), stored.updatedAt)
+        return try jsonResponse(try await services.store.saveAgent(edited))
+    }
+
+    /// `DELETE /v1/agents/{id}`.
+    static func delete(_ request: Request, _ context: APIRequestContext, _ store: any Store) async throws -> Response {
+        var force = false
+        switch request.query("force") {
+        case nil, "false"?: break
+        case "true"?: force = true
+        case let other?: throw APIError.badRequest("'\(other.prefix(100))' must be true or false", field: "force")
+        }
+        let agent = try await find(context, store)
+        let users = try await store.schedules(targeting: agent)
+        if !users.isEmpty, !force {
+            let names = users.prefix(10).map { "'\($0.name)'" }.joined(separator: ", ") + (users.count > 10 ? ", ..." : "")
+            throw APIError.conflict("agent '\(agent.name)' is the target of \(users.count == 1 ? "schedule" : "schedules") \(names); "
+                                    + "change or delete those first, or give force=true")
+        }
+        guard try await store.deleteAgent(id: agent.id) else { throw APIError.notFound("agent", agent.id) }
+        return Response(status: .noContent)
+    }
 }

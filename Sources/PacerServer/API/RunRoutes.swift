@@ -1,10 +1,67 @@
 import Foundation
+import Hummingbird
 import PacerCore
+import PacerStore
 
-/// The `/v1` routes of this group (not built yet).
+/// `/v1/runs`: runs across schedules, filtered by schedule and status, and one run by id.
 public enum RunRoutes {
     /// The routes.
-    public static func routes(_ services: APIServices) -> [APIRoute] { [] }
-    /// Their named schemas.
+    public static func routes(_ services: APIServices) -> [APIRoute] {
+        [
+            APIRoute(.get, "/v1/runs", scope: .read, doc: OperationDoc(
+                "listRuns", "List runs, newest first", tag: "runs",
+                query: [
+                    QueryParameter("schedule", Schema.string, "Only runs of this schedule (id or name)"),
+                    QueryParameter("status", Schema.enumeration(Run.Status.self), "Only runs with this status"),
+                    QueryParameter("limit", Schema.integer(1...APILimits.maxListLimit), "Most runs to return (default 100)"),
+                ],
+                responses: [200: ResponseDoc("Runs", ScheduleRoutes.list("runs", Schema.ref("Run")))], errors: [404])
+            ) { request, _ in try await list(request, services.store) },
+
+            APIRoute(.get, "/v1/runs/{id}", scope: .read, doc: OperationDoc(
+                "getRun", "Show a run", tag: "runs", responses: [200: ResponseDoc("The run", Schema.ref("Run"))])
+            ) { _, context in
+                let id = try context.reference("id", kind: "run")
+                guard let run = try await services.store.run(id: id) else { throw APIError.notFound("run", String(id.prefix(200))) }
+                return try jsonResponse(run)
+            },
+        ]
+    }
+
+    /// Their named schemas (`Run` is among the schedules' schemas).
     public static var schemas: [String: JSONValue] { [:] }
+
+    /// `GET /v1/runs`: active runs come from one query; finished ones from each schedule's
+    /// newest runs, merged.
+    static func list(_ request: Request, _ store: any Store) async throws -> Response {
+        let limit = try request.queryInt("limit", default: 100, range: 1...APILimits.maxListLimit)
+        var status: Run.Status?
+        if let text = request.query("status") {
+            guard let s = Run.Status(rawValue: text) else {
+                throw APIError.badRequest("unknown run status '\(text.prefix(100))'; expected \(Run.Status.choices)", field: "status")
+            }
+            status = s
+        }
+        var scheduleID: String?
+        if let reference = request.query("schedule") {
+            guard !reference.isEmpty else { throw APIError.badRequest("schedule must not be empty", field: "schedule") }
+            scheduleID = try await store.apiSchedule(reference).id
+        }
+        var runs: [Run]
+        if let status, !status.isTerminal {
+            runs = try await store.activeRuns(scheduleID: scheduleID).filter { $0.status == status }
+        } else {
+            var ids: [String]
+            if let scheduleID { ids = [scheduleID] } else { ids = try await store.schedules().map(\.id) }
+            // With a status filter, look further back so the page can fill.
+            let depth = status == nil ? limit : APILimits.maxListLimit
+            runs = []
+            for id in ids {
+                let recent = try await store.runs(scheduleID: id, limit: depth)
+                runs += status.map { s in recent.filter { $0.status == s } } ?? recent
+            }
+        }
+        runs.sort { ($0.scheduledAt, $0.id) > ($1.scheduledAt, $1.id) }
+        return try jsonResponse(["runs": Array(runs.prefix(limit))])
+    }
 }

@@ -1,10 +1,131 @@
 import Foundation
+import Hummingbird
 import PacerCore
+import PacerStore
 
-/// The `/v1` routes of this group (not built yet).
+/// `/v1/sessions`: list and read agent sessions, follow their chains, cancel them and wake a
+/// waiting one at once.
 public enum SessionRoutes {
     /// The routes.
-    public static func routes(_ services: APIServices) -> [APIRoute] { [] }
+    public static func routes(_ services: APIServices) -> [APIRoute] {
+        let store = services.store, now = services.now
+        return [
+            APIRoute(.get, "/v1/sessions", scope: .read, doc: OperationDoc(
+                "listSessions", "List sessions, newest first", tag: "sessions",
+                query: [
+                    QueryParameter("schedule", ["type": "string"], "Only sessions of this schedule (id or name)."),
+                    QueryParameter("item", ["type": "string"], "Only sessions of this item key."),
+                    QueryParameter("state", SessionSchemas.enumeration(SessionSchemas.states), "Only sessions in this state."),
+                    QueryParameter("limit", ["type": "integer", "minimum": 1, "maximum": .number(Double(APILimits.maxListLimit)), "default": 50],
+                                   "Most sessions to return."),
+                ],
+                responses: [200: ResponseDoc("Sessions, newest first", SessionSchemas.ref("SessionList"))])
+            ) { request, _ in
+                try jsonResponse(SessionViews.List(sessions: try await list(request, store).map(SessionViews.Summary.init)))
+            },
+
+            APIRoute(.get, "/v1/sessions/{id}", scope: .read, doc: OperationDoc(
+                "getSession", "A session with its transcript, tool log and events", tag: "sessions",
+                responses: [200: ResponseDoc("The session", SessionSchemas.ref("Session"))])
+            ) { _, context in
+                let session = try await SessionViews.require(try context.path("id"), store)
+                return try jsonResponse(try await SessionViews.detail(session, store))
+            },
+
+            APIRoute(.get, "/v1/sessions/{id}/chain", scope: .read, doc: OperationDoc(
+                "getSessionChain", "A session, its predecessors and the sessions that follow it", tag: "sessions",
+                responses: [200: ResponseDoc("The chain", SessionSchemas.ref("SessionChain"))])
+            ) { _, context in
+                let session = try await SessionViews.require(try context.path("id"), store)
+                let chain = try await SessionViews.chain(of: session, store)
+                return try jsonResponse(SessionViews.List(sessions: chain.sessions.map(SessionViews.Summary.init),
+                                                          next: chain.next.map(SessionViews.Summary.init)))
+            },
+
+            APIRoute(.post, "/v1/sessions/{id}/cancel", scope: .run, doc: OperationDoc(
+                "cancelSession", "Cancel a pending, running or waiting session", tag: "sessions",
+                responses: [200: ResponseDoc("The cancelled session", SessionSchemas.ref("Session"))], errors: [409])
+            ) { _, context in
+                let session = try await cancel(try context.path("id"), by: context.caller?.name ?? "local", store, at: now())
+                return try jsonResponse(try await SessionViews.detail(session, store))
+            },
+
+            APIRoute(.post, "/v1/sessions/{id}/resume", scope: .run, doc: OperationDoc(
+                "resumeSession", "Wake a waiting session now instead of at its resume_at", tag: "sessions",
+                responses: [200: ResponseDoc("The session, due now", SessionSchemas.ref("Session"))], errors: [409])
+            ) { _, context in
+                let session = try await resume(try context.path("id"), by: context.caller?.name ?? "local", store, at: now())
+                return try jsonResponse(try await SessionViews.detail(session, store))
+            },
+        ]
+    }
+
     /// Their named schemas.
-    public static var schemas: [String: JSONValue] { [:] }
+    public static var schemas: [String: JSONValue] { SessionSchemas.all }
+
+    /// The sessions a list request asks for, newest first.
+    static func list(_ request: Request, _ store: any Store) async throws -> [Session] {
+        let limit = try request.queryInt("limit", default: 50, range: 1...APILimits.maxListLimit)
+        var state: Session.State?
+        if let text = request.query("state") {
+            guard let s = Session.State(rawValue: text) else {
+                throw APIError.badRequest("unknown session state '\(text)'; expected \(Session.State.choices)", field: "state")
+            }
+            state = s
+        }
+        // An unknown name is taken as an id: sessions outlive a deleted schedule.
+        var scheduleID = request.query("schedule")
+        if let given = scheduleID { scheduleID = try await SessionViews.schedule(given, store)?.id ?? given }
+        let item = request.query("item")
+        guard let state else { return try await store.sessions(scheduleID: scheduleID, itemKey: item, limit: limit) }
+        // The store filters by schedule and item; the state is filtered here, reading more
+        // until enough match or there are no more.
+        let most = 100_000
+        var fetch = min(limit * 4, most)
+        while true {
+            let fetched = try await store.sessions(scheduleID: scheduleID, itemKey: item, limit: fetch)
+            let matching = fetched.filter { $0.state == state }
+            if matching.count >= limit || fetched.count < fetch || fetch >= most {
+                return Array(matching.prefix(limit))
+            }
+            fetch = min(fetch * 4, most)
+        }
+    }
+
+    /// Cancels a session that is not over, recording who did it.
+    /// - Throws: ``APIError`` 404, or 409 when it is over already.
+    static func cancel(_ id: String, by caller: String, _ store: any Store, at now: Date) async throws -> Session {
+        let session = try await SessionViews.require(id, store)
+        guard !session.state.isTerminal else {
+            throw APIError.conflict("session \(id) is \(session.state.rawValue) already; only a pending, running or waiting session can be cancelled",
+                                    field: "state")
+        }
+        let event = SessionEvent(at: now, kind: .stateChanged, detail: [
+            "from": .string(session.state.rawValue), "to": .string(Session.State.cancelled.rawValue), "by": .string(caller),
+        ])
+        _ = try await store.appendToSession(id: id, messages: [], toolCalls: [], events: [event],
+                                            inputTokens: 0, outputTokens: 0, cost: 0, at: now)
+        return try await store.updateSession(id: id, state: .cancelled, resumeAt: nil, resumePrompt: session.resumePrompt,
+                                             recurrence: session.recurrence, at: now)
+    }
+
+    /// Makes a waiting session due now, keeping its prompt and recurrence; the engine wakes it
+    /// on its next pass.
+    /// - Throws: ``APIError`` 404, or 409 when it is not waiting.
+    static func resume(_ id: String, by caller: String, _ store: any Store, at now: Date) async throws -> Session {
+        let session = try await SessionViews.require(id, store)
+        guard session.state == .waiting else {
+            throw APIError.conflict("session \(id) is \(session.state.rawValue); only a waiting session can be resumed", field: "state")
+        }
+        // Due already: the engine wakes it anyway, and writing now could race that wake-up.
+        if let at = session.resumeAt, at <= now { return session }
+        let event = SessionEvent(at: now, kind: "resume_requested", detail: [
+            "resume_at": .string(PacerJSON.format(now)), "by": .string(caller),
+            "was": session.resumeAt.map { .string(PacerJSON.format($0)) } ?? .null,
+        ])
+        _ = try await store.appendToSession(id: id, messages: [], toolCalls: [], events: [event],
+                                            inputTokens: 0, outputTokens: 0, cost: 0, at: now)
+        return try await store.updateSession(id: id, state: .waiting, resumeAt: now, resumePrompt: session.resumePrompt,
+                                             recurrence: session.recurrence, at: now)
+    }
 }

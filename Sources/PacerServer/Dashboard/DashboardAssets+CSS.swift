@@ -92,6 +92,8 @@ h3 { font-size: 13px; margin: 0 0 6px; font-weight: 600; color: var(--muted); te
 .btn.ghost { border-color: transparent; box-shadow: none; background: transparent; }
 .btn.ghost:hover { background: var(--panel-2); }
 .row-actions { display: flex; gap: 4px; justify-content: flex-end; }
+.btn.icon-btn { padding: 5px 7px; }
+.btn.icon-btn .icon { width: 15px; height: 15px; }
 
 /* Cards and grids */
 .card { background: var(--panel); border: 1px solid var(--border); border-radius: var(--radius); box-shadow: var(--shadow); }
@@ -132,12 +134,12 @@ table.table { width: 100%; border-collapse: collapse; font-size: 13.5px; }
 .table th.num, .table td.num { text-align: right; }
 .table td.actions-cell { text-align: right; width: 1%; white-space: nowrap; }
 .cell-main { font-weight: 600; color: var(--text); white-space: nowrap; }
-.table td.rule-cell { min-width: 150px; }
+.table td.rule-cell { min-width: 180px; }
 .cell-sub { font-size: 12px; color: var(--muted); margin-top: 1px; }
 .card > .table-wrap > .table th:first-child, .card > .table-wrap > .table td:first-child { padding-left: 16px; }
 .card > .table-wrap > .table th:last-child, .card > .table-wrap > .table td:last-child { padding-right: 16px; }
 .target .chip.kind { font-size: 9.5px; padding: 0 5px; line-height: 16px; }
-.target-text { display: inline-block; max-width: 280px; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
+.target-text { display: inline-block; max-width: 260px; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
 .countdown { font-variant-numeric: tabular-nums; font-weight: 550; white-space: nowrap; }
 .countdown.due { color: var(--run); }
 details.excerpt summary { cursor: pointer; list-style: none; max-width: 360px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
@@ -243,6 +245,12 @@ dialog form { padding: 20px; display: flex; flex-direction: column; gap: 12px; }
 dialog .dialog-actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 6px; }
 .noscript { padding: 20px; }
 
+@media (max-width: 1280px) {
+  .hide-lg { display: none !important; }
+  .target-text { max-width: 170px; }
+  .table td.rule-cell { min-width: 130px; }
+}
+
 /* Phones */
 @media (max-width: 760px) {
   .shell { flex-direction: column; }
@@ -266,5 +274,6 @@ dialog .dialog-actions { display: flex; justify-content: flex-end; gap: 8px; mar
   .big-countdown { font-size: 22px; }
 }
 @media (max-width: 1000px) { .hide-md { display: none !important; } }
+
 """#
 }

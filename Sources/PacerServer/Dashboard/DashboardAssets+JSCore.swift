@@ -125,6 +125,8 @@ const ICONS = {
   tool: '<path d="M14.7 6.3a4 4 0 0 0-5.4 5.4L4 17l3 3 5.3-5.3a4 4 0 0 0 5.4-5.4l-2.6 2.6-2.4-.6-.6-2.4z"/>',
   list: '<path d="M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01"/>',
   play: '<path d="M7 5l12 7-12 7z"/>',
+  pause: '<path d="M9 5v14M15 5v14"/>',
+  bolt: '<path d="M13 3L5 14h6l-1 7 8-11h-6z"/>',
   search: '<circle cx="11" cy="11" r="7"/><path d="M20 20l-4-4"/>',
   gone: '<path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13"/>',
 };

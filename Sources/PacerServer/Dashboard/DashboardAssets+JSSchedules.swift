@@ -37,16 +37,19 @@ function nextFireCell(s) {
   if (!st.next_fire_at) return h('span', { class: 'faint', title: 'The rule has no more fires' }, 'no more fires');
   return when(st.next_fire_at, 'countdown', s.timing && s.timing.timezone);
 }
-// Run now, Pause/Resume, Delete: the same on the list and on a schedule's page.
-function scheduleActions(s, after, { small = true, edit = false } = {}) {
-  const cls = 'btn' + (small ? ' small' : '');
+// Run now, Pause/Resume, Delete: the same on the list (as icons) and on a schedule's page.
+function scheduleActions(s, after, { compact = true, edit = false } = {}) {
+  const cls = 'btn' + (compact ? ' small icon-btn' : '');
   const paused = isPaused(s);
-  const run = h('button', { class: cls, type: 'button', title: 'Fire once now, outside the rule' }, 'Run now');
+  const button = (label, iconName, extra, title) => h('button', { class: cls + (extra ? ' ' + extra : ''), type: 'button',
+    title: title || label, 'aria-label': `${label} ${s.name}`, dataset: { action: label.toLowerCase().replace(/ /g, '-') } },
+    compact ? icon(iconName) : label);
+  const run = button('Run now', 'bolt', '', 'Run now: fire once, outside the rule');
   run.onclick = () => act(run, () => api('POST', `/v1/schedules/${encodeURIComponent(s.id)}/run`, {}), `Run of ${s.name} queued`).then(after);
-  const toggle = h('button', { class: cls, type: 'button' }, paused ? 'Resume' : 'Pause');
+  const toggle = button(paused ? 'Resume' : 'Pause', paused ? 'play' : 'pause');
   toggle.onclick = () => act(toggle, () => api('POST', `/v1/schedules/${encodeURIComponent(s.id)}/${paused ? 'resume' : 'pause'}`, {}),
     `${s.name} ${paused ? 'resumed' : 'paused'}`).then(after);
-  const del = h('button', { class: cls + ' danger', type: 'button' }, 'Delete');
+  const del = button('Delete', 'gone', 'danger');
   del.onclick = async () => {
     const ok = await confirmAction(`Delete ${s.name}?`, 'The schedule stops firing and is removed with its run history. This cannot be undone.', 'Delete schedule');
     if (!ok) return;
@@ -83,15 +86,15 @@ const ScheduleList = {
       const rows = list.map(s => h('tr', { dataset: { id: s.id, name: s.name } },
         h('td', null, h('a', { class: 'cell-main', href: `#/schedules/${encodeURIComponent(s.id)}` }, s.name),
           h('div', { class: 'cell-sub' }, targetCell(s.target))),
-        h('td', { class: 'hide-sm rule-cell' }, h('div', null, s.description || ''),
+        h('td', { class: 'hide-md rule-cell' }, h('div', null, s.description || ''),
           h('div', { class: 'cell-sub' }, h('code', null, s.timing ? s.timing.rule : ''), ' ', s.timing ? s.timing.timezone : '')),
-        h('td', { class: 'hide-sm' }, statePill(s)),
+        h('td', { class: 'hide-lg' }, statePill(s)),
         h('td', { class: 'last-run' }, lastRunCell(s)),
         h('td', { class: 'next-fire' }, nextFireCell(s)),
         h('td', { class: 'actions-cell hide-sm' }, h('div', { class: 'row-actions' }, scheduleActions(s, () => refresh())))));
       replace(body, h('div', { class: 'card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'table schedules' },
-        h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', { class: 'hide-sm' }, 'Rule'),
-          h('th', { class: 'hide-sm' }, 'State'), h('th', null, 'Last run'), h('th', null, 'Next fire'), h('th', { class: 'hide-sm' }, ''))),
+        h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', { class: 'hide-md' }, 'Rule'),
+          h('th', { class: 'hide-lg' }, 'State'), h('th', null, 'Last run'), h('th', null, 'Next fire'), h('th', { class: 'hide-sm' }, ''))),
         h('tbody', null, rows)))));
     };
     const refresh = refresher(load);
@@ -186,7 +189,7 @@ const ScheduleDetail = {
         h('div', null, h('div', { class: 'crumbs' }, link('/schedules', 'Schedules'), ' / '),
           h('div', { class: 'title-row' }, h('h1', null, s.name), statePill(s)),
           h('div', { class: 'sub' }, s.description || '', st.paused_reason ? h('span', { class: 'text-bad' }, ` · paused: ${st.paused_reason}`) : null)),
-        h('div', { class: 'actions' }, scheduleActions(s, after, { small: false, edit: true })));
+        h('div', { class: 'actions' }, scheduleActions(s, after, { compact: false, edit: true })));
       const zone = s.timing && s.timing.timezone;
       replace(overview,
         h('div', { class: 'card' }, h('div', { class: 'card-body' }, h('h3', null, 'Next fire'),

@@ -118,6 +118,18 @@ enum PostgresSchema: StoreMapping {
             "CREATE INDEX schedule_states_due ON schedule_states(next_fire_at, schedule_id)",
             "DROP INDEX schedule_states_next_fire_at",
         ]),
+        // API tokens: the SHA-256 of the secret, never the secret; scopes space-separated.
+        ("v5-tokens", [
+            """
+            CREATE TABLE tokens (
+                id text PRIMARY KEY,
+                name text NOT NULL CONSTRAINT tokens_name_key UNIQUE,
+                scopes text NOT NULL,
+                hash text NOT NULL CONSTRAINT tokens_hash_key UNIQUE,
+                created_at bigint NOT NULL,
+                last_used_at bigint)
+            """,
+        ]),
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.

@@ -1,0 +1,176 @@
+import Foundation
+import PacerCore
+import Recurrence
+
+/// Reading definitions (schedules, agents) sent to the API as JSON objects: each problem is a
+/// field error with its wire path, collected so that one 422 names every field at fault.
+enum DefinitionDecoding {
+    /// The body as a JSON object.
+    /// - Throws: ``APIError`` 400 when it is not an object.
+    static func object(_ body: JSONValue, _ shape: String) throws -> [String: JSONValue] {
+        guard case .object(let object) = body else {
+            throw APIError.badRequest("the body must be a JSON object with \(shape)")
+        }
+        return object
+    }
+
+    /// Decodes a value of `type` from a JSON value; a problem becomes a field error under `path`.
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at path: String) -> (value: T?, error: FieldError?) {
+        do {
+            return (try PacerJSON.decode(type, from: PacerJSON.encode(value)), nil)
+        } catch {
+            return (nil, fieldError(error, at: path))
+        }
+    }
+
+    /// A decoding error as a field error under `path`.
+    static func fieldError(_ error: any Error, at path: String) -> FieldError {
+        guard let error = error as? DecodingError else {
+            return FieldError(field: path.isEmpty ? "body" : path, message: String(describing: error))
+        }
+        func field(_ keys: [any CodingKey]) -> String {
+            var out = path
+            for key in keys {
+                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return out.isEmpty ? "body" : out
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return FieldError(field: field(context.codingPath + [key]), message: "is required")
+        case .typeMismatch(let type, let context):
+            return FieldError(field: field(context.codingPath), message: "expected \(typeName(type))")
+        case .valueNotFound(let type, let context):
+            return FieldError(field: field(context.codingPath), message: "expected \(typeName(type)), found null")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // Foundation reports a number that does not fit its field (5.5 or 1e20 for a
+            // count) without a path.
+            return FieldError(field: field([]), message: "a number does not fit its field: counts must be whole numbers in range")
+        case .dataCorrupted(let context):
+            return FieldError(field: field(context.codingPath), message: context.debugDescription)
+        @unknown default:
+            return FieldError(field: field([]), message: "does not match")
+        }
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Int64.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Date.Type: "an RFC 3339 instant"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array"
+                : String(describing: type).hasPrefix("Dictionary") ? "an object" : "an object"
+        }
+    }
+
+    /// Members of `input` (not `null`) that `encoded` (the decoded value written back) does
+    /// not have: keys the types do not know, which would otherwise be dropped silently.
+    static func unknownKeys(_ input: JSONValue, _ encoded: JSONValue?, at path: String) -> [String] {
+        switch input {
+        case .object(let object):
+            guard case .object(let known)? = encoded else { return [] }
+            var out: [String] = []
+            for key in object.keys.sorted() {
+                let value = object[key]!
+                if value == .null { continue }
+                let sub = join(path, key)
+                guard let other = known[key] else {
+                    out.append(sub)
+                    continue
+                }
+                out += unknownKeys(value, other, at: sub)
+            }
+            return out
+        case .array(let array):
+            guard case .array(let known)? = encoded else { return [] }
+            return array.enumerated().flatMap { i, value in
+                unknownKeys(value, i < known.count ? known[i] : nil, at: "\(path)[\(i)]")
+            }
+        default:
+            return []
+        }
+    }
+
+    /// `a` + `b` as `a.b`.
+    static func join(_ path: String, _ key: String) -> String {
+        path.isEmpty ? key : path + "." + key
+    }
+
+    /// A value as a JSON value (for unknown-key checks and merges).
+    static func json(_ value: some Encodable) throws -> JSONValue {
+        try PacerJSON.decode(JSONValue.self, from: PacerJSON.encode(value))
+    }
+
+    /// A JSON merge patch (RFC 7386) with one rule for tagged unions: an object that names
+    /// its `kind` replaces the stored value whole (an `http` target's `url` must not survive
+    /// a change to a `command` target); without `kind` it is merged into it.
+    static func merge(_ target: JSONValue, _ patch: JSONValue) -> JSONValue {
+        guard case .object(let changes) = patch else { return patch }
+        if changes["kind"] != nil && changes["kind"] != .null { return removingNulls(patch) }
+        guard case .object(var object) = target else { return removingNulls(patch) }
+        for (key, value) in changes {
+            if value == .null {
+                object[key] = nil
+            } else {
+                object[key] = merge(object[key] ?? .null, value)
+            }
+        }
+        return .object(object)
+    }
+
+    private static func removingNulls(_ value: JSONValue) -> JSONValue {
+        guard case .object(let object) = value else { return value }
+        return .object(object.filter { $0.value != .null }.mapValues(removingNulls))
+    }
+
+    /// The instants RFC 3339 can write: years 0001 to 9999.
+    static let writable = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799.999)
+
+    /// The current instant in whole milliseconds (what stored JSON keeps).
+    static func instant(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    /// A 422 naming every field at fault.
+    static func invalid(_ errors: [FieldError]) -> APIError {
+        .invalid(ValidationError(errors))
+    }
+
+    /// One field error as a 422.
+    static func invalid(_ field: String, _ message: String) -> APIError {
+        invalid([FieldError(field: field, message: message)])
+    }
+}
+
+extension APIRequestContext {
+    /// The caller the auth middleware set.
+    /// - Throws: ``APIError/unauthorized`` when there is none.
+    func requireCaller() throws -> Caller {
+        guard let caller else { throw APIError.unauthorized }
+        return caller
+    }
+
+    /// A path parameter naming a thing by id or name: percent-decoded, not empty, at most
+    /// 1,000 characters.
+    /// - Throws: ``APIError`` 404 for a value that cannot name anything.
+    func reference(_ name: String, kind: String) throws -> String {
+        let raw = try path(name)
+        let value = raw.removingPercentEncoding ?? raw
+        guard !value.isEmpty, value.count <= 1000 else { throw APIError.notFound(kind, String(value.prefix(100))) }
+        return value
+    }
+}
+
+/// Runs a handler, turning errors the API core does not know into their 4xx meaning: a rule
+/// the store could not evaluate is a 422, never a 500.
+func apiHandling<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as RecurrenceError {
+        let field = error.field == "rule" || error.field == "timezone" ? "timing.\(error.field)" : "timing"
+        throw DefinitionDecoding.invalid(field, error.description)
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import PacerCore
+
+/// A schedule definition as the API accepts it (`POST /v1/schedules`, `PATCH`): the stored
+/// JSON's members, with `cron`, `every`, `rule`, `at` and `timezone` as shorthands for
+/// `timing`. Every problem is reported with its wire path, under the shorthand's name when
+/// one was used (`cron`, not `timing.rule`).
+enum ScheduleDefinition {
+    /// Members the server sets (or computes for views); ignored when a client sends them back.
+    static let assignedKeys = ["id", "owner", "created_at", "updated_at", "revision", "state", "description"]
+
+    /// Members a definition may set.
+    static let definitionKeys = ["name", "enabled", "notes", "timing", "target", "dispatch", "policies", "caps", "delivery"]
+
+    /// Entry-level shorthands for `timing.rule`.
+    static let ruleShorthands = ["cron", "every", "rule", "at"]
+
+    /// The longest `every` accepted, ten years (what interval rules allow).
+    static let maxEverySeconds = 10.0 * 366 * 86_400
+
+    /// The sections decoded one by one, each with a valid stand-in used when it does not
+    /// decode, so that one bad section does not hide problems in the others.
+    static let sections: [(key: String, decode: @Sendable (JSONValue, String) -> FieldError?, standIn: JSONValue)] = [
+        ("timing", { check(ScheduleTiming.self, $0, $1) }, ["rule": "every 1m"]),
+        ("target", { check(Target.self, $0, $1) }, ["kind": "http", "url": "https://stand-in.invalid"]),
+        ("dispatch", { check(Dispatch.self, $0, $1) }, [:]),
+        ("policies", { check(Policies.self, $0, $1) }, [:]),
+        ("caps", { check(Caps.self, $0, $1) }, [:]),
+        ("delivery", { check(Delivery.self, $0, $1) }, ["kind": "none"]),
+    ]
+
+    private static func check<T: Codable>(_ type: T.Type, _ value: JSONValue, _ path: String) -> FieldError? {
+        DefinitionDecoding.decode(type, from: value, at: path).error
+    }
+
+    /// Moves the shorthands of a request object into `timing`.
+    /// - Returns: wire paths to report under the shorthand's name (`timing.rule` -> `cron`).
+    /// - Throws: ``APIError`` 422 for a shorthand that is not a string, an `every` that is
+    ///   not a duration, an `at` that is not an instant, or two ways of giving the rule.
+    static func expandShorthands(_ object: inout [String: JSONValue]) throws -> [String: String] {
+        var renames: [String: String] = [:]
+        let given = ruleShorthands.filter { object[$0] != nil && object[$0] != .null }
+        for key in ruleShorthands + ["timezone"] where object[key] == .null { object[key] = nil }
+        if given.isEmpty && object["timezone"] == nil { return renames }
+        var timing: [String: JSONValue] = [:]
+        switch object["timing"] {
+        case nil, .null?: break
+        case .object(let t)?: timing = t
+        default: throw DefinitionDecoding.invalid("timing", "expected an object with rule, timezone, ...")
+        }
+        let rules = given + (timing["rule"] != nil && timing["rule"] != .null ? ["timing.rule"] : [])
+        if rules.count > 1 {
+            throw DefinitionDecoding.invalid(given[0], "give only one of \(rules.joined(separator: ", "))")
+        }
+        if let key = given.first {
+            guard case .string(let text) = object.removeValue(forKey: key)! else {
+                throw DefinitionDecoding.invalid(key, "expected a string")
+            }
+            switch key {
+            case "every":
+                guard let seconds = durationSeconds(text), seconds >= 1, seconds <= maxEverySeconds, seconds == seconds.rounded() else {
+                    throw DefinitionDecoding.invalid("every", "'\(text.prefix(100))' is not a duration of whole seconds such as 30s, 5m or 2h (at most ten years)")
+                }
+                timing["rule"] = .string("every " + compact(Int64(seconds)))
+            case "at":
+                guard let date = PacerJSON.parse(text), DefinitionDecoding.writable.contains(date) else {
+                    throw DefinitionDecoding.invalid("at", "'\(text.prefix(100))' is not an RFC 3339 instant such as 2026-12-24T18:00:00+01:00")
+                }
+                timing["rule"] = .string("once " + text.replacingOccurrences(of: " ", with: "T"))
+            default:
+                timing["rule"] = .string(text)
+            }
+            renames["timing.rule"] = key
+        }
+        if let zone = object.removeValue(forKey: "timezone") {
+            if timing["timezone"] != nil && timing["timezone"] != .null {
+                throw DefinitionDecoding.invalid("timezone", "give only one of timezone and timing.timezone")
+            }
+            timing["timezone"] = zone
+            renames["timing.timezone"] = "timezone"
+        }
+        object["timing"] = .object(timing)
+        return renames
+    }
+
+    /// `timing.rule` as `cron` when the request used the shorthand.
+    static func rename(_ field: String, _ renames: [String: String]) -> String {
+        for (wire, short) in renames where field == wire || field.hasPrefix(wire + ".") || field.hasPrefix(wire + "[") {
+            return short + field.dropFirst(wire.count)
+        }
+        return field
+    }
+
+    /// A schedule from a complete definition object (shorthands expanded, server members
+    /// set), decoded and validated.
+    /// - Parameters:
+    ///   - object: the definition, with `id`, `owner`, `created_at`, `updated_at` and `revision`.
+    ///   - input: the members the client sent, checked for unknown keys.
+    ///   - renames: shorthand paths from ``expandShorthands(_:)``.
+    /// - Throws: ``APIError`` 422 naming every field at fault.
+    static func schedule(_ object: [String: JSONValue], input: [String: JSONValue], renames: [String: String]) throws -> Schedule {
+        var errors: [FieldError] = []
+        var complete = object
+        var failed: [String] = []
+        for section in sections {
+            guard let value = object[section.key], value != .null else { continue }
+            if let error = section.decode(value, section.key) {
+                errors.append(error)
+                complete[section.key] = section.standIn
+                failed.append(section.key)
+            }
+        }
+        if object["timing"] == nil || object["timing"] == .null {
+            errors.append(FieldError(field: "timing", message: "is required (or give cron, every, rule or at)"))
+            complete["timing"] = ["rule": "every 1m"]
+            failed.append("timing")
+        }
+        if object["target"] == nil || object["target"] == .null {
+            errors.append(FieldError(field: "target", message: "is required: an object with kind (http, command, agent, monitor or workflow) and its members"))
+            complete["target"] = ["kind": "http", "url": "https://stand-in.invalid"]
+            failed.append("target")
+        }
+        let decoded = DefinitionDecoding.decode(Schedule.self, from: JSONValue.object(complete), at: "")
+        guard let schedule = decoded.value else {
+            throw DefinitionDecoding.invalid((errors + [decoded.error!]).map { FieldError(field: rename($0.field, renames), message: $0.message) })
+        }
+        if let encoded = try? DefinitionDecoding.json(schedule) {
+            var known = input
+            for key in failed { known[key] = nil }
+            for key in known.keys where !definitionKeys.contains(key) && !assignedKeys.contains(key) {
+                errors.append(FieldError(field: key, message: "unknown key"))
+            }
+            for key in definitionKeys where known[key] != nil {
+                errors += DefinitionDecoding.unknownKeys(known[key]!, encoded[key], at: key)
+                    .map { FieldError(field: $0, message: "unknown key") }
+            }
+        }
+        for (key, date) in [("anchor", schedule.timing.anchor), ("starts_at", schedule.timing.startsAt), ("ends_at", schedule.timing.endsAt)] {
+            if let date, !DefinitionDecoding.writable.contains(date), !failed.contains("timing") {
+                errors.append(FieldError(field: "timing.\(key)", message: "\(PacerJSON.format(date)) is not between the years 0001 and 9999"))
+            }
+        }
+        for e in schedule.validate() where !failed.contains(where: { e.field == $0 || e.field.hasPrefix($0 + ".") }) {
+            errors.append(e)
+        }
+        if !errors.isEmpty {
+            throw DefinitionDecoding.invalid(errors.map { FieldError(field: rename($0.field, renames), message: $0.message) })
+        }
+        return schedule
+    }
+
+    /// Seconds in a duration such as `30s`, `5m`, `2h`, `1d`, `1h30m` or a plain number of
+    /// seconds, or `nil`.
+    static func durationSeconds(_ text: String) -> Double? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if t.isEmpty || t.count > 100 { return nil }
+        if let plain = Double(t) { return plain.isFinite && plain >= 0 ? plain : nil }
+        var total = 0.0
+        var rest = Substring(t)
+        while !rest.isEmpty {
+            let number = String(rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") })
+            rest = rest.dropFirst(number.count)
+            let unit = String(rest.prefix { $0.isLetter })
+            rest = rest.dropFirst(unit.count)
+            guard let value = Double(number), value.isFinite, let scale = units[unit] else { return nil }
+            total += value * scale
+        }
+        return total.isFinite ? total : nil
+    }
+
+    private static let units: [String: Double] = [
+        "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+        "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+        "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+        "d": 86_400, "day": 86_400, "days": 86_400,
+    ]
+
+    /// Whole seconds as the largest unit that divides them (`30s`, `5m`, `2h`; never days,
+    /// which a rule reads as calendar days).
+    static func compact(_ seconds: Int64) -> String {
+        if seconds > 0, seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds > 0, seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import PacerCore
+
+/// API tokens: a unique name, scopes and the SHA-256 of the secret (never the secret).
+public protocol TokenStore: Sendable {
+    /// Validates and inserts a token.
+    /// - Parameter token: the token (as ``PacerCore/APIToken/make(name:scopes:at:)`` makes it).
+    /// - Returns: the token as stored.
+    /// - Throws: `ValidationError` (nothing written; `hash` when another token has that
+    ///   digest), ``StoreError/nameTaken(_:)``.
+    func createToken(_ token: APIToken) async throws -> APIToken
+
+    /// Every token, ordered by name.
+    func tokens() async throws -> [APIToken]
+
+    /// The token whose secret has this digest, or `nil`.
+    /// - Parameter hash: SHA-256 of the secret, lower-case hex.
+    func token(hash: String) async throws -> APIToken?
+
+    /// Deletes the token with that name or, when no token has that name, that id.
+    /// - Parameter nameOrID: a name or an id.
+    /// - Returns: whether a token was deleted.
+    @discardableResult
+    func deleteToken(nameOrID: String) async throws -> Bool
+
+    /// Whether any token exists (a server without tokens answers loopback callers only).
+    func hasTokens() async throws -> Bool
+
+    /// Records a use of a token: sets `last_used_at` to `at` unless it is that late already
+    /// (callers throttle; a late, out-of-order touch never moves it back). Unknown ids are
+    /// ignored.
+    /// - Parameters:
+    ///   - id: the token's id.
+    ///   - at: the instant of the request.
+    func touchToken(id: String, at: Date) async throws
+}
+
+extension TokenStore {
+    /// The token with that name or, when no token has that name, that id.
+    /// - Parameter nameOrID: a name or an id.
+    public func token(nameOrID: String) async throws -> APIToken? {
+        let all = try await tokens()
+        return all.first { $0.name == nameOrID } ?? all.first { $0.id == nameOrID }
+    }
+}
+
+extension APIToken {
+    /// `scopes` as stored: names separated by single spaces.
+    var storedScopes: String { scopes.joined(separator: " ") }
+
+    /// Scope names from their stored form.
+    static func scopes(stored text: String) -> [String] {
+        text.split(separator: " ").map(String.init)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PacerCore
+import PacerServer
+import PacerStore
+import Testing
+
+@Suite struct RunRoutesTests {
+    /// Two schedules with runs at t0 + minutes: `a` at 1 (succeeded), 3 (queued); `b` at 2 (failed), 4 (queued).
+    func seed(_ bench: APIBench) async throws -> [String: Run] {
+        let store = bench.store
+        var out: [String: Run] = [:]
+        for name in ["a", "b"] {
+            _ = try await store.createSchedule(Schedule(id: "sch_\(name)", name: name, owner: "local", timing: ScheduleTiming(rule: "every 1h"),
+                                                        target: .http(HTTPTarget(url: "https://example.com")), createdAt: APIBench.t0),
+                                               author: "local")
+        }
+        for (key, schedule, minute, finish) in [("a1", "sch_a", 1, Run.Status.succeeded), ("b2", "sch_b", 2, .failed),
+                                                ("a3", "sch_a", 3, .queued), ("b4", "sch_b", 4, .queued)] {
+            let at = APIBench.t0.addingTimeInterval(Double(minute) * 60)
+            var run = try await store.insertRun(Run(id: "run_\(key)", scheduleID: schedule, scheduledAt: at, trigger: .manual))
+            if finish != .queued {
+                run = try await store.finishRun(id: run.id, owner: "test", status: finish, at: at, output: "out", error: nil)
+            }
+            out[key] = run
+        }
+        return out
+    }
+
+    func ids(_ r: TestResponse) -> [String] {
+        if case .array(let list)? = r.json["runs"] { return list.map { $0["id"]?.text ?? "" } }
+        Issue.record("no runs in \(r.text)")
+        return []
+    }
+
+    @Test func list_allSchedules_newestFirst_filteredByScheduleStatusAndLimit() async throws {
+        let bench = try APIBench.make()
+        _ = try await seed(bench)
+        try await bench.test { client in
+            let all = try await APICall.send(client, .get, "/v1/runs")
+            #expect(all.status == .ok)
+            #expect(ids(all) == ["run_b4", "run_a3", "run_b2", "run_a1"])
+            #expect(ids(try await APICall.send(client, .get, "/v1/runs?schedule=a")) == ["run_a3", "run_a1"])
+            #expect(ids(try await APICall.send(client, .get, "/v1/runs?schedule=sch_b")) == ["run_b4", "run_b2"])
+            #expect(ids(try await APICall.send(client, .get, "/v1/runs?status=queued")) == ["run_b4", "run_a3"])
+            #expect(ids(try await APICall.send(client, .get, "/v1/runs?status=failed")) == ["run_b2"])
+            #expect(ids(try await APICall.send(client, .get, "/v1/runs?status=queued&schedule=a")) == ["run_a3"])
+            #expect(ids(try await APICall.send(client, .get, "/v1/runs?status=running")) == [])
+            #expect(ids(try await APICall.send(client, .get, "/v1/runs?limit=3")) == ["run_b4", "run_a3", "run_b2"])
+        }
+        await bench.close()
+    }
+
+    @Test func get_byID_returnsTheRun() async throws {
+        let bench = try APIBench.make()
+        let runs = try await seed(bench)
+        try await bench.test { client in
+            let r = try await APICall.send(client, .get, "/v1/runs/run_a1")
+            #expect(r.status == .ok)
+            #expect(r.json == (try PacerJSON.decode(JSONValue.self, from: PacerJSON.encode(runs["a1"]!))))
+            #expect(r.json["status"] == "succeeded" && r.json["output"] == "out" && r.json["trigger"] == "manual")
+            APICall.expectError(try await APICall.send(client, .get, "/v1/runs/run_nope"), .notFound, code: "not_found")
+            APICall.expectError(try await APICall.send(client, .get, "/v1/runs/%00%FF"), .notFound, code: "not_found")
+        }
+        await bench.close()
+    }
+
+    @Test(arguments: [("status=done", 400, "status"), ("status=", 400, "status"), ("limit=0", 400, "limit"),
+                      ("limit=x", 400, "limit"), ("schedule=nope", 404, nil), ("schedule=", 400, "schedule")] as [(String, Int, String?)])
+    func list_badQuery_isRefused(query: String, status: Int, field: String?) async throws {
+        let bench = try APIBench.make()
+        _ = try await seed(bench)
+        try await bench.test { client in
+            APICall.expectError(try await APICall.send(client, .get, "/v1/runs?\(query)"), HTTPResponse.Status(code: status), field: field)
+        }
+        await bench.close()
+    }
+}
