@@ -60,7 +60,7 @@ public func buildApplication(
     logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(services: services, registry: registry),
+        router: buildRouter(services: services, registry: registry, loopback: configuration.isLoopback),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pacer"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -70,10 +70,12 @@ public func buildApplication(
 /// - Parameters:
 ///   - services: the store, engine and clock.
 ///   - registry: the metrics registry.
-public func buildRouter(services: APIServices, registry: PrometheusCollectorRegistry) -> Router<APIRequestContext> {
+///   - loopback: whether the server is bound to loopback only (a server without tokens then
+///     serves local callers; otherwise it refuses every API request).
+public func buildRouter(services: APIServices, registry: PrometheusCollectorRegistry, loopback: Bool = true) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: APIErrorMiddleware())
-    router.add(middleware: AuthMiddleware(store: services.store))
+    router.add(middleware: AuthMiddleware(store: services.store, loopback: loopback, now: services.now))
     let store = services.store, engine = services.engine
     router.get("/healthz") { _, _ -> Response in
         var body: [String: JSONValue] = ["status": .string("ok")]
@@ -95,6 +97,7 @@ public func buildRouter(services: APIServices, registry: PrometheusCollectorRegi
     let document = API.document(services)
     router.get("/openapi.json") { _, _ -> Response in try jsonResponse(document) }
     router.add(API.routes(services))
+    MCPEndpoint.register(on: router, services: services)
     Dashboard.register(on: router)
     return router
 }

@@ -63,4 +63,60 @@ import Testing
         serve.signal(SIGTERM)
         #expect(try await serve.waitForExit() == 0)
     }
+
+    /// `pacer serve --config` with an `mcp_servers` entry: the agent calls `mcp-server-time`
+    /// through the server's MCP hub, and the child is gone once serve has stopped.
+    @Test(.enabled(if: PythonMCPClient.runs))
+    func serve_configMCPServer_agentCallsItsTool_andTheChildStopsWithServe() async throws {
+        let python = try #require(PythonMCPClient.interpreter, "no Python with mcp-server-time: .build-venv/bin/pip install mcp-server-time")
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let config = dir.appendingPathComponent("pacer.yaml")
+        let mark = UUID().uuidString
+        try """
+            mcp_servers:
+              clock: {transport: stdio, command: "\(python)", args: [-m, mcp_server_time, --local-timezone, UTC], env: {PACER_MCP_MARK: "\(mark)"}}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let model = try await ScriptedModelServer.start()
+        defer { Task { await model.stop() } }
+        let serve = try ServeProcess(database: db, extra: ["--config", config.path])
+        _ = try await serve.waitUntilListening()
+
+        var r = try await CLI.run(["agents", "add", "timekeeper", "--base-url", model.openAIBaseURL, "--model", "m",
+                                   "--mcp-server", "clock", "--mcp-safe", "clock", "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try await CLI.run(["schedule", "add", "--name", "tick", "--every", "1h", "--agent", "timekeeper",
+                               "--prompt", "What time is it?", "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        await model.enqueue(
+            .toolCalls([ScriptedToolCall(name: "clock__get_current_time", arguments: ["timezone": "UTC"])]),
+            .text("It is time."))
+        r = try await CLI.run(["schedule", "run", "tick", "--wait", "--database", db])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)\n\(serve.output)")
+
+        r = try await CLI.run(["sessions", "list", "--json", "--database", db])
+        let id = try #require((try r.json() as? [[String: Any]])?.first?["id"] as? String)
+        r = try await CLI.run(["sessions", "show", id, "--database", db])
+        for expected in ["clock.get_current_time", "\"timezone\":\"UTC\"", "datetime", "It is time."] {
+            #expect(r.stdout.contains(expected), "sessions show lacks '\(expected)':\n\(r.stdout)")
+        }
+        // The model was offered the server's tools under wire-safe names.
+        let offered = await model.calls.first.map { "\($0.body)" } ?? ""
+        #expect(offered.contains("clock__get_current_time"))
+
+        #expect(!Self.processes(marked: mark).isEmpty, "the MCP child runs while serve does")
+        serve.signal(SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+        #expect(Self.processes(marked: mark).isEmpty, "serve left its MCP child running")
+    }
+
+    /// Live processes whose environment holds `PACER_MCP_MARK=<mark>` (zombies have none).
+    static func processes(marked mark: String) -> [Int32] {
+        let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init)
+        return pids.filter { pid in
+            guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+            return String(decoding: environ, as: UTF8.self).contains("PACER_MCP_MARK=\(mark)")
+        }
+    }
 }

@@ -169,7 +169,7 @@ private let file = """
         ("  - name: b\n    id: sch_x\n    every: 1m\n    target: {kind: http, url: https://e.com}", "schedules[1].id: is set by the store"),
         ("  - name: b\n    if_exists: maybe\n    every: 1m\n    target: {kind: http, url: https://e.com}", "schedules[1].if_exists: unknown if_exists 'maybe'; expected update, skip or raise"),
         ("  - just a string", "schedules[1]: expected a mapping"),
-        ("bogus: 1", "bogus: unknown key; expected if_exists, agents or schedules"),
+        ("bogus: 1", "bogus: unknown key; expected if_exists, mcp_servers, agents or schedules"),
         ("if_exists: maybe", "if_exists: unknown if_exists 'maybe'"),
     ])
     func apply_badField_exits2NamingItsPath_andWritesNothing(entry: String, message: String) async throws {

@@ -85,10 +85,17 @@ public struct SessionLoop: Sendable {
                                                       cost: 0, at: now())
             for _ in 0..<agent.maxTurns {
                 if Task.isCancelled { return await cancelled(session, "the run was stopped", text: lastText) }
-                let reply: ModelReply
+                var reply: ModelReply
                 do {
+                    // Tool names go on the wire as `server__tool`, and come back as `server.tool`.
                     reply = try await provider.complete(ModelRequest(model: agent.model, system: agent.systemPrompt,
-                                                                     messages: session.messages, tools: tools.specs))
+                                                                     messages: ToolBox.wireMessages(session.messages),
+                                                                     tools: tools.specs))
+                    reply.toolCalls = reply.toolCalls.map { call in
+                        var c = call
+                        c.name = tools.toolName(forWireName: c.name)
+                        return c
+                    }
                 } catch let error as ModelError {
                     AgentMetrics.shared.callFailed()
                     if Task.isCancelled { return await cancelled(session, "the run was stopped", text: lastText) }

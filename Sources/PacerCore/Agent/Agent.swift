@@ -39,6 +39,9 @@ public struct Agent: Sendable, Hashable, Codable {
     public var tools: [String]
     /// MCP servers (configured on the server, by name) whose tools the agent may use.
     public var mcpServers: [String]
+    /// MCP servers whose tools are safe: their calls are not dangerous for the unattended deny
+    /// floor (every other MCP tool is).
+    public var mcpSafeServers: [String]
     /// Most model calls per run (default 20).
     public var maxTurns: Int
     /// Price per million input tokens.
@@ -55,6 +58,7 @@ public struct Agent: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, name, provider, model, tools
         case baseURL = "base_url", apiKeyEnv = "api_key_env", systemPrompt = "system_prompt", mcpServers = "mcp_servers"
+        case mcpSafeServers = "mcp_safe_servers"
         case maxTurns = "max_turns", inputPricePerMillion = "input_price_per_million"
         case outputPricePerMillion = "output_price_per_million", approvalMode = "approval_mode"
         case createdAt = "created_at", updatedAt = "updated_at"
@@ -70,6 +74,7 @@ public struct Agent: Sendable, Hashable, Codable {
     ///   - systemPrompt: system prompt.
     ///   - tools: allowed tools.
     ///   - mcpServers: MCP servers by name.
+    ///   - mcpSafeServers: MCP servers whose tools are not dangerous.
     ///   - maxTurns: most model calls per run.
     ///   - inputPricePerMillion: input price.
     ///   - outputPricePerMillion: output price.
@@ -78,7 +83,7 @@ public struct Agent: Sendable, Hashable, Codable {
     ///   - updatedAt: last changed; `createdAt` when `nil`.
     public init(
         id: String, name: String, provider: Provider, baseURL: String, model: String, apiKeyEnv: String? = nil,
-        systemPrompt: String? = nil, tools: [String] = [], mcpServers: [String] = [], maxTurns: Int = 20,
+        systemPrompt: String? = nil, tools: [String] = [], mcpServers: [String] = [], mcpSafeServers: [String] = [], maxTurns: Int = 20,
         inputPricePerMillion: Double = 0, outputPricePerMillion: Double = 0, approvalMode: ApprovalMode = .denyDangerous,
         createdAt: Date, updatedAt: Date? = nil
     ) {
@@ -91,6 +96,7 @@ public struct Agent: Sendable, Hashable, Codable {
         self.systemPrompt = systemPrompt
         self.tools = tools
         self.mcpServers = mcpServers
+        self.mcpSafeServers = mcpSafeServers
         self.maxTurns = maxTurns
         self.inputPricePerMillion = inputPricePerMillion
         self.outputPricePerMillion = outputPricePerMillion
@@ -108,6 +114,7 @@ public struct Agent: Sendable, Hashable, Codable {
             systemPrompt: try c.decodeIfPresent(String.self, forKey: .systemPrompt),
             tools: try c.decodeIfPresent([String].self, forKey: .tools) ?? [],
             mcpServers: try c.decodeIfPresent([String].self, forKey: .mcpServers) ?? [],
+            mcpSafeServers: try c.decodeIfPresent([String].self, forKey: .mcpSafeServers) ?? [],
             maxTurns: try c.decodeIfPresent(Int.self, forKey: .maxTurns) ?? 20,
             inputPricePerMillion: try c.decodeIfPresent(Double.self, forKey: .inputPricePerMillion) ?? 0,
             outputPricePerMillion: try c.decodeIfPresent(Double.self, forKey: .outputPricePerMillion) ?? 0,
@@ -140,8 +147,11 @@ extension Agent: Validatable {
         for (i, tool) in tools.enumerated() where tool.trimmingCharacters(in: .whitespaces).isEmpty || tool.contains(where: \.isWhitespace) {
             v.fail("tools[\(i)]", "'\(tool)' is not a tool name")
         }
-        for (i, server) in mcpServers.enumerated() where server.trimmingCharacters(in: .whitespaces).isEmpty {
-            v.fail("mcp_servers[\(i)]", "'\(server)' is not a server name")
+        for (i, server) in mcpServers.enumerated() where !MCPServerSpec.isServerName(server) {
+            v.fail("mcp_servers[\(i)]", "'\(server)' is not a server name (1 to 40 of A-Z a-z 0-9 _ -)")
+        }
+        for (i, server) in mcpSafeServers.enumerated() where !MCPServerSpec.isServerName(server) {
+            v.fail("mcp_safe_servers[\(i)]", "'\(server)' is not a server name (1 to 40 of A-Z a-z 0-9 _ -)")
         }
         v.check((1...1000).contains(maxTurns), "max_turns", "\(maxTurns) must be between 1 and 1000")
         v.check(inputPricePerMillion.isFinite && inputPricePerMillion >= 0, "input_price_per_million",

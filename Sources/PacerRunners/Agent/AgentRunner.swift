@@ -24,11 +24,13 @@ public struct AgentRunner: Runner {
     ///   - providerOptions: request timeout and retries of model calls.
     ///   - deliverer: tells per-item notify hooks that a session started.
     ///   - linkBase: the server's base URL for back-links (`<base>/sessions/<id>`).
+    ///   - mcpHub: the configured MCP servers; their tools are offered to the agents naming them.
     ///   - now: the clock.
     ///   - linkRun: records the session on its run as soon as it exists.
     public init(store: any AgentStore, client: HTTPClient, environment: RunnerEnvironment = .process,
                 defaultCaps: Caps = .serverDefaults, providerOptions: ProviderOptions = ProviderOptions(),
-                deliverer: (any Deliverer)? = nil, linkBase: String? = nil, now: @escaping @Sendable () -> Date = { Date() },
+                deliverer: (any Deliverer)? = nil, linkBase: String? = nil, mcpHub: MCPHub? = nil,
+                now: @escaping @Sendable () -> Date = { Date() },
                 linkRun: @escaping @Sendable (_ runID: String, _ sessionID: String) async -> Void = { _, _ in }) {
         let notifier = SessionNotifier(deliverer: deliverer, linkBase: linkBase)
         sessions = AgentSessions(
@@ -37,6 +39,7 @@ public struct AgentRunner: Runner {
                 try ModelProviders.make(for: agent, environment: environment.values, client: client, options: providerOptions)
             },
             defaultCaps: defaultCaps, now: now,
+            extraTools: { agent in await mcpHub?.tools(for: agent) ?? [] },
             onStart: { session, request in
                 await linkRun(request.run.id, session.id)
                 await notifier.started(session, request)

@@ -37,6 +37,9 @@ struct AgentOptions: ParsableArguments {
     @Option(help: ArgumentHelp("An MCP server configured on the server whose tools it may use (repeatable; 'none' clears them).", valueName: "name"))
     var mcpServer: [String] = []
 
+    @Option(help: ArgumentHelp("An MCP server whose tools are safe: not denied in unattended sessions (repeatable; 'none' clears them).", valueName: "name"))
+    var mcpSafe: [String] = []
+
     @Option(help: "Most model calls per run (default: 20).")
     var maxTurns: Int?
 
@@ -100,6 +103,7 @@ struct AgentOptions: ParsableArguments {
         if let systemPromptFile { agent.systemPrompt = try Self.read(systemPromptFile, "--system-prompt-file", cwd: cwd) }
         if !tool.isEmpty { agent.tools = tool == ["none"] ? [] : tool }
         if !mcpServer.isEmpty { agent.mcpServers = mcpServer == ["none"] ? [] : mcpServer }
+        if !mcpSafe.isEmpty { agent.mcpSafeServers = mcpSafe == ["none"] ? [] : mcpSafe }
         if let maxTurns { agent.maxTurns = maxTurns }
         if let inputPrice { agent.inputPricePerMillion = inputPrice }
         if let outputPrice { agent.outputPricePerMillion = outputPrice }
@@ -116,8 +120,9 @@ struct AgentOptions: ParsableArguments {
         let table: [(String, String)] = [
             ("name", nameFlag), ("provider", "--provider"), ("base_url", "--base-url"), ("model", "--model"),
             ("api_key_env", "--api-key-env"), ("system_prompt", "--system-prompt"), ("tools", "--tool"),
-            ("mcp_servers", "--mcp-server"), ("max_turns", "--max-turns"), ("input_price_per_million", "--input-price"),
-            ("output_price_per_million", "--output-price"), ("approval_mode", "--approval-mode"),
+            ("mcp_servers", "--mcp-server"), ("mcp_safe_servers", "--mcp-safe"), ("max_turns", "--max-turns"),
+            ("input_price_per_million", "--input-price"), ("output_price_per_million", "--output-price"),
+            ("approval_mode", "--approval-mode"),
         ]
         return table.first { field == $0.0 || field.hasPrefix($0.0 + ".") || field.hasPrefix($0.0 + "[") }?.1
     }

@@ -7,6 +7,8 @@ import Yams
 ///
 /// ```yaml
 /// if_exists: update            # update (default) | skip | raise
+/// mcp_servers:                 # optional; used by `pacer serve --config` (agents name them)
+///   time: {transport: stdio, command: uvx, args: [mcp-server-time]}
 /// agents:                      # optional; applied before the schedules
 ///   - name: helper
 ///     provider: openai         # default; anthropic defaults base_url to the Anthropic API
@@ -64,6 +66,8 @@ struct ScheduleFile: Sendable {
     var entries: [Entry]
     /// The agents, in file order; applied before the schedules.
     var agents: [AgentEntry] = []
+    /// The MCP servers agents may use (`pacer serve --config` starts them; `apply` checks them).
+    var mcpServers: [MCPServerSpec] = []
 
     /// Reads and checks a schedule file.
     /// - Parameters:
@@ -99,15 +103,16 @@ struct ScheduleFile: Sendable {
             throw ScheduleFileError(source: source, [FieldError(field: "", message: "expected a mapping with if_exists and schedules")])
         }
         let top = YAMLTree.value(root, at: "", errors: &errors) as! [String: Any]
-        for key in top.keys.sorted() where !["if_exists", "agents", "schedules"].contains(key) {
-            errors.append(FieldError(field: key, message: "unknown key; expected if_exists, agents or schedules"))
+        for key in top.keys.sorted() where !["if_exists", "mcp_servers", "agents", "schedules"].contains(key) {
+            errors.append(FieldError(field: key, message: "unknown key; expected if_exists, mcp_servers, agents or schedules"))
         }
         let fileIfExists = ifExists(top["if_exists"], at: "if_exists", errors: &errors) ?? .update
+        let mcpServers = Self.mcpServerSpecs(top["mcp_servers"], errors: &errors)
         let agents = agentEntries(top["agents"], fileIfExists: fileIfExists, errors: &errors)
         var entries: [Entry] = []
         switch top["schedules"] {
         case nil, is NSNull:
-            if top["agents"] == nil || top["agents"] is NSNull {
+            if (top["agents"] == nil || top["agents"] is NSNull) && mcpServers.isEmpty {
                 errors.append(FieldError(field: "schedules", message: "is required (a list of schedules)"))
             }
         case let list as [Any]:
@@ -125,7 +130,7 @@ struct ScheduleFile: Sendable {
             errors.append(FieldError(field: "schedules", message: "expected a list of schedules"))
         }
         if !errors.isEmpty { throw ScheduleFileError(source: source, errors) }
-        return ScheduleFile(source: source, ifExists: fileIfExists, entries: entries, agents: agents)
+        return ScheduleFile(source: source, ifExists: fileIfExists, entries: entries, agents: agents, mcpServers: mcpServers)
     }
 
     static func ifExists(_ value: Any?, at path: String, errors: inout [FieldError]) -> IfExists? {

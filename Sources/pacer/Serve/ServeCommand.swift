@@ -131,11 +131,26 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("--database: cannot open \(url): \(error)")
         }
+        // No token and a non-loopback bind: the API would be open to the network (a store
+        // that cannot tell counts as having none).
+        if !ServerConfiguration.isLoopback(host), await (try? database.hasTokens()) != true {
+            try? await database.close()
+            throw CommandFailure.usage("--host: \(host) is not a loopback address; create a token first "
+                                       + "(pacer tokens create NAME --scope admin) so the API is not open to the network")
+        }
+        var mcpServers: [MCPServerSpec] = []
         if let config {
             let file = try ScheduleFile.load(config, owner: "config")
             for result in try await file.apply(to: database, now: Date(), author: "config") {
                 logger.info("config", metadata: ["schedule": "\(result.name)", "action": "\(result.action.rawValue)"])
             }
+            mcpServers = file.mcpServers
+        }
+        // MCP servers are connected when an agent first needs them, shared across runs, and
+        // stopped (children included) when serve stops.
+        let mcpHub = MCPHub(servers: mcpServers, logger: Logger(label: "pacer.mcp"))
+        if !mcpServers.isEmpty {
+            logger.info("mcp servers", metadata: ["servers": "\(mcpServers.map(\.name).joined(separator: ", "))"])
         }
         let standard = StandardRunners(allowCommands: allowCommands)
         var runners = standard.runners
@@ -146,7 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             defaultCaps: Caps(maxResumes: maxResumes, maxLifetimeHours: maxLifetimeHours, maxTotalTokens: maxTotalTokens,
                               maxCost: maxCost),
             providerOptions: modelOptions, deliverer: standard.deliverer,
-            linkBase: publicURL ?? "http://\(host):\(port)",
+            linkBase: publicURL ?? "http://\(host):\(port)", mcpHub: mcpHub,
             linkRun: { runID, sessionID in try? await database.setRunSession(runID: runID, sessionID: sessionID) })
         let engine = Engine(
             store: database, runners: runners,
@@ -173,6 +188,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             logger.error("stopped", metadata: ["error": "\(error)"])
         }
+        await mcpHub.shutdown()
         try? await standard.shutdown()
         try? await database.close()
         logger.info("stopped")

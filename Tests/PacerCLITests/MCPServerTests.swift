@@ -1,0 +1,95 @@
+import Foundation
+import PacerTesting
+import Testing
+
+/// The reference Python MCP client (PyPI `mcp`, in `.build-venv` or `PACER_PYTHON`) against
+/// `pacer mcp` over stdio and `/mcp` on `pacer serve`. Skipped when no such Python exists,
+/// unless `PACER_REQUIRE_MCP=1` (as in CI).
+enum PythonMCPClient {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var interpreter: String? {
+        let candidate = ProcessInfo.processInfo.environment["PACER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? packageRoot.appendingPathComponent(".build-venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+
+    static var runs: Bool { interpreter != nil || ProcessInfo.processInfo.environment["PACER_REQUIRE_MCP"] == "1" }
+
+    /// Runs `Tests/MCP/pacer_client.py` and returns the object it printed.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, object: [String: Any]?, stderr: String) {
+        let python = try #require(interpreter, "no Python with the mcp package: .build-venv/bin/pip install mcp, or set PACER_PYTHON")
+        let script = packageRoot.appendingPathComponent("Tests/MCP/pacer_client.py").path
+        let r = try await Program(python, [script] + arguments).finish(timeout: .seconds(120))
+        let object = r.stdout.split(separator: "\n").last.flatMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        return (r.status, object, r.stderr)
+    }
+}
+
+@Suite(.enabled(if: PythonMCPClient.runs))
+struct MCPServerTests {
+    static let tools = ["create_schedule", "delete_schedule", "get_schedule", "get_session", "list_schedules", "list_sessions",
+                        "pause_schedule", "preview_rule", "resume_schedule", "run_history", "run_now", "schedule_recurring",
+                        "schedule_resume", "update_schedule"]
+
+    /// What every client run must show: all tools with complete schemas, a created schedule,
+    /// and tool errors (not protocol errors) naming the argument for each bad call.
+    func checkSession(_ object: [String: Any], name: String) throws {
+        #expect(object["server"] as? String == "pacer")
+        #expect(object["tools"] as? [String] == Self.tools)
+        #expect(object["schemas_complete"] as? Bool == true)
+        for key in ["preview", "created", "got", "listed"] {
+            let call = try #require(object[key] as? [String: Any], "\(key)")
+            #expect(call["is_error"] as? Bool == false, "\(key): \(call["text"] ?? "")")
+        }
+        let created = try #require((object["created"] as? [String: Any])?["text"] as? String)
+        #expect(created.contains("\"name\":\"\(name)\""))
+        let expectations: [(String, String)] = [
+            ("bad_rule", "rule:"), ("missing_name", "name: is required"), ("wrong_type", "schedule: must be a string"),
+            ("unknown_schedule", "no-such-schedule"), ("unknown_tool", "unknown tool 'no_such_tool'"),
+        ]
+        for (key, message) in expectations {
+            let call = try #require(object[key] as? [String: Any], "\(key)")
+            #expect(call["is_error"] as? Bool == true, "\(key)")
+            #expect(call["protocol_error"] == nil, "\(key) must be a tool error: \(call["text"] ?? "")")
+            #expect((call["text"] as? String)?.contains(message) == true, "\(key): \(call["text"] ?? "")")
+        }
+    }
+
+    @Test func stdio_pythonClient_listsTools_createsASchedule_andTheCLIShowsIt() async throws {
+        let ws = try Workspace()
+        let r = try await PythonMCPClient.run(["stdio", CLI.binary.path, ws.database, "mcp-ping"])
+        #expect(r.status == 0, "\(r.stderr)")
+        try checkSession(try #require(r.object, "\(r.stderr)"), name: "mcp-ping")
+        let shown = try #require(try await ws.pacer("schedule", "show", "mcp-ping", "--json").json() as? [String: Any])
+        #expect(shown["owner"] as? String == "mcp")
+        #expect((shown["target"] as? [String: Any])?["url"] as? String == "https://example.com/hook")
+        // The bad calls stored nothing.
+        let list = try await ws.pacer("schedule", "list", "--json")
+        #expect((try list.json() as? [[String: Any]])?.count == 1)
+    }
+
+    @Test func http_pythonClient_withToken_createsAScheduleOwnedByTheToken_andAWrongTokenIsRefused() async throws {
+        let ws = try Workspace()
+        let token = try await ws.pacer("tokens", "create", "assistant", "--scope", "write,read,run", "--json")
+        #expect(token.status == 0, "\(token.stderr)")
+        let secret = try #require((try token.json() as? [String: Any])?["token"] as? String)
+        let serve = try ServeProcess(database: ws.database)
+        let base = try await serve.waitUntilListening()
+
+        let r = try await PythonMCPClient.run(["http", base + "/mcp", secret, "http-ping"])
+        #expect(r.status == 0, "\(r.stderr)")
+        try checkSession(try #require(r.object, "\(r.stderr)\n\(serve.output)"), name: "http-ping")
+        let shown = try #require(try await ws.pacer("schedule", "show", "http-ping", "--json").json() as? [String: Any])
+        #expect(shown["owner"] as? String == "assistant")
+
+        let refused = try await PythonMCPClient.run(["http", base + "/mcp", "pacer_" + String(repeating: "x", count: 40), "nope"])
+        #expect(refused.status != 0)
+        #expect(refused.object == nil)
+        serve.signal(SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+    }
+}
