@@ -131,4 +131,35 @@ import Testing
         serve.signal(SIGTERM)
         #expect(try await serve.waitForExit() == 0)
     }
+
+    /// A schedule owned by a token runs with that token's scopes at every run: a command
+    /// schedule of a writer (written straight to the store) is refused by serve, and runs
+    /// once the token is an admin's.
+    @Test func serve_commandOwnedByAWriterToken_isRefusedAtRunTime_namingTheScope() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        #expect(try await CLI.run(["tokens", "create", "ci", "--scope", "write,run", "--database", db]).status == 0)
+        let add = try await CLI.run(["schedule", "add", "--name", "build", "--every", "1h", "--owner", "ci",
+                                     "--command", "/bin/true", "--database", db])
+        #expect(add.status == 0, "\(add.stderr)")
+        let serve = try ServeProcess(database: db, extra: ["--allow-commands"])
+        _ = try await serve.waitUntilListening()
+
+        let refused = try await CLI.run(["schedule", "run", "build", "--wait", "--database", db])
+        #expect(refused.status != 0)
+        let history = try await CLI.run(["schedule", "history", "build", "--json", "--database", db])
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        #expect(runs.first?["status"] as? String == "failed")
+        #expect((runs.first?["error"] as? String)?.contains("owner 'ci' is a token without the 'admin' scope") == true,
+                "\(runs.first ?? [:])")
+
+        // An owner that names no token (the CLI's default) keeps its rights.
+        #expect(try await CLI.run(["schedule", "edit", "build", "--owner", "cli", "--database", db]).status == 0)
+        let ran = try await CLI.run(["schedule", "run", "build", "--wait", "--database", db])
+        #expect(ran.status == 0, "\(ran.stdout)\(ran.stderr)\n\(serve.output)")
+
+        serve.signal(SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+    }
 }

@@ -2,18 +2,6 @@ import Foundation
 import Hummingbird
 import PacerCore
 
-/// What a token may do. `admin` implies every scope; `write` and `run` imply `read`.
-public enum Scope: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Read schedules, runs, sessions, agents, events.
-    case read
-    /// Create, change and delete schedules and agents.
-    case write
-    /// Run Now, cancel and resume sessions.
-    case run
-    /// Everything, including tokens and command targets.
-    case admin
-}
-
 /// Who is calling: a token's name and scopes, or the local caller of a server without tokens
 /// (which only ever listens on loopback).
 public struct Caller: Sendable, Hashable {

@@ -163,6 +163,16 @@ struct ServeCommand: AsyncParsableCommand {
             providerOptions: modelOptions, deliverer: standard.deliverer,
             linkBase: publicURL ?? "http://\(host):\(port)", mcpHub: mcpHub,
             linkRun: { runID, sessionID in try? await database.setRunSession(runID: runID, sessionID: sessionID) })
+        // A schedule owned by a token runs with that token's scopes, read at every run.
+        runners = runners.checkingOwnerRights(
+            tokenScopes: { owner in
+                guard let token = try? await database.token(nameOrID: owner), token.name == owner else { return nil }
+                return Set(token.scopes.compactMap(Scope.init(rawValue:)))
+            },
+            agent: { reference in
+                if let byName = try? await database.agent(named: reference) { return byName }
+                return try? await database.agent(id: reference)
+            })
         let engine = Engine(
             store: database, runners: runners,
             configuration: .init(maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
