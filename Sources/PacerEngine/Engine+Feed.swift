@@ -63,6 +63,7 @@ extension Engine {
                 switch e.event.kind {
                 case .scheduleCreated, .scheduleUpdated, .scheduleStateChanged:
                     reload.insert(e.event.entityID)
+                    sessionWakeDirty = true  // a resumed schedule releases its held sessions
                 case .scheduleDeleted:
                     deleted.insert(e.event.entityID)
                 case .runQueued:

@@ -102,3 +102,13 @@ enum SQLiteSchema: StoreMapping {
                         run.output, run.error, run.deliveryError, run.sessionID])
     }
 }
+
+extension SQLiteSchema {
+    /// A condition on a session `s` joined to its schedule `sc`: the schedule is gone (its
+    /// sessions are cancelled when due), or enabled and not paused. Sessions of a paused or
+    /// disabled schedule are held: they wake once it is resumed.
+    static let scheduleNotHeld = """
+        (sc.id IS NULL OR (sc.enabled = 1 AND NOT EXISTS (
+            SELECT 1 FROM schedule_states st WHERE st.schedule_id = sc.id AND st.paused_reason IS NOT NULL)))
+        """
+}

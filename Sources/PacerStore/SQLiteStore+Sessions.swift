@@ -93,7 +93,8 @@ extension SQLiteStore {
     public func nextSessionWakeUp() async throws -> Date? {
         try await pool.read { db in
             SQLiteSchema.date(try Int64.fetchOne(db, sql: """
-                SELECT MIN(resume_at) FROM sessions WHERE state = 'waiting' AND resume_at IS NOT NULL
+                SELECT MIN(s.resume_at) FROM sessions s LEFT JOIN schedules sc ON sc.id = s.schedule_id
+                WHERE s.state = 'waiting' AND s.resume_at IS NOT NULL AND \(SQLiteSchema.scheduleNotHeld)
                 """))
         }
     }

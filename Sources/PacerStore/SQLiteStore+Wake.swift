@@ -4,7 +4,8 @@ import PacerCore
 
 extension SQLiteStore {
     /// One IMMEDIATE transaction: writers queue on the database lock, so a second caller (in
-    /// this process or another) only sees the sessions the first left `waiting`.
+    /// this process or another) only sees the sessions the first left `waiting`. Sessions of a
+    /// paused or disabled schedule keep waiting until it is resumed.
     public func wakeSessions(now: Date, limit: Int) async throws -> [Run] {
         guard limit > 0 else { return [] }
         let t = SQLiteSchema.millis(now)
@@ -13,6 +14,7 @@ extension SQLiteStore {
                 SELECT s.id, s.item_key, s.resume_at, sc.id AS schedule_id
                 FROM sessions s LEFT JOIN schedules sc ON sc.id = s.schedule_id
                 WHERE s.state = 'waiting' AND s.resume_at IS NOT NULL AND s.resume_at <= ?
+                  AND \(SQLiteSchema.scheduleNotHeld)
                 ORDER BY s.resume_at, s.id LIMIT ?
                 """, arguments: [t, limit])
             var runs: [Run] = []

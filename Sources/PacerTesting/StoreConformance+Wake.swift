@@ -44,6 +44,24 @@ extension StoreConformance {
             try check(try await store.wakeSessions(now: Fixture.at(900), limit: 10).isEmpty, "a second call wakes nothing")
             try check(try await store.wakeSessions(now: Fixture.at(0), limit: 0).isEmpty, "a zero limit wakes nothing")
         },
+        ConformanceCase("wakeSessions_pausedOrDisabledSchedule_holdsItsSessionsUntilResumed") { store in
+            let sch = try await store.createSchedule(Fixture.schedule("agent-loop"), author: "a")
+            let held = try await waitingSession(store, scheduleID: sch.id, resumeAt: 600)
+            try await store.setPaused(scheduleID: sch.id, reason: "holiday")
+            try check(try await store.wakeSessions(now: Fixture.at(900), limit: 10).isEmpty, "a paused schedule's session is held")
+            try check(try await store.nextSessionWakeUp() == nil, "a held session is no wake-up (no busy loop)")
+            try check(try await store.session(id: held.id)?.state == .waiting, "it keeps waiting")
+            try await store.setPaused(scheduleID: sch.id, reason: nil)
+            try check(try await store.nextSessionWakeUp() == Fixture.at(600), "resumed: due again")
+            var disabled = try await store.schedule(id: sch.id)!
+            disabled.enabled = false
+            disabled = try await store.updateSchedule(disabled, author: "a")
+            try check(try await store.wakeSessions(now: Fixture.at(900), limit: 10).isEmpty, "a disabled schedule's session is held")
+            disabled.enabled = true
+            _ = try await store.updateSchedule(disabled, author: "a")
+            let runs = try await store.wakeSessions(now: Fixture.at(900), limit: 10)
+            try check(runs.map(\.sessionID) == [held.id], "enabled again: it wakes at once: \(runs)")
+        },
         ConformanceCase("wakeSessions_limit_earliestResumeFirstThenID") { store in
             let sch = try await store.createSchedule(Fixture.schedule("agent-loop"), author: "a")
             // Created in one order, due in another; two share a resume instant (then by id).

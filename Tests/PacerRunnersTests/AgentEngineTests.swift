@@ -114,6 +114,34 @@ struct AgentEngineTests {
         #expect(deliveries.contains { $0.text.contains(sessionID) })
     }
 
+    @Test("pausing the schedule holds its waiting session past resume_at; resuming it wakes the session at once")
+    func pausedScheduleHoldsItsSession() async throws {
+        let bench = try await AgentEngineBench.make()
+        defer { Task { await bench.close() } }
+        let schedule = try await bench.schedule("deploy-watch", prompt: "Watch the deploy.")
+        await bench.model.enqueue(
+            .toolCalls([ScriptedToolCall(name: "schedule_resume", arguments: ["prompt": "Is it done?", "seconds_from_now": 300])]),
+            .text("Checking again in five minutes."))
+        await bench.advance(to: 3600)
+        let sessionID = try #require(try await bench.runs(schedule).first?.sessionID)
+        try await bench.store.setPaused(scheduleID: schedule.id, reason: "maintenance")
+        await bench.advance(to: 3600.5)
+
+        await bench.advance(to: 4000)
+        #expect(try await bench.runs(schedule).count == 1, "no resume run while paused")
+        #expect(try await bench.store.session(id: sessionID)?.state == .waiting)
+        #expect(await bench.model.calls.count == 2)
+
+        await bench.model.enqueue(.text("Deploy finished."))
+        try await bench.store.setPaused(scheduleID: schedule.id, reason: nil)
+        await bench.advance(to: 4000.5)
+        let runs = try await bench.runs(schedule)
+        #expect(runs.count == 2)
+        #expect(runs.last?.trigger == .resume)
+        #expect(runs.last?.status == .succeeded)
+        #expect(try await bench.store.session(id: sessionID)?.state == .done)
+    }
+
     @Test("schedule_recurring with max_runs wakes the session on its cadence, then it is done")
     func recurring() async throws {
         let bench = try await AgentEngineBench.make()

@@ -175,3 +175,13 @@ enum PostgresSchema: StoreMapping {
                              consecutiveFailures: Int(failures), pausedReason: paused)
     }
 }
+
+extension PostgresSchema {
+    /// A condition on a row of `sessions`: its schedule is gone (its sessions are cancelled
+    /// when due), or enabled and not paused. Sessions of a paused or disabled schedule are
+    /// held: they wake once it is resumed.
+    static let scheduleNotHeld = """
+        NOT EXISTS (SELECT 1 FROM schedules sc LEFT JOIN schedule_states st ON st.schedule_id = sc.id
+                    WHERE sc.id = sessions.schedule_id AND (NOT sc.enabled OR st.paused_reason IS NOT NULL))
+        """
+}

@@ -73,7 +73,7 @@ extension PostgresStore {
     }
 
     public func nextSessionWakeUp() async throws -> Date? {
-        try await read("SELECT min(resume_at) FROM sessions WHERE state = 'waiting'")
+        try await read("SELECT min(resume_at) FROM sessions WHERE state = 'waiting' AND \(unescaped: PostgresSchema.scheduleNotHeld)")
             .first.flatMap { PostgresSchema.date(try $0.decode(Int64?.self)) }
     }
 

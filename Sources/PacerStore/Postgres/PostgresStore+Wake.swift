@@ -8,13 +8,15 @@ extension PostgresStore {
     /// granted. Their schedules are held `FOR KEY SHARE` until commit, so a schedule deleted
     /// meanwhile is either seen as gone (its session cancelled) or waits for the runs. Wakers
     /// placing runs of one schedule take turns (``PostgresSchema/wakeLockClass``): one that
-    /// waited sees the other's runs and moves past them.
+    /// waited sees the other's runs and moves past them. Sessions of a paused or disabled
+    /// schedule keep waiting until it is resumed.
     public func wakeSessions(now: Date, limit: Int) async throws -> [Run] {
         guard limit > 0 else { return [] }
         return try await write { c in
             let due = try await c.query("""
                 SELECT document FROM sessions
                 WHERE state = 'waiting' AND resume_at IS NOT NULL AND resume_at <= \(PostgresSchema.millis(now))
+                  AND \(unescaped: PostgresSchema.scheduleNotHeld)
                 ORDER BY resume_at, id LIMIT \(Int64(limit))
                 FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect().map(Self.session)
