@@ -59,12 +59,13 @@ extension SQLiteStore {
     public func updateSession(id: String, state: Session.State, resumeAt: Date?, resumePrompt: String?,
                               recurrence: SessionRecurrence?, at: Date) async throws -> Session {
         try await write { db in
+            // A cancelled session stays cancelled: a run finishing after the cancel cannot revive it.
             try db.execute(sql: """
-                UPDATE sessions SET state = ?, resume_at = ?, resume_prompt = ?, recurrence = ?, updated_at = ?
-                WHERE id = ?
+                UPDATE sessions SET state = ?1, resume_at = ?2, resume_prompt = ?3, recurrence = ?4, updated_at = ?5
+                WHERE id = ?6 AND (state <> 'cancelled' OR ?1 = 'cancelled')
                 """, arguments: [state.rawValue, resumeAt.map(SQLiteSchema.millis), resumePrompt,
                                  try recurrence.map(SQLiteSchema.json), SQLiteSchema.millis(at), id])
-            guard db.changesCount > 0 else { throw StoreError.sessionNotFound(id) }
+            guard db.changesCount > 0 else { return try Self.fetchSession(id, db) }
             try SQLiteSchema.log(.sessionChanged, id, at: at, db)
             return try Self.fetchSession(id, db)
         }

@@ -22,7 +22,9 @@ public protocol SessionStore: Sendable {
     func appendToSession(id: String, messages: [Message], toolCalls: [ToolCall], events: [SessionEvent],
                          inputTokens: Int, outputTokens: Int, cost: Double, at: Date) async throws -> Session
 
-    /// Sets a session's state and its resume / recurrence fields.
+    /// Sets a session's state and its resume / recurrence fields. A `cancelled` session stays
+    /// cancelled (the change is ignored and the session returned as it is), so a run that
+    /// finishes after a cancel cannot revive it.
     /// - Throws: ``StoreError/sessionNotFound(_:)``.
     func updateSession(id: String, state: Session.State, resumeAt: Date?, resumePrompt: String?,
                        recurrence: SessionRecurrence?, at: Date) async throws -> Session

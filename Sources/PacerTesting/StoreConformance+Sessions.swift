@@ -38,6 +38,23 @@ extension StoreConformance {
             }
             try check(try await store.session(id: "ses_missing") == nil, "a missing session reads as nil")
         },
+        ConformanceCase("session_cancelled_staysCancelled_whenALateRunUpdatesIt") { store in
+            let s = try await store.createSession(Fixture.session(scheduleID: nil, itemKey: nil, at: 0))
+            _ = try await store.updateSession(id: s.id, state: .running, resumeAt: nil, resumePrompt: nil, recurrence: nil,
+                                              at: Fixture.at(1))
+            _ = try await store.updateSession(id: s.id, state: .cancelled, resumeAt: nil, resumePrompt: nil, recurrence: nil,
+                                              at: Fixture.at(2))
+            let late = try await store.updateSession(id: s.id, state: .waiting, resumeAt: Fixture.at(600),
+                                                     resumePrompt: "again", recurrence: nil, at: Fixture.at(3))
+            try check(late.state == .cancelled && late.resumeAt == nil, "the late update is ignored: \(late)")
+            try check(try await store.session(id: s.id)?.state == .cancelled, "stored as cancelled")
+            try check(try await store.nextSessionWakeUp() == nil, "it will not wake")
+            do {
+                _ = try await store.updateSession(id: "ses_missing", state: .done, resumeAt: nil, resumePrompt: nil,
+                                                  recurrence: nil, at: Fixture.at(4))
+                try check(false, "a missing session is an error")
+            } catch StoreError.sessionNotFound {}
+        },
         ConformanceCase("session_concurrentAppends_noneIsLost") { store in
             let s = try await store.createSession(Fixture.session())
             let n = 40

@@ -43,6 +43,8 @@ extension PostgresStore {
     public func updateSession(id: String, state: Session.State, resumeAt: Date?, resumePrompt: String?,
                               recurrence: SessionRecurrence?, at: Date) async throws -> Session {
         try await updateLocked(id, at: at) { s in
+            // A cancelled session stays cancelled: a run finishing after the cancel cannot revive it.
+            if s.state == .cancelled && state != .cancelled { return }
             s.state = state
             s.resumeAt = resumeAt
             s.resumePrompt = resumePrompt
