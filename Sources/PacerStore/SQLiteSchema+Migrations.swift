@@ -96,5 +96,14 @@ extension SQLiteSchema {
                 );
                 """)
         }
+        m.registerMigration("v8-revoked-token-names") { db in
+            // Names of deleted tokens: schedules they own run with no scopes, never as local owners.
+            try db.execute(sql: """
+                CREATE TABLE revoked_token_names (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    revoked_at INTEGER NOT NULL
+                );
+                """)
+        }
     }
 }

@@ -7,6 +7,7 @@ extension SQLiteStore {
         try token.requireValid()
         return try await write { db in
             do {
+                try db.execute(sql: "DELETE FROM revoked_token_names WHERE name = ?", arguments: [token.name])
                 try db.execute(sql: """
                     INSERT INTO tokens (id, name, scopes, hash, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?)
                     """, arguments: [token.id, token.name, token.storedScopes, token.hash, SQLiteSchema.millis(token.createdAt),
@@ -36,11 +37,21 @@ extension SQLiteStore {
 
     @discardableResult
     public func deleteToken(nameOrID: String) async throws -> Bool {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM tokens WHERE name = ?", arguments: [nameOrID])
-            if db.changesCount > 0 { return true }
-            try db.execute(sql: "DELETE FROM tokens WHERE id = ?", arguments: [nameOrID])
-            return db.changesCount > 0
+        let at = SQLiteSchema.millis(clock())
+        return try await write { db in
+            let name = try String.fetchOne(db, sql: "SELECT name FROM tokens WHERE name = ?", arguments: [nameOrID])
+                ?? String.fetchOne(db, sql: "SELECT name FROM tokens WHERE id = ?", arguments: [nameOrID])
+            guard let name else { return false }
+            try db.execute(sql: "DELETE FROM tokens WHERE name = ?", arguments: [name])
+            try db.execute(sql: "INSERT OR REPLACE INTO revoked_token_names (name, revoked_at) VALUES (?, ?)",
+                           arguments: [name, at])
+            return true
+        }
+    }
+
+    public func isRevokedTokenName(_ name: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM revoked_token_names WHERE name = ?)", arguments: [name]) ?? false
         }
     }
 

@@ -3,7 +3,7 @@ import PacerCore
 
 /// API tokens: a unique name, scopes and the SHA-256 of the secret (never the secret).
 public protocol TokenStore: Sendable {
-    /// Validates and inserts a token.
+    /// Validates and inserts a token (a revoked name it takes is no longer revoked).
     /// - Parameter token: the token (as ``PacerCore/APIToken/make(name:scopes:at:)`` makes it).
     /// - Returns: the token as stored.
     /// - Throws: `ValidationError` (nothing written; `hash` when another token has that
@@ -17,11 +17,17 @@ public protocol TokenStore: Sendable {
     /// - Parameter hash: SHA-256 of the secret, lower-case hex.
     func token(hash: String) async throws -> APIToken?
 
-    /// Deletes the token with that name or, when no token has that name, that id.
+    /// Deletes the token with that name or, when no token has that name, that id, and
+    /// remembers its name as revoked (until a new token takes the name).
     /// - Parameter nameOrID: a name or an id.
     /// - Returns: whether a token was deleted.
     @discardableResult
     func deleteToken(nameOrID: String) async throws -> Bool
+
+    /// Whether `name` belonged to a deleted token that no live token has taken since: the
+    /// schedules it owns run with no scopes.
+    /// - Parameter name: an owner's name.
+    func isRevokedTokenName(_ name: String) async throws -> Bool
 
     /// Whether any token exists (a server without tokens answers loopback callers only).
     func hasTokens() async throws -> Bool

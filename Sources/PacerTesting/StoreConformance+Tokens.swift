@@ -44,6 +44,19 @@ extension StoreConformance {
             try check(try await store.tokens().map(\.name) == ["ci"], "only the first token is stored")
             try check(try await store.tokens().first?.scopes == ["read"], "the first token is unchanged")
         },
+        ConformanceCase("tokens_deletedName_isRevoked_untilANewTokenTakesIt") { store in
+            let ci = try APIToken.make(name: "ci", scopes: ["write"], at: Fixture.t0)
+            _ = try await store.createToken(ci.token)
+            try check(try await store.isRevokedTokenName("ci") == false, "a live token's name is not revoked")
+            try check(try await store.isRevokedTokenName("cli") == false, "a name that never was a token is not revoked")
+            try check(try await store.deleteToken(nameOrID: ci.token.id), "delete by id")
+            try check(try await store.isRevokedTokenName("ci"), "the deleted token's name is revoked")
+            try check(try await store.deleteToken(nameOrID: "ci") == false, "nothing left to delete")
+            try check(try await store.hasTokens() == false, "a revoked name is no token")
+            let again = try APIToken.make(name: "ci", scopes: ["admin"], at: Fixture.at(1))
+            _ = try await store.createToken(again.token)
+            try check(try await store.isRevokedTokenName("ci") == false, "a new token with the name takes it back")
+        },
         ConformanceCase("tokens_touch_setsLastUsedNeverBackwards") { store in
             let made = try APIToken.make(name: "ci", scopes: ["run"], at: Fixture.t0)
             _ = try await store.createToken(made.token)

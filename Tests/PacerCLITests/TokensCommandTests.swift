@@ -154,6 +154,17 @@ import Testing
         #expect((runs.first?["error"] as? String)?.contains("owner 'ci' is a token without the 'admin' scope") == true,
                 "\(runs.first ?? [:])")
 
+        // A deleted token's schedules keep no rights at all, even for an HTTP target.
+        #expect(try await CLI.run(["tokens", "create", "gone", "--scope", "write", "--database", db]).status == 0)
+        #expect(try await CLI.run(["schedule", "add", "--name", "hook", "--every", "1h", "--owner", "gone",
+                                   "--http", "http://127.0.0.1:1/", "--database", db]).status == 0)
+        #expect(try await CLI.run(["tokens", "rm", "gone", "--database", db]).status == 0)
+        _ = try await CLI.run(["schedule", "run", "hook", "--wait", "--database", db])
+        let hook = try await CLI.run(["schedule", "history", "hook", "--json", "--database", db])
+        let hookRuns = try #require(try JSONSerialization.jsonObject(with: Data(hook.stdout.utf8)) as? [[String: Any]])
+        #expect((hookRuns.first?["error"] as? String)?.contains("owner 'gone' was a token that has been deleted") == true,
+                "\(hookRuns.first ?? [:])")
+
         // An owner that names no token (the CLI's default) keeps its rights.
         #expect(try await CLI.run(["schedule", "edit", "build", "--owner", "cli", "--database", db]).status == 0)
         let ran = try await CLI.run(["schedule", "run", "build", "--wait", "--database", db])

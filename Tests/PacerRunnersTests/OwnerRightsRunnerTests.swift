@@ -67,6 +67,15 @@ private final class CountingRunner: Runner, Sendable {
         #expect(inner.runs == 2)
     }
 
+    @Test func deletedTokenOwner_hasNoScopes_evenAnHTTPTargetIsRefused() async {
+        let inner = CountingRunner()
+        let runner = OwnerRightsRunner(inner, tokenScopes: { _ in [] })
+        let outcome = await runner.run(owned(http, by: "gone"))
+        #expect(outcome.failure == .permanent)
+        #expect(outcome.error?.contains("owner 'gone' was a token that has been deleted") == true)
+        #expect(inner.runs == 0)
+    }
+
     @Test func checkingOwnerRights_wrapsEveryKind() async {
         let inner = CountingRunner()
         let runners = Runners(byKind: [.command: inner, .http: inner]).checkingOwnerRights(tokenScopes: { _ in [.read] }, agent: { _ in nil })

@@ -25,9 +25,9 @@ public enum Privilege {
 
     /// Why the owner of a schedule may not run it now, or `nil` when it may: an owner that is
     /// a token's name runs with that token's scopes, never more, even when the definition
-    /// (or the agent it names) changed since the owner wrote it. Owners that name no token
-    /// (`cli`, `config`, `mcp` over stdio, `agent:...`) wrote the store directly or through a
-    /// tool the deny floor already guards.
+    /// (or the agent it names) changed since the owner wrote it; a deleted token's name has
+    /// no scopes. Owners that never named a token (`cli`, `config`, `mcp` over stdio,
+    /// `agent:...`) wrote the store directly or through a tool the deny floor already guards.
     /// - Parameters:
     ///   - owner: the schedule's owner.
     ///   - target: its target.
@@ -42,7 +42,10 @@ public enum Privilege {
         case .agent: "an agent allowed every tool unattended (allow_all)"
         default: "this target"
         }
-        return "the schedule's owner '\(owner)' is a token without the '\(needed.rawValue)' scope that \(what) needs; "
+        let why = tokenScopes.isEmpty
+            ? "was a token that has been deleted, so it has no scopes"
+            : "is a token without the '\(needed.rawValue)' scope that \(what) needs"
+        return "the schedule's owner '\(owner)' \(why); "
             + "it runs with its owner's scopes, never more"
     }
 }

@@ -130,6 +130,10 @@ enum PostgresSchema: StoreMapping {
                 last_used_at bigint)
             """,
         ]),
+        // Names of deleted tokens: schedules they own run with no scopes, never as local owners.
+        ("v6-revoked-token-names", [
+            "CREATE TABLE revoked_token_names (name text PRIMARY KEY, revoked_at bigint NOT NULL)",
+        ]),
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.

@@ -8,6 +8,7 @@ extension PostgresStore {
         let created = PostgresSchema.millis(token.createdAt), used = token.lastUsedAt.map(PostgresSchema.millis)
         return try await write { c in
             do {
+                try await c.query("DELETE FROM revoked_token_names WHERE name = \(token.name)", logger: logger)
                 try await c.query("""
                     INSERT INTO tokens (id, name, scopes, hash, created_at, last_used_at)
                     VALUES (\(token.id), \(token.name), \(token.storedScopes), \(token.hash), \(created), \(used))
@@ -33,12 +34,23 @@ extension PostgresStore {
 
     @discardableResult
     public func deleteToken(nameOrID: String) async throws -> Bool {
-        try await write { c in
-            let byName = try await c.query("DELETE FROM tokens WHERE name = \(nameOrID) RETURNING id", logger: logger).collect()
-            if !byName.isEmpty { return true }
-            let byID = try await c.query("DELETE FROM tokens WHERE id = \(nameOrID) RETURNING id", logger: logger).collect()
-            return !byID.isEmpty
+        let at = PostgresSchema.millis(clock())
+        return try await write { c in
+            var deleted = try await c.query("DELETE FROM tokens WHERE name = \(nameOrID) RETURNING name", logger: logger).collect()
+            if deleted.isEmpty {
+                deleted = try await c.query("DELETE FROM tokens WHERE id = \(nameOrID) RETURNING name", logger: logger).collect()
+            }
+            guard let name = try deleted.first?.decode(String.self) else { return false }
+            try await c.query("""
+                INSERT INTO revoked_token_names (name, revoked_at) VALUES (\(name), \(at))
+                ON CONFLICT (name) DO UPDATE SET revoked_at = EXCLUDED.revoked_at
+                """, logger: logger)
+            return true
         }
+    }
+
+    public func isRevokedTokenName(_ name: String) async throws -> Bool {
+        try await read("SELECT EXISTS (SELECT 1 FROM revoked_token_names WHERE name = \(name))").first?.decode(Bool.self) ?? false
     }
 
     public func hasTokens() async throws -> Bool {

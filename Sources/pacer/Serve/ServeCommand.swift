@@ -166,8 +166,11 @@ struct ServeCommand: AsyncParsableCommand {
         // A schedule owned by a token runs with that token's scopes, read at every run.
         runners = runners.checkingOwnerRights(
             tokenScopes: { owner in
-                guard let token = try? await database.token(nameOrID: owner), token.name == owner else { return nil }
-                return Set(token.scopes.compactMap(Scope.init(rawValue:)))
+                if let token = try? await database.token(nameOrID: owner), token.name == owner {
+                    return Set(token.scopes.compactMap(Scope.init(rawValue:)))
+                }
+                // A deleted token's schedules keep no rights (a store that cannot tell, none either).
+                return await (try? database.isRevokedTokenName(owner)) == false ? nil : []
             },
             agent: { reference in
                 if let byName = try? await database.agent(named: reference) { return byName }
