@@ -94,8 +94,23 @@ extension SQLiteStore {
         signal.subscribe()
     }
 
+    /// Closes the database. GRDB's `close()` blocks until every reader is back, and an
+    /// async read in flight needs a thread of Swift's cooperative pool to give its reader back:
+    /// the blocking wait runs on a thread of its own, never on that pool.
     public func close() async throws {
         await signal.close()
-        try pool.close()
+        let pool = self.pool
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                do {
+                    try pool.close()
+                    done.resume()
+                } catch {
+                    done.resume(throwing: error)
+                }
+            }
+            thread.name = "pacer-sqlite-close"
+            thread.start()
+        }
     }
 }
