@@ -89,7 +89,7 @@ struct ProviderFailure: Sendable, Hashable {
             ProviderFailure(error: ModelError(.transport, "\(provider) at \(context.url): \(what)"), isRetryable: true)
         }
         guard let error = error as? HTTPClientError else {
-            return transport("could not reach the server: \(reason(error))")
+            return transport("could not reach the server: \(ConnectionFailure.reason(error))")
         }
         switch error {
         case .deadlineExceeded:
@@ -100,7 +100,7 @@ struct ProviderFailure: Sendable, Hashable {
             return transport("the server closed the connection before answering")
         default:
             let short = error.shortDescription
-            if permanentErrors.contains(short) {
+            if ConnectionFailure.requestProblems.contains(short) {
                 return ProviderFailure(
                     error: ModelError(.badRequest, "cannot send a request to \(provider) at \(context.url): \(short.lowercased())"),
                     isRetryable: false)
@@ -134,26 +134,4 @@ struct ProviderFailure: Sendable, Hashable {
         return found.count > WireJSON.excerptLength ? String(found.prefix(WireJSON.excerptLength)) + "…" : found
     }
 
-    /// Client errors about the request itself, which a retry repeats.
-    private static let permanentErrors: Set<String> = [
-        "Invalid URL", "Empty host", "Empty scheme", "Missing socket path", "Unsupported scheme",
-        "Invalid header field names", "Invalid header field values",
-    ]
-
-    /// The system's reason for a connection error, in a few words when it is a common one.
-    private static func reason(_ error: any Error) -> String {
-        let text = String(describing: error)
-        let known: [(String, String)] = [
-            ("Connection refused", "connection refused"),
-            ("Connection reset by peer", "connection reset by peer"),
-            ("Network is unreachable", "network is unreachable"),
-            ("No route to host", "no route to host"),
-            ("Connection timed out", "connection timed out"),
-            ("Name or service not known", "the host name could not be resolved"),
-            ("nodename nor servname", "the host name could not be resolved"),
-            ("Temporary failure in name resolution", "the host name could not be resolved"),
-        ]
-        for (needle, words) in known where text.contains(needle) { return words }
-        return text
-    }
 }
