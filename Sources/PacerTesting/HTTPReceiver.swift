@@ -37,27 +37,10 @@ public final class HTTPReceiver: Sendable {
         responder: @escaping @Sendable (ReceivedRequest) async -> ScriptedResponse = { _ in .ok() }
     ) async throws -> HTTPReceiver {
         let state = HTTPReceiverState(responder: responder)
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "pacer.testing.http-receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in try await answer(request, from: state) },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portSink.yield(channel.localAddress?.port ?? 0)
-                portSink.finish()
-            },
-            logger: logger)
-        let server = Task {
-            do { try await app.run() } catch {}
-            portSink.finish()
+        guard let started = await startLocalServer(label: "pacer.testing.http-receiver", answer: { try await answer($0, from: state) }) else {
+            throw HTTPReceiverError(message: "the HTTP receiver did not start listening")
         }
-        for await port in ports where port > 0 {
-            return HTTPReceiver(port: port, state: state, server: server)
-        }
-        server.cancel()
-        await server.value
-        throw HTTPReceiverError(message: "the HTTP receiver did not start listening")
+        return HTTPReceiver(port: started.port, state: state, server: started.server)
     }
 
     /// Stops the server; requests in flight are dropped.

@@ -35,27 +35,10 @@ public final class ScriptedModelServer: Sendable {
     /// - Throws: when the server cannot start.
     public static func start() async throws -> ScriptedModelServer {
         let state = ScriptedModelState()
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "pacer.testing.scripted-model-server")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in try await answer(request, from: state) },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portSink.yield(channel.localAddress?.port ?? 0)
-                portSink.finish()
-            },
-            logger: logger)
-        let server = Task {
-            do { try await app.run() } catch {}
-            portSink.finish()
+        guard let started = await startLocalServer(label: "pacer.testing.scripted-model-server", answer: { try await answer($0, from: state) }) else {
+            throw ScriptedModelServerError(message: "the scripted model server did not start listening")
         }
-        for await port in ports where port > 0 {
-            return ScriptedModelServer(port: port, state: state, server: server)
-        }
-        server.cancel()
-        await server.value
-        throw ScriptedModelServerError(message: "the scripted model server did not start listening")
+        return ScriptedModelServer(port: started.port, state: state, server: started.server)
     }
 
     /// Stops the server; calls in flight are dropped.
