@@ -12,44 +12,6 @@ import Glibc
 import Darwin
 #endif
 
-/// The Python that runs the reference MCP servers (`mcp`, `mcp-server-time` from PyPI):
-/// `$PACER_PYTHON`, else `<package root>/.build-venv/bin/python3`. Without one the MCP tests
-/// are skipped, unless `PACER_REQUIRE_MCP=1` (CI), which makes them fail instead.
-enum MCPPython {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static var interpreter: String? {
-        let environment = ProcessInfo.processInfo.environment
-        let candidate = environment["PACER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? packageRoot.appendingPathComponent(".build-venv/bin/python3").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-    }
-
-    static var required: Bool { ProcessInfo.processInfo.environment["PACER_REQUIRE_MCP"] == "1" }
-
-    /// Whether the MCP tests run: a Python is there, or it is required (and its absence fails).
-    static var runs: Bool { interpreter != nil || required }
-
-    /// The interpreter, or a failure saying how to provide one.
-    static func python() throws -> String {
-        try #require(interpreter, """
-            no Python with the MCP packages: run `python3 -m venv .build-venv && .build-venv/bin/pip install mcp mcp-server-time` \
-            in the package root, or set PACER_PYTHON
-            """)
-    }
-
-    /// `mcp-server-time` over stdio, in UTC.
-    static func timeServer(_ name: String = "time", timeout: Double = 60) throws -> MCPServerSpec {
-        .stdio(name, command: try python(), args: ["-m", "mcp_server_time", "--local-timezone", "UTC"], timeoutSeconds: timeout)
-    }
-
-    /// A helper script of `Tests/MCP`.
-    static func script(_ name: String) -> String {
-        packageRoot.appendingPathComponent("Tests/MCP/\(name)").path
-    }
-}
-
 /// Whether a process exists (a zombie counts until its reaper thread collects it).
 func processExists(_ pid: Int32) -> Bool {
     kill(pid, 0) == 0 || errno != ESRCH

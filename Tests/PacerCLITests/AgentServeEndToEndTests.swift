@@ -66,9 +66,9 @@ import Testing
 
     /// `pacer serve --config` with an `mcp_servers` entry: the agent calls `mcp-server-time`
     /// through the server's MCP hub, and the child is gone once serve has stopped.
-    @Test(.enabled(if: PythonMCPClient.runs))
+    @Test(.enabled(if: MCPPython.runs))
     func serve_configMCPServer_agentCallsItsTool_andTheChildStopsWithServe() async throws {
-        let python = try #require(PythonMCPClient.interpreter, "no Python with mcp-server-time: .build-venv/bin/pip install mcp-server-time")
+        let python = try MCPPython.python()
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("pacer.db").path

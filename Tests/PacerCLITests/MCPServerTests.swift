@@ -2,26 +2,13 @@ import Foundation
 import PacerTesting
 import Testing
 
-/// The reference Python MCP client (PyPI `mcp`, in `.build-venv` or `PACER_PYTHON`) against
-/// `pacer mcp` over stdio and `/mcp` on `pacer serve`. Skipped when no such Python exists,
-/// unless `PACER_REQUIRE_MCP=1` (as in CI).
+/// The reference Python MCP client (`Tests/MCP/pacer_client.py`) against `pacer mcp` over
+/// stdio and `/mcp` on `pacer serve` (skipped without the Python packages, see ``MCPPython``).
 enum PythonMCPClient {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static var interpreter: String? {
-        let candidate = ProcessInfo.processInfo.environment["PACER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? packageRoot.appendingPathComponent(".build-venv/bin/python3").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-    }
-
-    static var runs: Bool { interpreter != nil || ProcessInfo.processInfo.environment["PACER_REQUIRE_MCP"] == "1" }
-
     /// Runs `Tests/MCP/pacer_client.py` and returns the object it printed.
     static func run(_ arguments: [String]) async throws -> (status: Int32, object: [String: Any]?, stderr: String) {
-        let python = try #require(interpreter, "no Python with the mcp package: .build-venv/bin/pip install mcp, or set PACER_PYTHON")
-        let script = packageRoot.appendingPathComponent("Tests/MCP/pacer_client.py").path
-        let r = try await Program(python, [script] + arguments).finish(timeout: .seconds(120))
+        let r = try await Program(try MCPPython.python(), [MCPPython.script("pacer_client.py")] + arguments)
+            .finish(timeout: .seconds(120))
         let object = r.stdout.split(separator: "\n").last.flatMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
@@ -29,7 +16,7 @@ enum PythonMCPClient {
     }
 }
 
-@Suite(.enabled(if: PythonMCPClient.runs))
+@Suite(.enabled(if: MCPPython.runs))
 struct MCPServerTests {
     static let tools = ["create_schedule", "delete_schedule", "get_schedule", "get_session", "list_schedules", "list_sessions",
                         "pause_schedule", "preview_rule", "resume_schedule", "run_history", "run_now", "schedule_recurring",
