@@ -196,6 +196,15 @@ private let file = """
         #expect(try await ws.schedules().isEmpty)
     }
 
+
+    @Test func apply_onlyABadMCPServer_namesItAlone() async throws {
+        let ws = try Workspace()
+        let path = try ws.write("pacer.yaml", "mcp_servers:\n  time: {transport: stdio}\n")
+        let r = try await ws.pacer("apply", "-f", path)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("mcp_servers.time.command: is required for the stdio transport"), "\(r.stderr)")
+        #expect(!r.stderr.contains("schedules: is required"), "\(r.stderr)")
+    }
     @Test func apply_everyProblemOfTheFile_isReported() async throws {
         let ws = try Workspace()
         let path = try ws.write("pacer.yaml", """

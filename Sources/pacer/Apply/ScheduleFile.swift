@@ -112,7 +112,8 @@ struct ScheduleFile: Sendable {
         var entries: [Entry] = []
         switch top["schedules"] {
         case nil, is NSNull:
-            if (top["agents"] == nil || top["agents"] is NSNull) && mcpServers.isEmpty {
+            let absent = { (key: String) in top[key] == nil || top[key] is NSNull }
+            if absent("agents") && absent("mcp_servers") {
                 errors.append(FieldError(field: "schedules", message: "is required (a list of schedules)"))
             }
         case let list as [Any]:
