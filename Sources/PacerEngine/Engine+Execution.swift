@@ -22,7 +22,10 @@ extension Engine {
             return
         }
         let ending: Ending
-        if schedule.dispatch.mode == .perItem && run.itemKey == nil && run.trigger != .resume {
+        if let refusal = await runners.gate?.refusal(for: schedule) {
+            // Nothing of the run executes, its item source included.
+            ending = Ending(status: .failed, outcome: refusal)
+        } else if schedule.dispatch.mode == .perItem && run.itemKey == nil && run.trigger != .resume {
             ending = await fanOut(run, schedule: schedule, now: started)
         } else {
             ending = await runTarget(run, schedule: schedule, started: started)

@@ -8,6 +8,7 @@ public struct RunnerError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         fileprivate enum Base: String, Sendable, Hashable {
             case missingEnvironment = "missing_environment"
+            case environmentNotAllowed = "environment_not_allowed"
             case invalidRequest = "invalid_request"
             case httpStatus = "http_status"
             case network
@@ -21,6 +22,8 @@ public struct RunnerError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// An environment variable named by the schedule is not set.
         public static let missingEnvironment = Code(base: .missingEnvironment)
+        /// An environment variable named by the schedule is not on the server's list.
+        public static let environmentNotAllowed = Code(base: .environmentNotAllowed)
         /// The request could not be built (bad URL, bad header).
         public static let invalidRequest = Code(base: .invalidRequest)
         /// The far end answered with a status other than 2xx.
@@ -62,6 +65,11 @@ public struct RunnerError: Error, Sendable, Hashable, CustomStringConvertible {
 
     static func missingEnvironment(_ variable: String, for use: String) -> RunnerError {
         RunnerError(.missingEnvironment, "environment variable \(variable) (for \(use)) is not set")
+    }
+
+    static func notAllowed(_ variable: String, for use: String) -> RunnerError {
+        RunnerError(.environmentNotAllowed,
+                    "environment variable \(variable) (for \(use)) is not on this server's list of allowed variables (--allow-env)")
     }
 
     static func commandsDisabled(_ what: String? = nil) -> RunnerError {

@@ -29,14 +29,27 @@ public final class StandardRunners: Sendable {
     ///   - environment: where secrets come from and what commands inherit.
     ///   - client: a client to share (the caller shuts it down); when `nil` one is made here
     ///     and ``shutdown()`` shuts it down.
-    public init(allowCommands: Bool, environment: RunnerEnvironment = .process, client: HTTPClient? = nil) {
+    ///   - logDirectory: the directory log deliveries write under (`nil` refuses them).
+    public init(allowCommands: Bool, environment: RunnerEnvironment = .process, client: HTTPClient? = nil,
+                logDirectory: String? = nil) {
         let shared = client ?? HTTPClient.makePacerClient()
         self.client = shared
         self.ownsClient = client == nil
         http = HTTPRunner(configuration: .init(environment: environment), client: shared)
         command = CommandRunner(allowCommands: allowCommands, configuration: .init(environment: environment))
         items = SourceItemReader(allowCommands: allowCommands, configuration: .init(environment: environment), client: shared)
-        deliverer = StandardDeliverer(configuration: .init(environment: environment), client: shared)
+        deliverer = StandardDeliverer(configuration: .init(environment: environment, logDirectory: logDirectory), client: shared)
+    }
+
+    /// The runners of a server with this policy: commands as it allows, secrets only from
+    /// the variables it lists, log files only under its log directory.
+    /// - Parameters:
+    ///   - policy: the server's settings.
+    ///   - environment: the process's environment.
+    ///   - client: a client to share.
+    public convenience init(policy: ServerPolicy, environment: RunnerEnvironment = .process, client: HTTPClient? = nil) {
+        self.init(allowCommands: policy.allowCommands, environment: environment.allowing(Set(policy.allowedEnvironment.map(\.name))),
+                  client: client, logDirectory: policy.logDirectory)
     }
 
     /// The runners by target kind (`http`, `command`), the item reader and the deliverer.

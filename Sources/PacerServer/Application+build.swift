@@ -13,13 +13,22 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// Port (8750 by default; 0 picks a free one).
     public var port: Int
+    /// The URL people reach the server at, when it is not its bind address (`--public-url`):
+    /// its host is accepted in `Host`, its origin in `Origin`.
+    public var publicURL: String?
+    /// Further web origins allowed to call the API (`--allowed-origin`).
+    public var allowedOrigins: [String]
 
     /// - Parameters:
     ///   - host: host to bind.
     ///   - port: port.
-    public init(host: String = "127.0.0.1", port: Int = 8750) {
+    ///   - publicURL: the URL people reach it at.
+    ///   - allowedOrigins: further origins allowed to call it.
+    public init(host: String = "127.0.0.1", port: Int = 8750, publicURL: String? = nil, allowedOrigins: [String] = []) {
         self.host = host
         self.port = port
+        self.publicURL = publicURL
+        self.allowedOrigins = allowedOrigins
     }
 }
 
@@ -60,7 +69,8 @@ public func buildApplication(
     logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(services: services, registry: registry, loopback: configuration.isLoopback),
+        router: buildRouter(services: services, registry: registry, loopback: configuration.isLoopback,
+                            guard: BrowserGuard(configuration)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pacer"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
@@ -72,8 +82,11 @@ public func buildApplication(
 ///   - registry: the metrics registry.
 ///   - loopback: whether the server is bound to loopback only (a server without tokens then
 ///     serves local callers; otherwise it refuses every API request).
-public func buildRouter(services: APIServices, registry: PrometheusCollectorRegistry, loopback: Bool = true) -> Router<APIRequestContext> {
+///   - guard: the browser-facing defences (Host, Origin, Content-Type, response headers).
+public func buildRouter(services: APIServices, registry: PrometheusCollectorRegistry, loopback: Bool = true,
+                        guard browserGuard: BrowserGuard = BrowserGuard()) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
+    router.add(middleware: browserGuard)
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: AuthMiddleware(store: services.store, loopback: loopback, now: services.now))
     let store = services.store, engine = services.engine

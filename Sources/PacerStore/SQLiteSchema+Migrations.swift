@@ -105,5 +105,14 @@ extension SQLiteSchema {
                 );
                 """)
         }
+        m.registerMigration("v9-settings") { db in
+            // Settings a server publishes for the other writers (its policy), as PacerJSON text.
+            try db.execute(sql: """
+                CREATE TABLE settings (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
     }
 }

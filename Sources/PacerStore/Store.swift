@@ -7,7 +7,7 @@ import PacerCore
 ///
 /// Definitions and runtime state are kept apart: editing a schedule never races the engine
 /// writing its next fire.
-public protocol Store: RunStore, SessionStore, CatalogStore, AgentStore, TokenStore, Sendable {
+public protocol Store: RunStore, SessionStore, CatalogStore, AgentStore, TokenStore, SettingsStore, Sendable {
     /// Validates and inserts a schedule, records it as revision 1 and sets its first fire
     /// (`cadence.next(after: createdAt)`).
     /// - Parameters:

@@ -6,9 +6,16 @@ import PacerCore
 protocol StoreMapping {}
 
 extension StoreMapping {
+    /// Milliseconds since the epoch, saturated to the years 0001...9999 (validation keeps every
+    /// instant a definition gives inside them; this keeps a computed one from trapping).
     static func millis(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let value = (date.timeIntervalSince1970 * 1000).rounded()
+        guard value.isFinite else { return value > 0 ? maxMillis : minMillis }
+        return Int64(min(max(value, Double(minMillis)), Double(maxMillis)))
     }
+
+    static var minMillis: Int64 { -62_135_596_800_000 }
+    static var maxMillis: Int64 { 253_402_300_799_999 }
 
     static func date(_ millis: Int64?) -> Date? {
         millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }

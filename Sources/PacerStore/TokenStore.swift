@@ -42,6 +42,18 @@ public protocol TokenStore: Sendable {
 }
 
 extension TokenStore {
+    /// The scopes a schedule owner runs with: the token named `owner`'s, none (an empty set)
+    /// when `owner` belonged to a deleted token, `nil` when it is not a token's name (names
+    /// reserved for Pacer's own surfaces never are).
+    /// - Parameter owner: a schedule's owner.
+    public func ownerScopes(_ owner: String) async throws -> Set<Scope>? {
+        if Privilege.isReserved(owner) { return nil }
+        if let token = try await token(nameOrID: owner), token.name == owner {
+            return Set(token.scopes.compactMap(Scope.init(rawValue:)))
+        }
+        return try await isRevokedTokenName(owner) ? [] : nil
+    }
+
     /// The token with that name or, when no token has that name, that id.
     /// - Parameter nameOrID: a name or an id.
     public func token(nameOrID: String) async throws -> APIToken? {

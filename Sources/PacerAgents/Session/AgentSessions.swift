@@ -18,6 +18,8 @@ public struct AgentSessions: Sendable {
     /// Called once a session exists for a run, before the model is called (links the run,
     /// tells a per-item notify hook).
     public var onStart: @Sendable (Session, RunRequest) async -> Void
+    /// The server's settings, which schedules agents write are checked against.
+    public var policy: ServerPolicy
 
     /// - Parameters:
     ///   - store: the store.
@@ -26,10 +28,13 @@ public struct AgentSessions: Sendable {
     ///   - now: the clock.
     ///   - extraTools: more tools per agent.
     ///   - onStart: called when a run's session exists.
+    ///   - policy: the server's settings.
     public init(store: any AgentStore, makeProvider: @escaping @Sendable (Agent) throws -> any ModelProvider,
                 defaultCaps: Caps = .serverDefaults, now: @escaping @Sendable () -> Date = { Date() },
                 extraTools: @escaping @Sendable (Agent) async -> [any AgentTool] = { _ in [] },
-                onStart: @escaping @Sendable (Session, RunRequest) async -> Void = { _, _ in }) {
+                onStart: @escaping @Sendable (Session, RunRequest) async -> Void = { _, _ in },
+                policy: ServerPolicy = .closed) {
+        self.policy = policy
         self.store = store
         self.makeProvider = makeProvider
         self.defaultCaps = defaultCaps
@@ -131,7 +136,7 @@ public struct AgentSessions: Sendable {
 
     func loop(_ agent: Agent, _ request: RunRequest, provider: any ModelProvider, tools: ToolBox) -> SessionLoop {
         SessionLoop(agent: agent, schedule: request.schedule, caps: request.schedule.caps.resolved(over: defaultCaps),
-                    provider: provider, tools: tools, store: store, now: now, unattended: true)
+                    provider: provider, tools: tools, store: store, now: now, unattended: true, policy: policy)
     }
 
     func outcome(_ result: SessionResult) -> RunOutcome {

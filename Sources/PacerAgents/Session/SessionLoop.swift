@@ -46,6 +46,8 @@ public struct SessionLoop: Sendable {
     public var now: @Sendable () -> Date
     /// Whether no person watches (every scheduled session): the deny floor applies.
     public var unattended: Bool
+    /// The server's settings, which schedules the agent writes are checked against.
+    public var policy: ServerPolicy
 
     /// - Parameters:
     ///   - agent: the agent.
@@ -56,8 +58,11 @@ public struct SessionLoop: Sendable {
     ///   - store: the store.
     ///   - now: the clock.
     ///   - unattended: whether the deny floor applies.
+    ///   - policy: the server's settings.
     public init(agent: Agent, schedule: Schedule?, caps: Caps, provider: any ModelProvider, tools: ToolBox,
-                store: any AgentStore, now: @escaping @Sendable () -> Date, unattended: Bool = true) {
+                store: any AgentStore, now: @escaping @Sendable () -> Date, unattended: Bool = true,
+                policy: ServerPolicy = .closed) {
+        self.policy = policy
         self.agent = agent
         self.schedule = schedule
         self.caps = caps
@@ -183,7 +188,8 @@ public struct SessionLoop: Sendable {
             return (.failure("denied", ["reason": .string(reason)]),
                     SessionEvent(at: now(), kind: .toolDenied, detail: ["tool": .string(call.name), "reason": .string(reason)]))
         }
-        let context = ToolContext(session: session, agent: agent, schedule: schedule, caps: caps, now: now(), store: store)
+        let context = ToolContext(session: session, agent: agent, schedule: schedule, caps: caps, now: now(), store: store,
+                                  policy: policy)
         return (await tool.call(arguments, context: context), nil)
     }
 

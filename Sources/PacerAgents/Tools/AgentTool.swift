@@ -31,6 +31,8 @@ public struct ToolContext: Sendable {
     public var now: Date
     /// The store.
     public var store: any AgentStore
+    /// The server's settings: schedules the agent writes are checked against them.
+    public var policy: ServerPolicy
 
     /// - Parameters:
     ///   - session: the session.
@@ -39,7 +41,10 @@ public struct ToolContext: Sendable {
     ///   - caps: resolved caps.
     ///   - now: the instant.
     ///   - store: the store.
-    public init(session: Session, agent: Agent, schedule: Schedule?, caps: Caps, now: Date, store: any AgentStore) {
+    ///   - policy: the server's settings.
+    public init(session: Session, agent: Agent, schedule: Schedule?, caps: Caps, now: Date, store: any AgentStore,
+                policy: ServerPolicy = .closed) {
+        self.policy = policy
         self.session = session
         self.agent = agent
         self.schedule = schedule

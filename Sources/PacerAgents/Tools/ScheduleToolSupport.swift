@@ -55,12 +55,34 @@ enum ScheduleAccess {
         return .failure(String(describing: error))
     }
 
-    /// Whether a target is dangerous: a command, or HTTP with a method that changes things.
+    /// Whether a target is dangerous: it runs a program, calls an MCP tool, reads an
+    /// environment variable or names a secret, or is HTTP with a method that changes things.
     static func isDangerous(_ target: Target) -> Bool {
+        if !target.reach(at: "target").isEmpty { return true }
         switch target {
-        case .command: true
-        case .http(let t): !["GET", "HEAD", "OPTIONS"].contains(t.method.uppercased())
-        case .agent, .monitor, .workflow: false
+        case .command: return true
+        case .http(let t): return !["GET", "HEAD", "OPTIONS"].contains(t.method.uppercased())
+        case .agent, .monitor, .workflow: return false
+        }
+    }
+
+    /// The scopes an agent writes schedules with: what an admin allowed it (`allow_all`), or
+    /// `write`.
+    static func scopes(of agent: Agent) -> Set<Scope> {
+        agent.approvalMode == .allowAll ? [.admin] : [.write]
+    }
+
+    /// Refuses a schedule the agent may not write: the same rule as every other surface
+    /// (``PacerCore/Privilege``), with the agent's scopes and the server's settings.
+    static func requireAllowed(_ schedule: Schedule, context: ToolContext) async throws {
+        var named: Agent?
+        if case .agent(let t) = schedule.target {
+            named = t.agent == context.agent.name ? context.agent : try await context.store.agent(named: t.agent)
+        }
+        switch Privilege.check(schedule, agent: named, scopes: scopes(of: context.agent), policy: context.policy) {
+        case nil: return
+        case .forbidden(_, let field, let message)?: throw ToolArgumentError(field: field, message + " (this agent may not write it)")
+        case .invalid(let errors)?: throw ValidationError(errors)
         }
     }
 

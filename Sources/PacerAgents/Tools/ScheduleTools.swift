@@ -82,6 +82,7 @@ public struct CreateScheduleTool: AgentTool {
             let name = try args.string("name", max: 200) ?? "\(context.agent.name)-\(id.suffix(8))"
             let schedule = Schedule(id: id, name: name, owner: owner, timing: timing, target: target,
                                     caps: context.schedule?.caps ?? Caps(), createdAt: context.now)
+            try await ScheduleAccess.requireAllowed(schedule, context: context)
             let stored = try await context.store.createSchedule(schedule, author: owner)
             let state = try await context.store.state(scheduleID: stored.id)
             return .success(["schedule": ScheduleAccess.summary(stored, state: state), "existing": false])
@@ -130,6 +131,7 @@ public struct UpdateScheduleTool: AgentTool {
                 if let enabled { s.enabled = enabled }
                 s.target = target
             }
+            try await ScheduleAccess.requireAllowed(revised, context: context)
             let stored = try await context.store.updateSchedule(revised, author: context.agentOwner)
             return .success(["schedule": ScheduleAccess.summary(stored, state: try await context.store.state(scheduleID: stored.id))])
         } catch {

@@ -25,6 +25,9 @@ public struct Agent: Sendable, Hashable, Codable {
     public var id: String
     /// Unique human name.
     public var name: String
+    /// Who made it (a token's name, `cli`, `config`); only its owner or an admin may change
+    /// where its key goes. `nil` for agents made before owners were recorded (admin only).
+    public var owner: String?
     /// Wire protocol.
     public var provider: Provider
     /// Endpoint base URL, e.g. `http://127.0.0.1:11434/v1`.
@@ -56,7 +59,7 @@ public struct Agent: Sendable, Hashable, Codable {
     public var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, name, provider, model, tools
+        case id, name, owner, provider, model, tools
         case baseURL = "base_url", apiKeyEnv = "api_key_env", systemPrompt = "system_prompt", mcpServers = "mcp_servers"
         case mcpSafeServers = "mcp_safe_servers"
         case maxTurns = "max_turns", inputPricePerMillion = "input_price_per_million"
@@ -67,6 +70,7 @@ public struct Agent: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - id: the id.
     ///   - name: unique name.
+    ///   - owner: who made it.
     ///   - provider: wire protocol.
     ///   - baseURL: endpoint.
     ///   - model: model name.
@@ -82,13 +86,14 @@ public struct Agent: Sendable, Hashable, Codable {
     ///   - createdAt: created.
     ///   - updatedAt: last changed; `createdAt` when `nil`.
     public init(
-        id: String, name: String, provider: Provider, baseURL: String, model: String, apiKeyEnv: String? = nil,
+        id: String, name: String, owner: String? = nil, provider: Provider, baseURL: String, model: String, apiKeyEnv: String? = nil,
         systemPrompt: String? = nil, tools: [String] = [], mcpServers: [String] = [], mcpSafeServers: [String] = [], maxTurns: Int = 20,
         inputPricePerMillion: Double = 0, outputPricePerMillion: Double = 0, approvalMode: ApprovalMode = .denyDangerous,
         createdAt: Date, updatedAt: Date? = nil
     ) {
         self.id = id
         self.name = name
+        self.owner = owner
         self.provider = provider
         self.baseURL = baseURL
         self.model = model
@@ -109,6 +114,7 @@ public struct Agent: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            owner: try c.decodeIfPresent(String.self, forKey: .owner),
             provider: try c.decode(Provider.self, forKey: .provider), baseURL: try c.decode(String.self, forKey: .baseURL),
             model: try c.decode(String.self, forKey: .model), apiKeyEnv: try c.decodeIfPresent(String.self, forKey: .apiKeyEnv),
             systemPrompt: try c.decodeIfPresent(String.self, forKey: .systemPrompt),
@@ -122,6 +128,9 @@ public struct Agent: Sendable, Hashable, Codable {
             createdAt: try c.decode(Date.self, forKey: .createdAt),
             updatedAt: try c.decodeIfPresent(Date.self, forKey: .updatedAt))
     }
+
+    /// The highest price per million tokens.
+    public static let maxPrice: Double = 1_000_000
 
     /// The cost of a model call under this agent's price table.
     /// - Parameters:
@@ -137,14 +146,17 @@ extension Agent: Validatable {
     public func validate() -> [FieldError] {
         var v = Validator()
         v.text(id, "id")
-        v.text(name, "name")
+        v.name(name, "name")
+        if let owner { v.text(owner, "owner") }
         v.httpURL(baseURL, "base_url")
         v.text(model, "model")
         if let apiKeyEnv { v.envName(apiKeyEnv, "api_key_env") }
         if let systemPrompt {
             v.check(systemPrompt.count <= 100_000, "system_prompt", "is \(systemPrompt.count) characters long; at most 100000 are allowed")
         }
-        for (i, tool) in tools.enumerated() where tool.trimmingCharacters(in: .whitespaces).isEmpty || tool.contains(where: \.isWhitespace) {
+        v.check(tools.count <= 200, "tools", "lists \(tools.count) tools; at most 200 are allowed")
+        v.check(mcpServers.count + mcpSafeServers.count <= 200, "mcp_servers", "lists too many servers; at most 200 are allowed")
+        for (i, tool) in tools.enumerated() where tool.trimmingCharacters(in: .whitespaces).isEmpty || tool.contains(where: \.isWhitespace) || tool.count > 200 {
             v.fail("tools[\(i)]", "'\(tool)' is not a tool name")
         }
         for (i, server) in mcpServers.enumerated() where !MCPServerSpec.isServerName(server) {
@@ -154,10 +166,8 @@ extension Agent: Validatable {
             v.fail("mcp_safe_servers[\(i)]", "'\(server)' is not a server name (1 to 40 of A-Z a-z 0-9 _ -)")
         }
         v.check((1...1000).contains(maxTurns), "max_turns", "\(maxTurns) must be between 1 and 1000")
-        v.check(inputPricePerMillion.isFinite && inputPricePerMillion >= 0, "input_price_per_million",
-                "\(inputPricePerMillion) must be 0 or more")
-        v.check(outputPricePerMillion.isFinite && outputPricePerMillion >= 0, "output_price_per_million",
-                "\(outputPricePerMillion) must be 0 or more")
+        v.number(inputPricePerMillion, "input_price_per_million", 0...Self.maxPrice, "between 0 and 1000000")
+        v.number(outputPricePerMillion, "output_price_per_million", 0...Self.maxPrice, "between 0 and 1000000")
         return v.errors
     }
 }

@@ -184,7 +184,8 @@ extension APIToken {
     // MARK: Validation
 
     /// The field errors of a token name: 1 to 64 of letters, digits, `.`, `_` and `-`,
-    /// starting with a letter or digit, and not `local`.
+    /// starting with a letter or digit, and not a name reserved for Pacer's own surfaces
+    /// (``Privilege/reservedOwners``).
     /// - Parameter name: the name.
     public static func nameErrors(_ name: String, field: String = "name") -> [FieldError] {
         let bytes = Array(name.utf8)
@@ -196,8 +197,9 @@ extension APIToken {
         guard alphanumeric(first), bytes.allSatisfy({ alphanumeric($0) || $0 == 46 || $0 == 95 || $0 == 45 }) else {
             return [FieldError(field: field, message: "'\(name)' must be letters, digits, '.', '_' and '-', starting with a letter or digit")]
         }
-        if name == reservedName {
-            return [FieldError(field: field, message: "'\(reservedName)' is reserved for the caller of a server without tokens")]
+        if Privilege.isReserved(name) {
+            return [FieldError(field: field, message: "'\(name)' is reserved: \(Privilege.reservedOwners.sorted().joined(separator: ", ")) "
+                               + "and agent:... own what Pacer's own surfaces make, so no token may take those names")]
         }
         return []
     }

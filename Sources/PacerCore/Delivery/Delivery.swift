@@ -63,7 +63,8 @@ public enum Delivery: Sendable, Hashable, Codable {
         switch self {
         case .none, .stdout: break
         case .log(let d):
-            v.check(d.path.hasPrefix("/"), f("path"), "'\(d.path)' is not an absolute path")
+            v.check(d.path.hasPrefix("/") && d.path.utf8.count <= 4096 && !d.path.utf8.contains(0), f("path"),
+                    "'\(d.path.prefix(200))' is not an absolute path")
         case .webhook(let d):
             v.httpURL(d.url, f("url"))
             v.headers(d.headers, fromEnv: d.headersFromEnv, path)
@@ -81,6 +82,9 @@ public enum Delivery: Sendable, Hashable, Codable {
             v.text(d.smtpHost, f("smtp_host"), max: 253)
             v.check((1...65_535).contains(d.smtpPort), f("smtp_port"), "\(d.smtpPort) must be between 1 and 65535")
             if let env = d.passwordEnv { v.envName(env, f("password_env")) }
+            if let username = d.username { v.text(username, f("username")) }
+            if let subject = d.subject { v.text(subject, f("subject"), max: 1000); v.template(subject, f("subject")) }
+            v.check(d.to.count <= 100, f("to"), "lists \(d.to.count) addresses; at most 100 are allowed")
             v.check(Self.isAddress(d.from), f("from"), "'\(d.from)' is not an email address")
             if d.to.isEmpty { v.fail(f("to"), "must list at least one address") }
             for (i, a) in d.to.enumerated() where !Self.isAddress(a) {
@@ -92,5 +96,6 @@ public enum Delivery: Sendable, Hashable, Codable {
     static func isAddress(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !s.contains(where: \.isWhitespace)
+            && s.utf8.count <= 320 && !s.unicodeScalars.contains(where: Validator.isInvisible)
     }
 }

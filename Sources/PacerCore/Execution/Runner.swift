@@ -197,6 +197,16 @@ public protocol Deliverer: Sendable {
     func deliver(_ report: RunReport, to delivery: Delivery) async throws
 }
 
+/// Decides, before anything of a run executes (its item source included), whether its
+/// schedule may run now: the owner's rights and the server's settings, read at every run.
+public protocol RunGate: Sendable {
+    /// The ending of a run that may not start, or `nil` when it may.
+    /// - Parameter schedule: the schedule as it is now.
+    /// - Returns: a failed outcome: permanent when the rights or settings refuse the run,
+    ///   transient when they could not be read.
+    func refusal(for schedule: Schedule) async -> RunOutcome?
+}
+
 /// The runners a server offers, by target kind.
 public struct Runners: Sendable {
     /// Runner per target kind; a kind with none fails its runs permanently.
@@ -205,14 +215,19 @@ public struct Runners: Sendable {
     public var items: (any ItemReader)?
     /// Delivers results.
     public var deliverer: (any Deliverer)?
+    /// Checks every run before it starts; every run may start when `nil`.
+    public var gate: (any RunGate)?
 
     /// - Parameters:
     ///   - byKind: runner per target kind.
     ///   - items: the item reader.
     ///   - deliverer: the deliverer.
-    public init(byKind: [Target.Kind: any Runner] = [:], items: (any ItemReader)? = nil, deliverer: (any Deliverer)? = nil) {
+    ///   - gate: the check before every run.
+    public init(byKind: [Target.Kind: any Runner] = [:], items: (any ItemReader)? = nil, deliverer: (any Deliverer)? = nil,
+                gate: (any RunGate)? = nil) {
         self.byKind = byKind
         self.items = items
         self.deliverer = deliverer
+        self.gate = gate
     }
 }

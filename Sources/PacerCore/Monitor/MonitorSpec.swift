@@ -60,6 +60,9 @@ public struct MonitorSpec: Sendable, Hashable, Codable {
         v.check(intervalSeconds.isFinite && intervalSeconds >= 1 && intervalSeconds <= 86_400, Validator.join(path, "interval_seconds"),
                 "\(intervalSeconds) must be between 1 and 86400")
         v.check((1...100_000).contains(maxAttempts), Validator.join(path, "max_attempts"), "\(maxAttempts) must be between 1 and 100000")
+        for (key, message) in [("on_success_message", onSuccessMessage), ("on_failure_message", onFailureMessage)] {
+            if let message { v.text(message, Validator.join(path, key), max: 10_000) }
+        }
     }
 }
 
@@ -134,6 +137,7 @@ public enum MonitorCheck: Sendable, Hashable, Codable {
                 v.fail(f("success_field"), "'\(p.successField)' is not a dotted path such as status or job.state")
             }
             if p.successValues.isEmpty { v.fail(f("success_values"), "must list at least one value") }
+            v.check(p.successValues.count <= 100, f("success_values"), "lists \(p.successValues.count) values; at most 100 are allowed")
         case .delay(let seconds):
             v.check(seconds.isFinite && seconds > 0 && seconds <= 30 * 86_400, f("seconds"), "\(seconds) must be more than 0 and at most 30 days")
         }

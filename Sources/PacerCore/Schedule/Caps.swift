@@ -30,6 +30,20 @@ public struct Caps: Sendable, Hashable, Codable {
         self.maxCost = maxCost
     }
 
+    /// The largest `max_resumes`.
+    public static let maxResumesLimit = 1_000_000
+    /// The largest `max_total_tokens`.
+    public static let maxTokensLimit = 1_000_000_000_000
+    /// The largest `max_cost`.
+    public static let maxCostLimit: Double = 1_000_000
+
+    /// Every field error of caps given as server defaults (`pacer serve --max-cost ...`).
+    public func validate() -> [FieldError] {
+        var v = Validator()
+        validate(at: "", into: &v)
+        return v.errors
+    }
+
     /// These caps with every missing one taken from `defaults`.
     /// - Parameter defaults: the server's caps.
     public func resolved(over defaults: Caps = .serverDefaults) -> Caps {
@@ -38,11 +52,15 @@ public struct Caps: Sendable, Hashable, Codable {
     }
 
     func validate(at path: String, into v: inout Validator) {
-        if let n = maxResumes { v.check(n >= 1, Validator.join(path, "max_resumes"), "\(n) must be at least 1") }
+        if let n = maxResumes { v.count(n, Validator.join(path, "max_resumes"), 1...Self.maxResumesLimit) }
         if let h = maxLifetimeHours {
-            v.check(h.isFinite && h > 0, Validator.join(path, "max_lifetime_hours"), "\(h) must be more than 0")
+            v.check(h.isFinite && h > 0 && h <= Limits.lifetimeHours, Validator.join(path, "max_lifetime_hours"),
+                    "\(h) must be more than 0 and at most ten years (\(Int(Limits.lifetimeHours)) hours)")
         }
-        if let n = maxTotalTokens { v.check(n >= 1, Validator.join(path, "max_total_tokens"), "\(n) must be at least 1") }
-        if let c = maxCost { v.check(c.isFinite && c > 0, Validator.join(path, "max_cost"), "\(c) must be more than 0") }
+        if let n = maxTotalTokens { v.count(n, Validator.join(path, "max_total_tokens"), 1...Self.maxTokensLimit) }
+        if let c = maxCost {
+            v.check(c.isFinite && c > 0 && c <= Self.maxCostLimit, Validator.join(path, "max_cost"),
+                    "\(c) must be more than 0 and at most \(Int(Self.maxCostLimit))")
+        }
     }
 }

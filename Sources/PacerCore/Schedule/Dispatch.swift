@@ -68,8 +68,8 @@ public struct Dispatch: Sendable, Hashable, Codable {
             v.fail(Validator.join(path, "source"), "per_item dispatch needs an item source")
         }
         source?.validate(at: Validator.join(path, "source"), into: &v)
-        if let itemKey, JSONValue.segments(of: itemKey) == nil {
-            v.fail(Validator.join(path, "item_key"), "'\(itemKey)' is not a dotted path such as id or user.login")
+        if let itemKey, itemKey.count > 200 || JSONValue.segments(of: itemKey) == nil {
+            v.fail(Validator.join(path, "item_key"), "'\(itemKey)' is not a dotted path such as id or user.login (at most 200 characters)")
         }
         if let notify {
             if mode != .perItem { v.fail(Validator.join(path, "notify"), "only per_item dispatch notifies") }
@@ -127,7 +127,9 @@ public enum ItemSource: Sendable, Hashable, Codable {
 
     func validate(at path: String, into v: inout Validator) {
         switch self {
-        case .static: break
+        case .static(let items):
+            v.check(items.count <= Limits.staticItems, Validator.join(path, "items"),
+                    "has \(items.count) items; at most \(Limits.staticItems) are allowed")
         case .http(let s):
             v.httpURL(s.url, Validator.join(path, "url"))
             v.headers(s.headers, fromEnv: s.headersFromEnv, path)

@@ -82,12 +82,16 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
 
     func validate(at path: String, into v: inout Validator) {
         v.check((1...100).contains(maxAttempts), Validator.join(path, "max_attempts"), "\(maxAttempts) must be between 1 and 100")
-        v.check(backoffBaseSeconds.isFinite && backoffBaseSeconds > 0, Validator.join(path, "backoff_base_seconds"),
-                "\(backoffBaseSeconds) must be more than 0")
+        v.check(backoffBaseSeconds.isFinite && backoffBaseSeconds > 0 && backoffBaseSeconds <= Limits.longWaitSeconds,
+                Validator.join(path, "backoff_base_seconds"), "\(backoffBaseSeconds) must be more than 0 and at most 30 days (2592000)")
         v.check(backoffFactor.isFinite && backoffFactor >= 1 && backoffFactor <= 100, Validator.join(path, "backoff_factor"),
                 "\(backoffFactor) must be between 1 and 100")
-        v.check(backoffCapSeconds.isFinite && backoffCapSeconds >= backoffBaseSeconds, Validator.join(path, "backoff_cap_seconds"),
-                "\(backoffCapSeconds) must be at least backoff_base_seconds (\(backoffBaseSeconds))")
+        if !(backoffCapSeconds.isFinite && backoffCapSeconds <= Limits.longWaitSeconds) {
+            v.fail(Validator.join(path, "backoff_cap_seconds"), "\(backoffCapSeconds) must be at most 30 days (2592000)")
+        } else {
+            v.check(backoffCapSeconds >= backoffBaseSeconds, Validator.join(path, "backoff_cap_seconds"),
+                    "\(backoffCapSeconds) must be at least backoff_base_seconds (\(backoffBaseSeconds))")
+        }
         v.check(jitterFraction.isFinite && jitterFraction >= 0 && jitterFraction <= 1, Validator.join(path, "jitter_fraction"),
                 "\(jitterFraction) must be between 0 and 1")
     }
@@ -162,16 +166,24 @@ public struct Policies: Sendable, Hashable, Codable {
     }
 
     func validate(at path: String, into v: inout Validator) {
-        v.check(misfireGraceSeconds.isFinite && misfireGraceSeconds >= 0, Validator.join(path, "misfire_grace"),
-                "\(misfireGraceSeconds) must be 0 or more")
+        v.number(misfireGraceSeconds, Validator.join(path, "misfire_grace"), 0...Limits.misfireGraceSeconds,
+                 "between 0 and one year (31622400 seconds)")
         v.check((1...10_000).contains(catchupLimit), Validator.join(path, "catchup_limit"), "\(catchupLimit) must be between 1 and 10000")
         retry.validate(at: Validator.join(path, "retry"), into: &v)
         v.check(timeoutSeconds.isFinite && timeoutSeconds > 0 && timeoutSeconds <= 30 * 86_400,
                 Validator.join(path, "timeout_seconds"), "\(timeoutSeconds) must be more than 0 and at most 30 days")
-        if let n = pauseAfterFailures { v.check(n >= 1, Validator.join(path, "pause_after_failures"), "\(n) must be at least 1") }
-        if let n = keepLast { v.check(n >= 1, Validator.join(path, "keep_last"), "\(n) must be at least 1") }
+        if let n = pauseAfterFailures { v.count(n, Validator.join(path, "pause_after_failures"), 1...10_000) }
+        if let n = keepLast { v.count(n, Validator.join(path, "keep_last"), 1...Limits.keepLast) }
+        if exclusions.count > Limits.exclusions {
+            v.fail(Validator.join(path, "exclusions"), "has \(exclusions.count) rules; at most \(Limits.exclusions) are allowed")
+            return
+        }
         for (i, rule) in exclusions.enumerated() {
-            v.rule(rule, Validator.join(path, "exclusions[\(i)]"))
+            if rule.count > Limits.ruleLength {
+                v.fail(Validator.join(path, "exclusions[\(i)]"), "is \(rule.count) characters long; at most \(Limits.ruleLength) are allowed")
+            } else {
+                v.rule(rule, Validator.join(path, "exclusions[\(i)]"))
+            }
         }
     }
 }

@@ -7,8 +7,9 @@ extension Schedule: Validatable {
     public func validate() -> [FieldError] {
         var v = Validator()
         v.text(id, "id")
-        v.text(name, "name", max: Self.maxNameLength)
+        v.name(name, "name", max: Self.maxNameLength)
         v.text(owner, "owner")
+        v.check(!owner.unicodeScalars.contains(where: Validator.isInvisible), "owner", "must not contain control, formatting or bidirectional characters")
         if let notes { v.check(notes.count <= 10_000, "notes", "is \(notes.count) characters long; at most 10000 are allowed") }
         timing.validate(at: "timing", into: &v)
         target.validate(at: "target", into: &v)

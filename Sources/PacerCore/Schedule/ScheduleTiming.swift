@@ -88,17 +88,22 @@ public struct ScheduleTiming: Sendable, Hashable, Codable {
     }
 
     func validate(at path: String, into v: inout Validator) {
-        v.rule(rule, Validator.join(path, "rule"))
-        if Zone.named(timezone) == nil {
-            v.fail(Validator.join(path, "timezone"), "unknown time zone '\(timezone)'; use an IANA name such as Europe/Berlin")
+        if rule.count > Limits.ruleLength {
+            v.fail(Validator.join(path, "rule"), "is \(rule.count) characters long; at most \(Limits.ruleLength) are allowed")
+        } else {
+            v.rule(rule, Validator.join(path, "rule"))
+        }
+        if timezone.count > 100 || Zone.named(timezone) == nil {
+            v.fail(Validator.join(path, "timezone"), "unknown time zone '\(timezone.prefix(100))'; use an IANA name such as Europe/Berlin")
         }
         if let startsAt, let endsAt, endsAt < startsAt {
             v.fail(Validator.join(path, "ends_at"),
                    "\(PacerJSON.format(endsAt)) is before starts_at \(PacerJSON.format(startsAt))")
         }
-        if let maxFires, maxFires < 1 {
-            v.fail(Validator.join(path, "max_fires"), "\(maxFires) must be at least 1")
-        }
+        if let maxFires { v.count(maxFires, Validator.join(path, "max_fires"), 1...Limits.maxFires) }
+        v.instant(anchor, Validator.join(path, "anchor"))
+        v.instant(startsAt, Validator.join(path, "starts_at"))
+        v.instant(endsAt, Validator.join(path, "ends_at"))
         if !(jitterSeconds.isFinite && jitterSeconds >= 0 && jitterSeconds <= Self.maxJitterSeconds) {
             v.fail(Validator.join(path, "jitter"), "\(jitterSeconds) must be between 0 and 86400 seconds")
         }

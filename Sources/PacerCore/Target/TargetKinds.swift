@@ -111,7 +111,8 @@ public struct CommandTarget: Sendable, Hashable, Codable {
         v.argv(argv, Validator.join(path, "argv"))
         v.environment(env, Validator.join(path, "env"))
         if let workingDir {
-            v.check(workingDir.hasPrefix("/"), Validator.join(path, "working_dir"), "'\(workingDir)' is not an absolute path")
+            v.check(workingDir.hasPrefix("/") && workingDir.utf8.count <= 4096 && !workingDir.utf8.contains(0),
+                    Validator.join(path, "working_dir"), "'\(workingDir.prefix(200))' is not an absolute path")
         }
     }
 }

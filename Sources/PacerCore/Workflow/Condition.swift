@@ -85,15 +85,16 @@ public indirect enum Condition: Sendable, Hashable, Codable {
         switch self {
         case .contains, .equals: break
         case .matches(let p):
-            if (try? NSRegularExpression(pattern: p)) == nil {
+            if p.count > 1000 || (try? NSRegularExpression(pattern: p)) == nil {
                 v.fail(Validator.join(path, "pattern"), "'\(p)' is not a valid regular expression")
             }
         case .jsonPath(let t):
-            if JSONValue.segments(of: t.path) == nil || !t.path.hasPrefix("$") {
+            if t.path.count > 1000 || JSONValue.segments(of: t.path) == nil || !t.path.hasPrefix("$") {
                 v.fail(Validator.join(path, "path"), "'\(t.path)' is not a JSON path such as $.status or $.items.0.id")
             }
         case .all(let list), .any(let list):
             if list.isEmpty { v.fail(Validator.join(path, "conditions"), "must list at least one condition") }
+            if list.count > 100 { return v.fail(Validator.join(path, "conditions"), "lists \(list.count) conditions; at most 100 are allowed") }
             for (i, c) in list.enumerated() { c.validate(at: Validator.join(path, "conditions[\(i)]"), into: &v) }
         case .not(let inner):
             inner.validate(at: Validator.join(path, "condition"), into: &v)

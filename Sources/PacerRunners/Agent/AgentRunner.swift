@@ -27,23 +27,25 @@ public struct AgentRunner: Runner {
     ///   - mcpHub: the configured MCP servers; their tools are offered to the agents naming them.
     ///   - now: the clock.
     ///   - linkRun: records the session on its run as soon as it exists.
+    ///   - policy: the server's settings (schedules agents write are checked against them).
     public init(store: any AgentStore, client: HTTPClient, environment: RunnerEnvironment = .process,
                 defaultCaps: Caps = .serverDefaults, providerOptions: ProviderOptions = ProviderOptions(),
                 deliverer: (any Deliverer)? = nil, linkBase: String? = nil, mcpHub: MCPHub? = nil,
                 now: @escaping @Sendable () -> Date = { Date() },
-                linkRun: @escaping @Sendable (_ runID: String, _ sessionID: String) async -> Void = { _, _ in }) {
+                linkRun: @escaping @Sendable (_ runID: String, _ sessionID: String) async -> Void = { _, _ in },
+                policy: ServerPolicy = .closed) {
         let notifier = SessionNotifier(deliverer: deliverer, linkBase: linkBase)
         sessions = AgentSessions(
             store: store,
             makeProvider: { agent in
-                try ModelProviders.make(for: agent, environment: environment.values, client: client, options: providerOptions)
+                try ModelProviders.make(for: agent, environment: environment.secrets, client: client, options: providerOptions)
             },
             defaultCaps: defaultCaps, now: now,
             extraTools: { agent in await mcpHub?.tools(for: agent) ?? [] },
             onStart: { session, request in
                 await linkRun(request.run.id, session.id)
                 await notifier.started(session, request)
-            })
+            }, policy: policy)
     }
 
     public func run(_ request: RunRequest) async -> RunOutcome {

@@ -12,10 +12,7 @@ extension StandardDeliverer {
         if let direct = slack.webhookURL {
             url = direct
         } else if let variable = slack.webhookURLEnv {
-            guard let value = configuration.environment[variable], !value.isEmpty else {
-                throw RunnerError.missingEnvironment(variable, for: "the Slack webhook URL")
-            }
-            url = value
+            url = try configuration.environment.secret(variable, for: "the Slack webhook URL")
         } else {
             throw RunnerError(.invalidRequest, "the Slack delivery names no webhook URL")
         }
@@ -27,9 +24,7 @@ extension StandardDeliverer {
 
     /// POSTs `{"chat_id": ..., "text": summary}` to `{base_url}/bot{token}/sendMessage`.
     func telegram(_ report: RunReport, to telegram: TelegramDelivery) async throws {
-        guard let token = configuration.environment[telegram.botTokenEnv], !token.isEmpty else {
-            throw RunnerError.missingEnvironment(telegram.botTokenEnv, for: "the Telegram bot token")
-        }
+        let token = try configuration.environment.secret(telegram.botTokenEnv, for: "the Telegram bot token")
         var base = telegram.baseURL
         while base.hasSuffix("/") { base.removeLast() }
         var exchange = HTTPExchange(method: "POST", url: "\(base)/bot\(token)/sendMessage")

@@ -3,7 +3,8 @@ import Foundation
 import PacerCore
 
 /// Delivers finished runs everywhere ``Delivery`` names: `stdout` (one JSON line), `log` (one
-/// JSON line appended to a file, created with mode 0600), `webhook` (the report POSTed as
+/// JSON line appended to a file inside the server's log directory, created with mode 0600),
+/// `webhook` (the report POSTed as
 /// JSON), `slack` (an incoming-webhook message) and `telegram` (a Bot API `sendMessage`).
 /// `email` is not supported yet and says so. Any failure throws a ``RunnerError`` whose message
 /// the engine records on the run; secrets never appear in it.
@@ -14,13 +15,17 @@ public final class StandardDeliverer: Deliverer {
         public var environment: RunnerEnvironment
         /// The longest one HTTP delivery may take.
         public var timeout: Duration
+        /// The directory `log` deliveries write under (`--log-dir`); they are refused when `nil`.
+        public var logDirectory: String?
 
         /// - Parameters:
         ///   - environment: where secrets come from.
         ///   - timeout: the longest one HTTP delivery may take.
-        public init(environment: RunnerEnvironment = .process, timeout: Duration = .seconds(30)) {
+        ///   - logDirectory: where log files may be.
+        public init(environment: RunnerEnvironment = .process, timeout: Duration = .seconds(30), logDirectory: String? = nil) {
             self.environment = environment
             self.timeout = timeout
+            self.logDirectory = logDirectory
         }
     }
 
@@ -42,7 +47,8 @@ public final class StandardDeliverer: Deliverer {
         self.configuration = configuration
         self.client = client ?? HTTPClient.makePacerClient()
         self.ownsClient = client == nil
-        self.lines = LineWriter(standardOutput: standardOutput ?? LineWriter.writeToStandardOutput)
+        self.lines = LineWriter(logDirectory: configuration.logDirectory,
+                                standardOutput: standardOutput ?? LineWriter.writeToStandardOutput)
     }
 
     /// Shuts down the client if the deliverer made it; call once, after the last delivery.
@@ -63,6 +69,8 @@ public final class StandardDeliverer: Deliverer {
             let line = try Self.jsonLine(report)
             do {
                 try await lines.writeStandardOutput(line)
+            } catch let error as RunnerError {
+                throw error
             } catch {
                 throw RunnerError(.fileError, "cannot write to standard output: \(error)")
             }
@@ -91,11 +99,12 @@ public final class StandardDeliverer: Deliverer {
     private func webhook(_ report: RunReport, to endpoint: WebhookDelivery) async throws {
         var exchange = HTTPExchange(method: "POST", url: endpoint.url)
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) { exchange.set(name, value) }
-        for (name, value) in try configuration.environment.secretHeaders(endpoint.headersFromEnv) { exchange.set(name, value) }
+        let secrets = try configuration.environment.secretHeaders(endpoint.headersFromEnv)
+        for (name, value) in secrets { exchange.set(name, value) }
         if !exchange.has("Content-Type") { exchange.set("Content-Type", "application/json") }
         exchange.set("Idempotency-Key", report.runID)
         exchange.body = try Self.jsonLine(report)
-        try await post(exchange, service: "webhook")
+        try await post(exchange, service: "webhook", secrets: secrets.map(\.1))
     }
 
     /// Sends a delivery request and checks for a 2xx answer.
@@ -104,27 +113,29 @@ public final class StandardDeliverer: Deliverer {
     ///   - service: how the far end is named in errors (`webhook`, `Slack`, `Telegram`).
     ///   - secret: a value that must never appear in an error (a token, a webhook URL).
     ///   - detail: picks the interesting part of an error answer's body.
-    func post(_ exchange: HTTPExchange, service: String, secret: String? = nil,
+    func post(_ exchange: HTTPExchange, service: String, secret: String? = nil, secrets: [String] = [],
               detail: (HTTPExchange.Answer) -> String = { $0.text }) async throws {
+        let hidden = secrets + (secret.map { [$0] } ?? [])
         let answer: HTTPExchange.Answer
         do {
             answer = try await exchange.send(with: client, timeout: configuration.timeout, maxBodyBytes: 4096)
         } catch {
             try Task.checkCancellation()
             let failure = HTTPFailure(error)
-            throw RunnerError(failure.runnerError.code, Self.scrub("\(service) delivery failed: \(failure.message)", secret))
+            throw RunnerError(failure.runnerError.code, Self.scrub("\(service) delivery failed: \(failure.message)", hidden))
         }
         guard (200..<300).contains(answer.status) else {
             let text = detail(answer).trimmingCharacters(in: .whitespacesAndNewlines)
             let suffix = text.isEmpty ? "" : ": " + String(text.prefix(300))
-            throw RunnerError(.httpStatus, Self.scrub("\(service) answered \(answer.statusLine)\(suffix)", secret),
+            throw RunnerError(.httpStatus, Self.scrub("\(service) answered \(answer.statusLine)\(suffix)", hidden),
                               httpStatus: answer.status)
         }
     }
 
-    /// Removes a secret from a message.
-    static func scrub(_ message: String, _ secret: String?) -> String {
-        guard let secret, !secret.isEmpty else { return message }
-        return message.replacingOccurrences(of: secret, with: "***")
+    /// Removes secrets from a message.
+    static func scrub(_ message: String, _ secrets: [String]) -> String {
+        var out = message
+        for secret in secrets where !secret.isEmpty { out = out.replacingOccurrences(of: secret, with: Redaction.mask) }
+        return out
     }
 }

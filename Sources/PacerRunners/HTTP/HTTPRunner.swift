@@ -86,6 +86,9 @@ public final class HTTPRunner: Runner {
         var logger = configuration.logger
         logger[metadataKey: "run"] = "\(request.run.id)"
 
+        // Values of secret headers never reach the stored output, the error or the logs, even
+        // when the far end echoes them back.
+        let secrets = (try? configuration.environment.secretHeaders(target.headersFromEnv))?.map(\.1) ?? []
         let answer: HTTPExchange.Answer
         do {
             answer = try await exchange.send(with: client, timeout: configuration.requestTimeout,
@@ -93,15 +96,17 @@ public final class HTTPRunner: Runner {
         } catch {
             if Task.isCancelled { return .failed("cancelled", failure: .transient) }
             let failure = HTTPFailure(error)
-            logger.debug("http run failed", metadata: ["error": "\(failure.message)"])
-            return .failed(failure.message, failure: failure.isPermanent ? .permanent : .transient)
+            let message = Redaction.scrub(failure.message, secrets)
+            logger.debug("http run failed", metadata: ["error": "\(message)"])
+            return .failed(message, failure: failure.isPermanent ? .permanent : .transient)
         }
         logger.debug("http run answered", metadata: ["status": "\(answer.status)"])
+        let output = Redaction.scrub(answer.text, secrets)
         guard let failure = RunOutcome.classify(httpStatus: answer.status) else {
-            return .succeeded(output: answer.text)
+            return .succeeded(output: output)
         }
         let retryAfter = answer.header("Retry-After").flatMap { RetryAfter.seconds(from: $0, now: configuration.now()) }
-        return .failed(answer.statusLine, output: answer.text, failure: failure, retryAfter: retryAfter)
+        return .failed(Redaction.scrub(answer.statusLine, secrets), output: output, failure: failure, retryAfter: retryAfter)
     }
 
     /// The request a target makes for a run.

@@ -71,18 +71,21 @@ public final class SourceItemReader: ItemReader {
         var exchange = HTTPExchange(method: "GET", url: endpoint.url)
         exchange.set("Accept", "application/json")
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) { exchange.set(name, value) }
-        for (name, value) in try configuration.environment.secretHeaders(endpoint.headersFromEnv) { exchange.set(name, value) }
+        let secrets = try configuration.environment.secretHeaders(endpoint.headersFromEnv)
+        for (name, value) in secrets { exchange.set(name, value) }
+        let hidden = secrets.map(\.1)
         let answer: HTTPExchange.Answer
         do {
             answer = try await exchange.send(with: client, timeout: configuration.timeout, maxBodyBytes: configuration.maxBytes)
         } catch {
             try Task.checkCancellation()
             let failure = HTTPFailure(error)
-            throw RunnerError(failure.runnerError.code, "item source: \(failure.message)")
+            throw RunnerError(failure.runnerError.code, Redaction.scrub("item source: \(failure.message)", hidden))
         }
         guard (200..<300).contains(answer.status) else {
             let detail = answer.text.isEmpty ? "" : ": " + String(answer.text.prefix(200))
-            throw RunnerError(.httpStatus, "item source answered \(answer.statusLine)\(detail)", httpStatus: answer.status)
+            throw RunnerError(.httpStatus, Redaction.scrub("item source answered \(answer.statusLine)\(detail)", hidden),
+                              httpStatus: answer.status)
         }
         guard !answer.truncated else {
             throw RunnerError(.notJSONArray, "the item source's answer is larger than \(configuration.maxBytes) bytes")

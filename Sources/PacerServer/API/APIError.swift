@@ -61,6 +61,17 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         APIError(.forbidden, code: "forbidden", "this token lacks the '\(scope.rawValue)' scope")
     }
 
+    /// A refusal of ``PacerCore/Privilege``: 403 naming the scope and the field that needs it,
+    /// or 422 naming each field the server's settings refuse.
+    public init(_ refusal: Privilege.Refusal) {
+        switch refusal {
+        case .forbidden(_, let field, let message):
+            self.init(.forbidden, code: "forbidden", message + ", which this caller lacks", field: field)
+        case .invalid(let errors):
+            self = .invalid(ValidationError(errors))
+        }
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
         if let field { error["field"] = .string(field) }

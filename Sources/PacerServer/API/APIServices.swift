@@ -13,14 +13,18 @@ public struct APIServices: Sendable {
     public var now: @Sendable () -> Date
     /// The server's base URL for links (`http://127.0.0.1:8750`).
     public var publicURL: String
+    /// What definitions may reach on this server (commands, environment variables, log files).
+    public var policy: ServerPolicy
 
     /// - Parameters:
     ///   - store: the store.
     ///   - engine: the engine.
     ///   - now: the clock.
     ///   - publicURL: the base URL for links.
+    ///   - policy: the server's settings (nothing allowed by default).
     public init(store: any Store, engine: Engine? = nil, now: @escaping @Sendable () -> Date = { Date() },
-                publicURL: String = "http://127.0.0.1:8750") {
+                publicURL: String = "http://127.0.0.1:8750", policy: ServerPolicy = .closed) {
+        self.policy = policy
         self.store = store
         self.engine = engine
         self.now = now

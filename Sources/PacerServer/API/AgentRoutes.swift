@@ -56,10 +56,11 @@ public enum AgentRoutes {
         let now = DefinitionDecoding.instant(services.now())
         var complete = object
         complete["id"] = .string(PacerID.make(.agent, at: now))
+        complete["owner"] = .string(caller.name)
         complete["created_at"] = .string(PacerJSON.format(now))
         complete["updated_at"] = .string(PacerJSON.format(now))
         let agent = try AgentDefinition.agent(complete, input: object)
-        try AgentDefinition.requirePrivilege(agent, caller: caller)
+        try AgentDefinition.requirePrivilege(agent, caller: caller, policy: services.policy)
         if try await services.store.agent(named: agent.name) != nil {
             throw APIError.conflict("an agent named '\(agent.name)' exists already", field: "name")
         }
@@ -77,7 +78,7 @@ public enum AgentRoutes {
         }
         var edited = try AgentDefinition.agent(merged, input: patch)
         if edited == stored { return try jsonResponse(stored) }
-        try AgentDefinition.requirePrivilege(edited, caller: caller)
+        try AgentDefinition.requirePrivilege(edited, replacing: stored, caller: caller, policy: services.policy)
         if edited.name != stored.name, try await services.store.agent(named: edited.name) != nil {
             throw APIError.conflict("an agent named '\(edited.name)' exists already", field: "name")
         }

@@ -39,12 +39,20 @@ public enum TokenRoutes {
         ]
     }
 
+    /// The reserved owner names in any letter case, as a pattern.
+    static var reservedPattern: String {
+        let words = Privilege.reservedOwners.sorted().map { name in
+            name.map { c in c.isLetter ? "[\(c.uppercased())\(c.lowercased())]" : String(c) }.joined()
+        }
+        return "^(" + words.joined(separator: "|") + ")$"
+    }
+
     /// Their named schemas.
     public static var schemas: [String: JSONValue] {
         let scopes: JSONValue = ["type": "array", "minItems": 1,
                                  "items": ["type": "string", "enum": .array(APIToken.scopeNames.map(JSONValue.string))]]
         let name: JSONValue = ["type": "string", "minLength": 1, "maxLength": .number(Double(APIToken.maxNameLength)),
-                               "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "not": ["const": .string(APIToken.reservedName)]]
+                               "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "not": ["pattern": .string(reservedPattern)]]
         let id: JSONValue = ["type": "string", "pattern": "^tok_[0-9a-z]+$"]
         let instant: JSONValue = ["type": "string", "format": "date-time"]
         return [

@@ -274,6 +274,11 @@ dialog .dialog-actions { display: flex; justify-content: flex-end; gap: 8px; mar
   .big-countdown { font-size: 22px; }
 }
 @media (max-width: 1000px) { .hide-md { display: none !important; } }
+.then { margin-top: 10px; }
+.plain { font-weight: 400; }
+.actions.centered { justify-content: center; }
+.card-body.flush { padding: 0; }
+.mt-4 { margin-top: 4px; }
 
 """#
 }

@@ -140,7 +140,7 @@ function icon(name) {
 }
 function emptyState(iconName, title, text, ...actions) {
   return h('div', { class: 'empty' }, h('div', { class: 'icon-box' }, icon(iconName)), h('h2', null, title), h('p', null, text),
-    actions.length ? h('div', { class: 'actions', style: 'justify-content:center' }, actions) : null);
+    actions.length ? h('div', { class: 'actions centered' }, actions) : null);
 }
 function loading(text = 'Loading…') { return h('div', { class: 'loading' }, text); }
 // A dialog that resolves with the submitted input's value (or true), or null when dismissed.

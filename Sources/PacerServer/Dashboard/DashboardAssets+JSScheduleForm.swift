@@ -112,9 +112,9 @@ const ScheduleForm = {
       ? field('', h('div', { class: 'muted' }, `This schedule runs a ${t0.kind}; change its target with the CLI (pacer apply -f) or the API. The form keeps it as it is.`), { names: ['target', 'target.kind'] })
       : field('', kindRadios, { names: ['target', 'target.kind'] });
     const panes = {
-      http: h('div', { class: 'card-body', dataset: { pane: 'http' }, style: 'padding:0' }, h('div', { class: 'field-row' }, F.method, F.url), F.body),
-      agent: h('div', { class: 'card-body', dataset: { pane: 'agent' }, style: 'padding:0' }, F.agent, F.prompt),
-      command: h('div', { class: 'card-body', dataset: { pane: 'command' }, style: 'padding:0' }, F.argv),
+      http: h('div', { class: 'card-body flush', dataset: { pane: 'http' } }, h('div', { class: 'field-row' }, F.method, F.url), F.body),
+      agent: h('div', { class: 'card-body flush', dataset: { pane: 'agent' } }, F.agent, F.prompt),
+      command: h('div', { class: 'card-body flush', dataset: { pane: 'command' } }, F.argv),
     };
     const banner = h('div', { class: 'alert', hidden: true, role: 'alert' });
     const submit = h('button', { class: 'btn primary', type: 'submit' }, editing ? 'Save changes' : 'Create schedule');
@@ -179,7 +179,7 @@ const ScheduleForm = {
         preview.hidden = false;
         preview.classList.remove('stale');
         replace(preview, h('div', { class: 'desc', id: 'rule-description' }, p.description || ''),
-          h('div', { class: 'muted small', style: 'margin-top:4px' }, `Next fires in ${p.timezone || tz}:`), firesList(p.next || p.fires || [], p.timezone || tz));
+          h('div', { class: 'muted small mt-4' }, `Next fires in ${p.timezone || tz}:`), firesList(p.next || p.fires || [], p.timezone || tz));
       } catch (e) {
         if (mine !== seq) return;
         preview.hidden = true;

@@ -195,7 +195,7 @@ const ScheduleDetail = {
         h('div', { class: 'card' }, h('div', { class: 'card-body' }, h('h3', null, 'Next fire'),
           h('div', { class: 'big-countdown next-fire' }, nextFireCell(s)),
           st.next_fire_at && !isPaused(s) ? h('div', { class: 'muted small' }, exactText(toMs(st.next_fire_at), zone)) : null,
-          preview && preview.length && !isPaused(s) ? h('div', { style: 'margin-top:10px' }, h('h3', null, 'Then'), firesList(preview.slice(0, 4), zone)) : null)),
+          preview && preview.length && !isPaused(s) ? h('div', { class: 'then' }, h('h3', null, 'Then'), firesList(preview.slice(0, 4), zone)) : null)),
         h('div', { class: 'card' }, h('div', { class: 'card-body' }, h('h3', null, 'State'), props([
           ['Last status', st.last_status ? pill(st.last_status) : h('span', { class: 'faint' }, 'never ran')],
           ['Last fire', when(st.last_fire_at)],

@@ -157,7 +157,7 @@ const SessionDetail = {
         ['Tokens in / out', tokens(s.input_tokens, s.output_tokens)],
         ['Cost', money(s.cost)],
         s.state === 'waiting' && s.resume_at ? ['Wakes', when(s.resume_at, 'countdown')] : null,
-        s.resume_prompt && !terminal ? ['Wake-up prompt', h('span', { style: 'font-weight:400' }, s.resume_prompt), true] : null,
+        s.resume_prompt && !terminal ? ['Wake-up prompt', h('span', { class: 'plain' }, s.resume_prompt), true] : null,
         rec ? ['Recurrence', `every ${span(rec.every_seconds)} · ${rec.runs_done}${rec.max_runs ? ' / ' + rec.max_runs : ''} runs${rec.until ? ' · until ' + exactText(toMs(rec.until)) : ''}`, true] : null,
       ].filter(Boolean);
       replace(stats, cells.map(([k, v, wide]) => h('div', { class: 'stat' + (wide ? ' wide' : '') }, h('div', { class: 'label' }, k), h('div', { class: 'value' }, v))));

@@ -107,7 +107,7 @@ enum MCPDefinition {
                                                                                                  : "the agents are: \(known.prefix(50).joined(separator: ", "))"))
             }
         }
-        try await context.requirePrivilege(schedule)
+        try await context.requirePrivilege(schedule) { rename($0, shorthand: shorthand) }
     }
 
     /// Runs a store write, naming fields of a validation error the tool's way.

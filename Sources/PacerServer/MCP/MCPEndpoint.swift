@@ -19,7 +19,7 @@ public enum MCPEndpoint {
     public static func register(on router: Router<APIRequestContext>, services: APIServices,
                                 logger: Logger = Logger(label: "pacer.mcp")) {
         let catalogue = MCPToolCatalogue(store: services.store, now: services.now,
-                                         configuration: .init(engineRunning: services.engine != nil))
+                                         configuration: .init(engineRunning: services.engine != nil, policy: services.policy))
         let exchange = MCPHTTPExchange(catalogue: catalogue, logger: logger)
         let handler: @Sendable (Request, APIRequestContext) async throws -> Response = { request, context in
             try await answer(request, context, exchange)

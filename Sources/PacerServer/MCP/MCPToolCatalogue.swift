@@ -18,13 +18,18 @@ public struct MCPToolCatalogue: Sendable {
         /// Whether a process runs the engine next to this catalogue (`pacer serve`); Run Now
         /// says so in its answer, since a queued run needs a server to start it.
         public var engineRunning: Bool
+        /// What definitions may reach (commands, environment variables, log files): the
+        /// server's own settings, or those its server published for `pacer mcp`.
+        public var policy: ServerPolicy
 
         /// - Parameters:
         ///   - defaultCaps: caps where a schedule sets none.
         ///   - engineRunning: whether an engine runs in this process.
-        public init(defaultCaps: Caps = .serverDefaults, engineRunning: Bool = false) {
+        ///   - policy: the server's settings.
+        public init(defaultCaps: Caps = .serverDefaults, engineRunning: Bool = false, policy: ServerPolicy = .closed) {
             self.defaultCaps = defaultCaps
             self.engineRunning = engineRunning
+            self.policy = policy
         }
     }
 
@@ -196,18 +201,22 @@ struct MCPToolContext: Sendable {
                            "no schedule with id or name '\(reference.prefix(200))'; list_schedules shows the schedules")
     }
 
-    /// Refuses a definition the caller may not make: a command target, or an agent allowed
-    /// to run dangerous tools unattended, needs `admin` (``Privilege``).
-    func requirePrivilege(_ schedule: Schedule) async throws {
+    /// Refuses a definition the caller may not make (``Privilege``): what runs programs, or
+    /// an agent allowed dangerous tools unattended, needs `admin`; variables and files must be
+    /// allowed by the server's settings.
+    /// - Parameter rename: names a stored field the way the tool's arguments do.
+    func requirePrivilege(_ schedule: Schedule, rename: (String) -> String = { $0 }) async throws {
         var agent: Agent?
         if case .agent(let t) = schedule.target {
             agent = try await store.agent(id: t.agent)
             if agent == nil { agent = try await store.agent(named: t.agent) }
         }
-        let scope = Privilege.scope(for: schedule.target, agent: agent)
-        guard caller.allows(scope) else {
-            let what = agent?.approvalMode == .allowAll ? "an agent target whose agent is allow_all" : "a \(schedule.target.kind.rawValue) target"
-            throw MCPToolError(field: "target", code: "forbidden", "\(what) needs the '\(scope.rawValue)' scope, which the token '\(caller.name)' lacks")
+        switch Privilege.check(schedule, agent: agent, scopes: caller.scopes, policy: configuration.policy) {
+        case nil: return
+        case .forbidden(_, let field, let message)?:
+            throw MCPToolError(field: rename(field), code: "forbidden", message + ", which the caller '\(caller.name)' lacks")
+        case .invalid(let errors)?:
+            throw MCPToolError.invalid(ValidationError(errors), rename: rename)
         }
     }
 }

@@ -134,6 +134,10 @@ enum PostgresSchema: StoreMapping {
         ("v6-revoked-token-names", [
             "CREATE TABLE revoked_token_names (name text PRIMARY KEY, revoked_at bigint NOT NULL)",
         ]),
+        // Settings a server publishes for the other writers (its policy), as PacerJSON text.
+        ("v7-settings", [
+            "CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL)",
+        ]),
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.

@@ -72,6 +72,9 @@ struct AgentsAddCommand: AsyncParsableCommand {
     /// Saves an agent, reporting a taken name as bad input.
     static func save(_ agent: Agent, _ store: any Store, creating: Bool) async throws -> Agent {
         let nameFlag = creating ? "NAME" : "--name"
+        var agent = agent
+        if creating { agent.owner = cliAuthor }
+        try await PolicyCheck.require(agent, in: store) { AgentOptions.flag(for: $0, nameFlag: nameFlag) }
         do {
             return try await store.saveAgent(agent)
         } catch StoreError.nameTaken(let name) {

@@ -16,7 +16,7 @@ extension ScheduleFile {
     }
 
     /// Members of an agent that a file may not set: the store assigns them.
-    static let assignedAgentKeys = ["id", "created_at", "updated_at"]
+    static let assignedAgentKeys = ["id", "owner", "created_at", "updated_at"]
 
     /// The file's `agents` list; problems are appended to `errors` with their paths.
     static func agentEntries(_ value: Any?, fileIfExists: IfExists, errors: inout [FieldError]) -> [AgentEntry] {
@@ -131,19 +131,45 @@ extension ScheduleFile {
         }
     }
 
+    /// What ``PacerCore/Privilege`` refuses in the file, with the entries' paths: the file's
+    /// author writes with an admin's scopes, under the server's settings.
+    func refusals(_ stored: [Agent], author: String, policy: ServerPolicy) -> [FieldError] {
+        var out: [FieldError] = []
+        func add(_ refusal: Privilege.Refusal?, _ path: String) {
+            switch refusal {
+            case nil: break
+            case .forbidden(_, let field, let message)?: out.append(FieldError(field: "\(path).\(field)", message: message))
+            case .invalid(let errors)?: out += errors.map { FieldError(field: path + "." + $0.field, message: $0.message) }
+            }
+        }
+        for entry in agents {
+            add(Privilege.check(entry.agent, replacing: nil, caller: author, scopes: [.admin], policy: policy), entry.path)
+        }
+        let known = Dictionary(stored.map { ($0.name, $0) } + agents.map { ($0.agent.name, $0.agent) }) { _, file in file }
+        for entry in entries {
+            var agent: Agent?
+            if case .agent(let t) = entry.schedule.target { agent = known[t.agent] ?? stored.first { $0.id == t.agent } }
+            add(Privilege.check(entry.schedule, agent: agent, scopes: [.admin], policy: policy), entry.path)
+        }
+        return out
+    }
+
     /// Writes a planned agent; returns its result with the id filled in.
-    static func write(_ entry: AgentEntry, _ planned: ApplyResult, _ current: Agent?, to store: any Store, now: Date) async throws -> ApplyResult {
+    static func write(_ entry: AgentEntry, _ planned: ApplyResult, _ current: Agent?, to store: any Store, now: Date,
+                      author: String) async throws -> ApplyResult {
         var result = planned
         switch planned.action {
         case .created:
             var a = entry.agent
             a.id = PacerID.make(.agent, at: now)
+            a.owner = author
             a.createdAt = now
             a.updatedAt = now
             result.scheduleID = try await store.saveAgent(a).id
         case .updated:
             var a = entry.agent
             a.id = current!.id
+            a.owner = current!.owner ?? author
             a.createdAt = current!.createdAt
             a.updatedAt = max(now, current!.updatedAt)
             _ = try await store.saveAgent(a)

@@ -60,10 +60,15 @@ extension ScheduleFile {
     ///   - now: the instant recorded as creation or update time.
     ///   - author: recorded on the revisions.
     ///   - dryRun: work out the results without writing.
+    ///   - policy: the server's settings every definition is checked against (``Privilege``);
+    ///     the settings published to the store when `nil`.
     /// - Returns: one result per entry, agents first, each in file order.
-    /// - Throws: ``ScheduleFileError`` for `raise` conflicts and agent targets naming no agent;
-    ///   store errors.
-    func apply(to store: any Store, now: Date, author: String = "cli", dryRun: Bool = false) async throws -> [ApplyResult] {
+    /// - Throws: ``ScheduleFileError`` for `raise` conflicts, agent targets naming no agent and
+    ///   definitions the settings refuse (nothing is written then); store errors.
+    func apply(to store: any Store, now: Date, author: String = "cli", dryRun: Bool = false,
+               policy: ServerPolicy? = nil) async throws -> [ApplyResult] {
+        var policy = policy
+        if policy == nil { policy = try await store.effectivePolicy() }
         let storedAgents = try await store.agents()
         var agentsByName: [String: Agent] = [:]
         for a in storedAgents { agentsByName[a.name] = a }
@@ -74,6 +79,7 @@ extension ScheduleFile {
 
         var plan: [(Entry, ApplyResult, Schedule?)] = []
         var conflicts: [FieldError] = agentConflicts + unknownAgentTargets(storedAgents)
+            + refusals(storedAgents, author: author, policy: policy!)
         for entry in entries {
             let name = entry.schedule.name
             guard let current = stored[name] else {
@@ -105,7 +111,7 @@ extension ScheduleFile {
 
         var results: [ApplyResult] = []
         for (entry, planned, current) in agentPlan {
-            results.append(try await Self.write(entry, planned, current, to: store, now: now))
+            results.append(try await Self.write(entry, planned, current, to: store, now: now, author: author))
         }
         for (entry, planned, current) in plan {
             var result = planned

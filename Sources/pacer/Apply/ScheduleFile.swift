@@ -68,6 +68,10 @@ struct ScheduleFile: Sendable {
     var agents: [AgentEntry] = []
     /// The MCP servers agents may use (`pacer serve --config` starts them; `apply` checks them).
     var mcpServers: [MCPServerSpec] = []
+    /// `allow_env`: variables definitions may name, for `pacer serve --config` (like `--allow-env`).
+    var allowEnv: [ServerPolicy.AllowedVariable] = []
+    /// `log_dir`: where log deliveries may write, for `pacer serve --config` (like `--log-dir`).
+    var logDir: String?
 
     /// Reads and checks a schedule file.
     /// - Parameters:
@@ -103,9 +107,12 @@ struct ScheduleFile: Sendable {
             throw ScheduleFileError(source: source, [FieldError(field: "", message: "expected a mapping with if_exists and schedules")])
         }
         let top = YAMLTree.value(root, at: "", errors: &errors) as! [String: Any]
-        for key in top.keys.sorted() where !["if_exists", "mcp_servers", "agents", "schedules"].contains(key) {
-            errors.append(FieldError(field: key, message: "unknown key; expected if_exists, mcp_servers, agents or schedules"))
+        let keys = ["if_exists", "allow_env", "log_dir", "mcp_servers", "agents", "schedules"]
+        for key in top.keys.sorted() where !keys.contains(key) {
+            errors.append(FieldError(field: key, message: "unknown key; expected if_exists, allow_env, log_dir, mcp_servers, agents or schedules"))
         }
+        let allowEnv = Self.allowEnv(top["allow_env"], errors: &errors)
+        let logDir = Self.logDir(top["log_dir"], errors: &errors)
         let fileIfExists = ifExists(top["if_exists"], at: "if_exists", errors: &errors) ?? .update
         let mcpServers = Self.mcpServerSpecs(top["mcp_servers"], errors: &errors)
         let agents = agentEntries(top["agents"], fileIfExists: fileIfExists, errors: &errors)
@@ -113,7 +120,7 @@ struct ScheduleFile: Sendable {
         switch top["schedules"] {
         case nil, is NSNull:
             let absent = { (key: String) in top[key] == nil || top[key] is NSNull }
-            if absent("agents") && absent("mcp_servers") {
+            if ["agents", "mcp_servers", "allow_env", "log_dir"].allSatisfy(absent) {
                 errors.append(FieldError(field: "schedules", message: "is required (a list of schedules)"))
             }
         case let list as [Any]:
@@ -131,7 +138,35 @@ struct ScheduleFile: Sendable {
             errors.append(FieldError(field: "schedules", message: "expected a list of schedules"))
         }
         if !errors.isEmpty { throw ScheduleFileError(source: source, errors) }
-        return ScheduleFile(source: source, ifExists: fileIfExists, entries: entries, agents: agents, mcpServers: mcpServers)
+        return ScheduleFile(source: source, ifExists: fileIfExists, entries: entries, agents: agents, mcpServers: mcpServers,
+                            allowEnv: allowEnv, logDir: logDir)
+    }
+
+    /// `allow_env`: a list of `NAME` or `NAME=URL_PREFIX`.
+    static func allowEnv(_ value: Any?, errors: inout [FieldError]) -> [ServerPolicy.AllowedVariable] {
+        guard let value, !(value is NSNull) else { return [] }
+        guard let list = value as? [Any] else {
+            errors.append(FieldError(field: "allow_env", message: "expected a list of variable names (NAME or NAME=URL_PREFIX)"))
+            return []
+        }
+        return list.enumerated().compactMap { i, item in
+            switch ServerPolicy.AllowedVariable.parse("\(item)") {
+            case .success(let variable): return variable
+            case .failure(let error):
+                errors.append(FieldError(field: "allow_env[\(i)]", message: error.message))
+                return nil
+            }
+        }
+    }
+
+    /// `log_dir`: an absolute directory path.
+    static func logDir(_ value: Any?, errors: inout [FieldError]) -> String? {
+        guard let value, !(value is NSNull) else { return nil }
+        guard let path = value as? String, path.hasPrefix("/") else {
+            errors.append(FieldError(field: "log_dir", message: "expected an absolute directory path"))
+            return nil
+        }
+        return path
     }
 
     static func ifExists(_ value: Any?, at path: String, errors: inout [FieldError]) -> IfExists? {

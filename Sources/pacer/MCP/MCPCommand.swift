@@ -49,7 +49,9 @@ struct MCPCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "pacer.mcp")
         try await store.withStore { store in
-            let catalogue = MCPToolCatalogue(store: store, configuration: .init(engineRunning: false))
+            // Checked against the settings the server published to this store.
+            let catalogue = MCPToolCatalogue(store: store, configuration: .init(engineRunning: false,
+                                                                                policy: try await store.effectivePolicy()))
             let server = await PacerMCPServer.make(catalogue: catalogue, caller: .mcp, logger: logger)
             logger.info("serving MCP over stdio", metadata: ["database": "\(self.store.resolved)"])
             try await server.start(transport: StdioTransport(logger: logger))

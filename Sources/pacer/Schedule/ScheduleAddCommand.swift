@@ -31,6 +31,7 @@ struct ScheduleAddCommand: AsyncParsableCommand {
             let schedule = try definition.newSchedule(now: now, cwd: FileManager.default.currentDirectoryPath)
             try await store.withStore { store in
                 try await definition.session.checkAgentExists(schedule.target, in: store)
+                try await PolicyCheck.require(schedule, in: store, flag: definition.flag(for:))
                 let created: Schedule
                 do {
                     created = try await store.createSchedule(schedule, author: cliAuthor)
@@ -77,6 +78,7 @@ struct ScheduleEditCommand: AsyncParsableCommand {
             var edited = stored
             try definition.apply(to: &edited, cwd: FileManager.default.currentDirectoryPath, creating: false)
             try await definition.session.checkAgentExists(edited.target, in: store)
+            if edited != stored { try await PolicyCheck.require(edited, in: store, flag: definition.flag(for:)) }
             if edited == stored {
                 if json {
                     try JSONOutput.print(JSONOutput.schedule(stored, state: try await store.state(scheduleID: stored.id)))

@@ -136,6 +136,9 @@ struct ScheduleRollbackCommand: AsyncParsableCommand {
         try await store.withStore { store in
             guard to >= 1 else { throw CommandFailure.usage("--to: \(to) must be at least 1") }
             let s = try await store.schedule(named: schedule)
+            if let past = try await store.revisions(scheduleID: s.id).first(where: { $0.revision == to }) {
+                try await PolicyCheck.require(past.snapshot, in: store)
+            }
             let restored: Schedule
             do {
                 restored = try await store.rollback(scheduleID: s.id, to: to, author: cliAuthor)

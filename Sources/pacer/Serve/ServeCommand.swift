@@ -30,8 +30,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Schedules as code, applied on every start.", valueName: "file"))
     var config: String?
 
-    @Flag(name: .long, help: "Allow command targets and command item sources.")
+    @Flag(name: .long, help: "Allow what runs programs: command targets, command item sources, poll_command checks (admins only).")
     var allowCommands = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "An environment variable definitions may name (headers_from_env, api_key_env, ...): NAME, or NAME=URL_PREFIX to allow sending it only there. Repeatable; nothing is allowed otherwise.",
+        valueName: "name"))
+    var allowEnv: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The directory log deliveries may write files under (none by default: log deliveries are refused).", valueName: "dir"))
+    var logDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("A web origin allowed to call the API and /mcp from a browser, e.g. https://ops.example.com (repeatable).", valueName: "origin"))
+    var allowedOrigin: [String] = []
 
     @Option(name: .long, help: "Log format: text or json.")
     var logFormat = "text"
@@ -104,6 +115,33 @@ struct ServeCommand: AsyncParsableCommand {
         if let publicURL, URL(string: publicURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
             throw ValidationError("--public-url: '\(publicURL)' is not an http(s) URL")
         }
+        for text in allowEnv {
+            if case .failure(let error) = ServerPolicy.AllowedVariable.parse(text) { throw ValidationError("--allow-env: \(error.message)") }
+        }
+        for origin in allowedOrigin where !BrowserGuard.isOrigin(origin) {
+            throw ValidationError("--allowed-origin: '\(origin)' is not an origin such as https://ops.example.com")
+        }
+        if let error = Caps(maxResumes: maxResumes, maxLifetimeHours: maxLifetimeHours, maxTotalTokens: maxTotalTokens,
+                            maxCost: maxCost).validate().first {
+            throw ValidationError("--\(error.field.replacingOccurrences(of: "_", with: "-")): \(error.message)")
+        }
+    }
+
+    /// The settings definitions are held to: the flags, with the config file's `allow_env`
+    /// added and its `log_dir` used when `--log-dir` is not given.
+    /// - Throws: ``CommandFailure`` naming `--log-dir` when it is not a directory.
+    func policy(_ file: ScheduleFile?) throws -> ServerPolicy {
+        let variables = allowEnv.compactMap { try? ServerPolicy.AllowedVariable.parse($0).get() } + (file?.allowEnv ?? [])
+        var directory: String?
+        if let given = logDir ?? file?.logDir {
+            let absolute = given.hasPrefix("/") ? given : FileManager.default.currentDirectoryPath + "/" + given
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CommandFailure.usage("--log-dir: '\(given)' is not a directory")
+            }
+            directory = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        }
+        return ServerPolicy(allowCommands: allowCommands, allowedEnvironment: variables, logDirectory: directory)
     }
 
     func run() async throws {
@@ -138,10 +176,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure.usage("--host: \(host) is not a loopback address; create a token first "
                                        + "(pacer tokens create NAME --scope admin) so the API is not open to the network")
         }
+        let file = try config.map { try ScheduleFile.load($0, owner: "config") }
+        let policy = try self.policy(file)
+        // Every writer of this store checks definitions against these settings from now on.
+        try await database.publishPolicy(policy)
         var mcpServers: [MCPServerSpec] = []
-        if let config {
-            let file = try ScheduleFile.load(config, owner: "config")
-            for result in try await file.apply(to: database, now: Date(), author: "config") {
+        if let file {
+            for result in try await file.apply(to: database, now: Date(), author: "config", policy: policy) {
                 logger.info("config", metadata: ["schedule": "\(result.name)", "action": "\(result.action.rawValue)"])
             }
             mcpServers = file.mcpServers
@@ -152,29 +193,26 @@ struct ServeCommand: AsyncParsableCommand {
         if !mcpServers.isEmpty {
             logger.info("mcp servers", metadata: ["servers": "\(mcpServers.map(\.name).joined(separator: ", "))"])
         }
-        let standard = StandardRunners(allowCommands: allowCommands)
+        let environment = RunnerEnvironment.process.allowing(Set(policy.allowedEnvironment.map(\.name)))
+        let standard = StandardRunners(policy: policy)
         var runners = standard.runners
         var modelOptions = ProviderOptions()
         modelOptions.requestTimeout = modelTimeout
         runners.byKind[.agent] = AgentRunner(
-            store: database, client: standard.client,
+            store: database, client: standard.client, environment: environment,
             defaultCaps: Caps(maxResumes: maxResumes, maxLifetimeHours: maxLifetimeHours, maxTotalTokens: maxTotalTokens,
                               maxCost: maxCost),
             providerOptions: modelOptions, deliverer: standard.deliverer,
             linkBase: publicURL ?? "http://\(host):\(port)", mcpHub: mcpHub,
-            linkRun: { runID, sessionID in try? await database.setRunSession(runID: runID, sessionID: sessionID) })
-        // A schedule owned by a token runs with that token's scopes, read at every run.
-        runners = runners.checkingOwnerRights(
-            tokenScopes: { owner in
-                if let token = try? await database.token(nameOrID: owner), token.name == owner {
-                    return Set(token.scopes.compactMap(Scope.init(rawValue:)))
-                }
-                // A deleted token's schedules keep no rights (a store that cannot tell, none either).
-                return await (try? database.isRevokedTokenName(owner)) == false ? nil : []
-            },
+            linkRun: { runID, sessionID in try? await database.setRunSession(runID: runID, sessionID: sessionID) },
+            policy: policy)
+        // Every run is checked before anything of it executes: its owner's scopes, read at
+        // every run, and this server's settings.
+        runners.gate = OwnerRightsGate(
+            policy: policy, tokenScopes: { owner in try await database.ownerScopes(owner) },
             agent: { reference in
-                if let byName = try? await database.agent(named: reference) { return byName }
-                return try? await database.agent(id: reference)
+                if let byName = try await database.agent(named: reference) { return byName }
+                return try await database.agent(id: reference)
             })
         let engine = Engine(
             store: database, runners: runners,
@@ -185,25 +223,37 @@ struct ServeCommand: AsyncParsableCommand {
                                  sharedStore: isPostgres),
             logger: Logger(label: "pacer.engine"))
         let host = self.host
+        let open = await (try? database.hasTokens()) == false
+        let listening = ListeningSignal()
         let app = buildApplication(
-            configuration: ServerConfiguration(host: host, port: port),
-            services: APIServices(store: database, engine: engine, publicURL: publicURL ?? "http://\(host):\(port)"),
+            configuration: ServerConfiguration(host: host, port: port, publicURL: publicURL, allowedOrigins: allowedOrigin),
+            services: APIServices(store: database, engine: engine, publicURL: publicURL ?? "http://\(host):\(port)", policy: policy),
             registry: PacerMetrics.registry, logger: Logger(label: "pacer.http"),
             onServerRunning: { port in
                 logger.info("listening", metadata: ["address": "http://\(host):\(port)", "database": "\(url)"])
+                for line in ServeNotice.lines(policy: policy, open: open, address: "http://\(host):\(port)") {
+                    logger.notice("\(line)")
+                }
+                listening.open()
             })
+        // The engine starts once the server listens: a server that cannot bind fires nothing.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: engine), .init(service: app)],
+            services: [.init(service: AfterListening(engine, signal: listening)), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
+        var failure: (any Error)?
         do {
             try await group.run()
         } catch {
-            logger.error("stopped", metadata: ["error": "\(error)"])
+            failure = error
+            if listening.isOpen { logger.error("stopped", metadata: ["error": "\(error)"]) }
         }
         await mcpHub.shutdown()
         try? await standard.shutdown()
         try? await database.close()
+        if let failure, !listening.isOpen {
+            throw CommandFailure("--port: cannot listen on \(host):\(port): \(failure)")
+        }
         logger.info("stopped")
     }
 

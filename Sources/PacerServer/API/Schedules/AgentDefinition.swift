@@ -8,7 +8,7 @@ import PacerStore
 /// since it may be the key itself.
 enum AgentDefinition {
     /// Members the server sets.
-    static let assignedKeys = ["id", "created_at", "updated_at"]
+    static let assignedKeys = ["id", "owner", "created_at", "updated_at"]
 
     /// The Anthropic Messages API.
     static let anthropicBaseURL = "https://api.anthropic.com"
@@ -73,13 +73,12 @@ enum AgentDefinition {
         return text.count >= 32 && !text.contains("_") && text.contains(where: \.isNumber) && text.contains(where: \.isLetter)
     }
 
-    /// - Throws: ``APIError`` 403 when the caller may not define the agent (`allow_all`
-    ///   needs `admin`).
-    static func requirePrivilege(_ agent: Agent, caller: Caller) throws {
-        let scope = Privilege.scope(for: agent)
-        guard caller.allows(scope) else {
-            throw APIError(.forbidden, code: "forbidden",
-                           "an allow_all agent needs the '\(scope.rawValue)' scope, which this token lacks", field: "approval_mode")
+    /// - Throws: ``APIError`` 403 when the caller may not define the agent (`allow_all` needs
+    ///   `admin`; where another owner's agent sends its key needs that owner or `admin`), 422
+    ///   when the server's settings refuse its key variable.
+    static func requirePrivilege(_ agent: Agent, replacing stored: Agent? = nil, caller: Caller, policy: ServerPolicy) throws {
+        if let refusal = Privilege.check(agent, replacing: stored, caller: caller.name, scopes: caller.scopes, policy: policy) {
+            throw APIError(refusal)
         }
     }
 }

@@ -58,10 +58,10 @@ enum ScheduleDefinition {
             }
             switch key {
             case "every":
-                guard let seconds = durationSeconds(text), seconds >= 1, seconds <= maxEverySeconds, seconds == seconds.rounded() else {
+                guard let seconds = DurationText.seconds(text), seconds >= 1, seconds <= maxEverySeconds, seconds == seconds.rounded() else {
                     throw DefinitionDecoding.invalid("every", "'\(text.prefix(100))' is not a duration of whole seconds such as 30s, 5m or 2h (at most ten years)")
                 }
-                timing["rule"] = .string("every " + compact(Int64(seconds)))
+                timing["rule"] = .string("every " + DurationText.compact(Int64(seconds)))
             case "at":
                 guard let date = PacerJSON.parse(text), DefinitionDecoding.writable.contains(date) else {
                     throw DefinitionDecoding.invalid("at", "'\(text.prefix(100))' is not an RFC 3339 instant such as 2026-12-24T18:00:00+01:00")
@@ -147,39 +147,5 @@ enum ScheduleDefinition {
             throw DefinitionDecoding.invalid(errors.map { FieldError(field: rename($0.field, renames), message: $0.message) })
         }
         return schedule
-    }
-
-    /// Seconds in a duration such as `30s`, `5m`, `2h`, `1d`, `1h30m` or a plain number of
-    /// seconds, or `nil`.
-    static func durationSeconds(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if t.isEmpty || t.count > 100 { return nil }
-        if let plain = Double(t) { return plain.isFinite && plain >= 0 ? plain : nil }
-        var total = 0.0
-        var rest = Substring(t)
-        while !rest.isEmpty {
-            let number = String(rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") })
-            rest = rest.dropFirst(number.count)
-            let unit = String(rest.prefix { $0.isLetter })
-            rest = rest.dropFirst(unit.count)
-            guard let value = Double(number), value.isFinite, let scale = units[unit] else { return nil }
-            total += value * scale
-        }
-        return total.isFinite ? total : nil
-    }
-
-    private static let units: [String: Double] = [
-        "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-        "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-        "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-        "d": 86_400, "day": 86_400, "days": 86_400,
-    ]
-
-    /// Whole seconds as the largest unit that divides them (`30s`, `5m`, `2h`; never days,
-    /// which a rule reads as calendar days).
-    static func compact(_ seconds: Int64) -> String {
-        if seconds > 0, seconds % 3600 == 0 { return "\(seconds / 3600)h" }
-        if seconds > 0, seconds % 60 == 0 { return "\(seconds / 60)m" }
-        return "\(seconds)s"
     }
 }

@@ -34,7 +34,7 @@ extension ScheduleRoutes {
             complete["updated_at"] = .string(PacerJSON.format(now))
             complete["revision"] = 1
             let schedule = try ScheduleDefinition.schedule(complete, input: object, renames: renames)
-            try await ScheduleChecks.require(schedule, caller: caller, store: services.store)
+            try await ScheduleChecks.require(schedule, caller: caller, services: services)
             let created = try await services.store.createSchedule(schedule, author: caller.name)
             return try jsonResponse(try await ScheduleView.json(created, store: services.store), status: .created)
         }
@@ -70,7 +70,7 @@ extension ScheduleRoutes {
                 }
                 var edited = try ScheduleDefinition.schedule(merged, input: patch, renames: renames)
                 if edited == stored { return try jsonResponse(try await ScheduleView.json(stored, store: store)) }
-                try await ScheduleChecks.require(edited, caller: caller, store: store)
+                try await ScheduleChecks.require(edited, caller: caller, services: services)
                 edited.updatedAt = max(DefinitionDecoding.instant(services.now()), stored.updatedAt)
                 edited.revision = stored.revision  // the store raises it, and refuses when another change came first
                 do {
@@ -160,7 +160,7 @@ extension ScheduleRoutes {
                 throw APIError(.notFound, code: "not_found",
                                "schedule '\(schedule.name)' has no revision \(number) (it is at revision \(schedule.revision))", field: "revision")
             }
-            try await ScheduleChecks.requirePrivilege(past.snapshot, caller: caller, store: services.store)
+            try await ScheduleChecks.requirePrivilege(past.snapshot, caller: caller, services: services)
             let restored = try await services.store.rollback(scheduleID: schedule.id, to: number, author: caller.name)
             return try jsonResponse(try await ScheduleView.json(restored, store: services.store))
         }

@@ -101,23 +101,20 @@ extension Store {
 enum ScheduleChecks {
     /// - Throws: ``APIError`` 422 (`target.agent`) for an unknown agent, 403 naming the scope
     ///   the definition needs.
-    static func require(_ schedule: Schedule, caller: Caller, store: any Store) async throws {
-        if case .agent(let t) = schedule.target, try await store.apiAgent(t.agent) == nil {
+    static func require(_ schedule: Schedule, caller: Caller, services: APIServices) async throws {
+        if case .agent(let t) = schedule.target, try await services.store.apiAgent(t.agent) == nil {
             throw DefinitionDecoding.invalid("target.agent", "no agent named '\(t.agent.prefix(200))'; create it first with POST /v1/agents")
         }
-        try await requirePrivilege(schedule, caller: caller, store: store)
+        try await requirePrivilege(schedule, caller: caller, services: services)
     }
 
     /// - Throws: ``APIError`` 403 naming the scope the definition needs, when the caller
-    ///   lacks it.
-    static func requirePrivilege(_ schedule: Schedule, caller: Caller, store: any Store) async throws {
+    ///   lacks it; 422 naming each field the server's settings refuse.
+    static func requirePrivilege(_ schedule: Schedule, caller: Caller, services: APIServices) async throws {
         var agent: Agent?
-        if case .agent(let t) = schedule.target { agent = try await store.apiAgent(t.agent) }
-        let scope = Privilege.scope(for: schedule.target, agent: agent)
-        guard caller.allows(scope) else {
-            let what = agent?.approvalMode == .allowAll ? "an agent target whose agent is allow_all" : "a \(schedule.target.kind.rawValue) target"
-            throw APIError(.forbidden, code: "forbidden", "\(what) needs the '\(scope.rawValue)' scope, which this token lacks",
-                           field: "target")
+        if case .agent(let t) = schedule.target { agent = try await services.store.apiAgent(t.agent) }
+        if let refusal = Privilege.check(schedule, agent: agent, scopes: caller.scopes, policy: services.policy) {
+            throw APIError(refusal)
         }
     }
 }

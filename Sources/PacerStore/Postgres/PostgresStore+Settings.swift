@@ -1,0 +1,20 @@
+import Foundation
+import PacerCore
+import PostgresNIO
+
+extension PostgresStore {
+    public func publishPolicy(_ policy: ServerPolicy) async throws {
+        let text = try PostgresSchema.json(policy)
+        try await client.query("""
+            INSERT INTO settings (key, value) VALUES (\(policySettingKey), \(text))
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+            """, logger: logger)
+    }
+
+    public func publishedPolicy() async throws -> ServerPolicy? {
+        guard let text = try await read("SELECT value FROM settings WHERE key = \(policySettingKey)").first?.decode(String.self) else {
+            return nil
+        }
+        return try PacerJSON.decode(ServerPolicy.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import PacerCore
+import PacerStore
+
+/// The CLI's side of ``PacerCore/Privilege``: the CLI writes the store directly, with an
+/// admin's scopes, and checks what it writes against the settings the server published to the
+/// store (commands, environment variables, log directory), or against the closed policy when
+/// no `pacer serve` has started on this store yet.
+enum PolicyCheck {
+    /// - Throws: ``CommandFailure`` (status 2) naming each field (and its flag) the settings refuse.
+    static func require(_ schedule: Schedule, in store: any Store, flag: (String) -> String? = { _ in nil }) async throws {
+        let published = try await store.publishedPolicy()
+        var agent: Agent?
+        if case .agent(let t) = schedule.target {
+            agent = try await store.agent(named: t.agent)
+            if agent == nil { agent = try await store.agent(id: t.agent) }
+        }
+        if let refusal = Privilege.check(schedule, agent: agent, scopes: [.admin], policy: published ?? .closed) {
+            throw failure(refusal, published: published != nil, flag: flag)
+        }
+    }
+
+    /// - Throws: ``CommandFailure`` (status 2) naming each field (and its flag) the settings refuse.
+    static func require(_ agent: Agent, in store: any Store, flag: (String) -> String? = { _ in nil }) async throws {
+        let published = try await store.publishedPolicy()
+        if let refusal = Privilege.check(agent, replacing: nil, caller: "cli", scopes: [.admin], policy: published ?? .closed) {
+            throw failure(refusal, published: published != nil, flag: flag)
+        }
+    }
+
+    private static func failure(_ refusal: Privilege.Refusal, published: Bool, flag: (String) -> String?) -> CommandFailure {
+        let note = published ? "" : "\npacer: (no pacer serve has started on this store yet, so nothing is allowed; "
+            + "its --allow-commands, --allow-env and --log-dir apply once it has)"
+        switch refusal {
+        case .forbidden(_, let field, let message):
+            return .usage("\(field): \(message)" + note)
+        case .invalid(let errors):
+            let base = CommandFailure.invalid(ValidationError(errors), flag: flag)
+            return .usage(base.description + note)
+        }
+    }
+}
