@@ -14,7 +14,8 @@ import Testing
         let model = try await ScriptedModelServer.start()
         defer { Task { await model.stop() } }
         let secret = "sk-e2e-secret-4711"
-        let serve = try ServeProcess(database: db, environment: ["PACER_E2E_MODEL_KEY": secret])
+        let serve = try ServeProcess(database: db, extra: ["--allow-env", "PACER_E2E_MODEL_KEY", "--log-dir", dir.path],
+                                     environment: ["PACER_E2E_MODEL_KEY": secret])
         _ = try await serve.waitUntilListening()
 
         var r = try await CLI.run(["agents", "add", "briefer", "--provider", "anthropic", "--base-url", model.anthropicBaseURL,

@@ -108,7 +108,7 @@ private let file = """
         ("  - name: b\n    base_url: https://e.com\n    model: m\n    api_key: sk-123", "agents[1].api_key: unknown key; an agent never holds the key itself"),
         ("  - name: b\n    base_url: https://e.com\n    model: m\n    max_turns: 0", "agents[1].max_turns: 0 must be between 1 and 1000"),
         ("  - name: b\n    base_url: https://e.com\n    model: m\n    max_turns: lots", "agents[1].max_turns: expected a whole number"),
-        ("  - name: b\n    base_url: https://e.com\n    model: m\n    input_price_per_million: -1", "agents[1].input_price_per_million: -1.0 must be 0 or more"),
+        ("  - name: b\n    base_url: https://e.com\n    model: m\n    input_price_per_million: -1", "agents[1].input_price_per_million: -1.0 must be between 0 and 1000000"),
         ("  - name: b\n    base_url: https://e.com\n    model: m\n    approval_mode: yolo", "agents[1].approval_mode: unknown approval mode 'yolo'"),
         ("  - name: b\n    base_url: https://e.com\n    model: m\n    tools: [two words]", "agents[1].tools[0]: 'two words' is not a tool name"),
         ("  - name: b\n    base_url: https://e.com\n    model: m\n    colour: red", "agents[1].colour: unknown key"),

@@ -18,7 +18,7 @@ private let file = """
           argv: [/opt/report.sh, --full]
           env: {MODE: daily}
         policies: {overlap: allow, retry: {max_attempts: 3}, exclusions: ["0 0 25 12 *"]}
-        delivery: {kind: log, path: /var/log/report.log}
+        delivery: {kind: log, path: /tmp/report.log}
         notes: the daily report
       - name: items
         timing: {rule: every day at 06:30, timezone: UTC, jitter: 30, starts_at: 2026-01-01T00:00:00Z}
@@ -46,7 +46,7 @@ private let file = """
         #expect(report.target == .command(CommandTarget(argv: ["/opt/report.sh", "--full"], env: ["MODE": "daily"])))
         #expect(report.policies.overlap == .allow)
         #expect(report.policies.retry.maxAttempts == 3)
-        #expect(report.delivery == .log(LogDelivery(path: "/var/log/report.log")))
+        #expect(report.delivery == .log(LogDelivery(path: "/tmp/report.log")))
         #expect(report.owner == "cli")
         #expect(stored[1].timing.rule == "every 30s")
         #expect(!stored[0].enabled)
@@ -169,7 +169,7 @@ private let file = """
         ("  - name: b\n    id: sch_x\n    every: 1m\n    target: {kind: http, url: https://e.com}", "schedules[1].id: is set by the store"),
         ("  - name: b\n    if_exists: maybe\n    every: 1m\n    target: {kind: http, url: https://e.com}", "schedules[1].if_exists: unknown if_exists 'maybe'; expected update, skip or raise"),
         ("  - just a string", "schedules[1]: expected a mapping"),
-        ("bogus: 1", "bogus: unknown key; expected if_exists, mcp_servers, agents or schedules"),
+        ("bogus: 1", "bogus: unknown key; expected if_exists, allow_env, log_dir, mcp_servers, agents or schedules"),
         ("if_exists: maybe", "if_exists: unknown if_exists 'maybe'"),
     ])
     func apply_badField_exits2NamingItsPath_andWritesNothing(entry: String, message: String) async throws {

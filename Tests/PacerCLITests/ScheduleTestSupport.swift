@@ -17,9 +17,22 @@ final class Workspace {
 
     deinit { try? FileManager.default.removeItem(at: dir) }
 
+    /// What the tests' server allows: commands, the variables the tests name, log files under
+    /// the temporary directory. Published to the store before the first command, as
+    /// `pacer serve` does at start.
+    static let policy = ServerPolicy(
+        allowCommands: true,
+        allowedEnvironment: ["ANTHROPIC_API_KEY", "API_TOKEN", "PACER_E2E_MODEL_KEY", "OPENAI_API_KEY"].map { .init(name: $0) },
+        logDirectory: "/tmp")
+    private var published = false
+
     /// Runs `pacer <arguments> --database <this database>` and waits for it.
     func pacer(_ arguments: String...) async throws -> CLI.Result {
-        try await start(arguments).wait()
+        if !published {
+            try await withStore { try await $0.publishPolicy(Self.policy) }
+            published = true
+        }
+        return try await start(arguments).wait()
     }
 
     /// Runs `pacer` with exactly these arguments (no `--database` added).

@@ -140,11 +140,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("pacer.db").path
         #expect(try await CLI.run(["tokens", "create", "ci", "--scope", "write,run", "--database", db]).status == 0)
+        // Before any server allowed commands, the CLI refuses them too.
+        let early = try await CLI.run(["schedule", "add", "--name", "build", "--every", "1h", "--command", "/bin/true", "--database", db])
+        #expect(early.status == 2 && early.stderr.contains("commands are off"), "\(early.stderr)")
+        let serve = try ServeProcess(database: db, extra: ["--allow-commands"])
+        _ = try await serve.waitUntilListening()
         let add = try await CLI.run(["schedule", "add", "--name", "build", "--every", "1h", "--owner", "ci",
                                      "--command", "/bin/true", "--database", db])
         #expect(add.status == 0, "\(add.stderr)")
-        let serve = try ServeProcess(database: db, extra: ["--allow-commands"])
-        _ = try await serve.waitUntilListening()
 
         let refused = try await CLI.run(["schedule", "run", "build", "--wait", "--database", db])
         #expect(refused.status != 0)

@@ -6,9 +6,10 @@ import Testing
 @testable import PacerRunners
 
 @Suite struct StandardDelivererTests {
-    private func deliverer(env: [String: String] = [:],
+    private func deliverer(env: [String: String] = [:], logDirectory: String? = "/tmp",
                            stdout: (@Sendable ([UInt8]) throws -> Void)? = nil) -> StandardDeliverer {
-        StandardDeliverer(configuration: .init(environment: .fixed(env)), client: sharedClient, standardOutput: stdout)
+        StandardDeliverer(configuration: .init(environment: .fixed(env), logDirectory: logDirectory), client: sharedClient,
+                          standardOutput: stdout)
     }
 
     @Test func deliver_stdout_writesOneJSONLine() async throws {
@@ -57,12 +58,68 @@ import Testing
         #expect(ids.count == 200)
     }
 
-    @Test func deliver_log_whenDirectoryMissing_throwsNamingTheFile() async throws {
+    @Test func deliver_log_outsideTheLogDirectory_orWithoutOne_isRefused_andWritesNothing() async throws {
+        let dir = try temporaryDirectory()
+        let outside = try temporaryDirectory().appendingPathComponent("escape.log").path
         let error = await #expect(throws: RunnerError.self) {
-            try await deliverer().deliver(report(), to: .log(LogDelivery(path: "/nonexistent/pacer/runs.log")))
+            try await deliverer(logDirectory: dir.path).deliver(report(), to: .log(LogDelivery(path: outside)))
         }
         #expect(error?.code == .fileError)
-        #expect(error?.message.hasPrefix("cannot open log file /nonexistent/pacer/runs.log:") == true)
+        #expect(error?.message.contains("not inside the log directory \(dir.path)") == true)
+        let dotted = await #expect(throws: RunnerError.self) {
+            try await deliverer(logDirectory: dir.path).deliver(report(), to: .log(LogDelivery(path: dir.path + "/../escape.log")))
+        }
+        #expect(dotted?.message.contains("not a plain path") == true)
+        let off = await #expect(throws: RunnerError.self) {
+            try await deliverer(logDirectory: nil).deliver(report(), to: .log(LogDelivery(path: dir.path + "/runs.log")))
+        }
+        #expect(off?.message.contains("log deliveries are off") == true)
+        #expect(!FileManager.default.fileExists(atPath: outside))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func deliver_log_throughASymbolicLink_isRefused_andTheTargetIsUntouched() async throws {
+        let dir = try temporaryDirectory(), elsewhere = try temporaryDirectory()
+        let target = elsewhere.appendingPathComponent("profile").path
+        try Data("echo safe\n".utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/runs.log", withDestinationPath: target)
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/sub", withDestinationPath: elsewhere.path)
+        let d = deliverer(logDirectory: dir.path)
+        let file = await #expect(throws: RunnerError.self) { try await d.deliver(report(), to: .log(LogDelivery(path: dir.path + "/runs.log"))) }
+        #expect(file?.message.contains("symbolic link") == true)
+        let directory = await #expect(throws: RunnerError.self) {
+            try await d.deliver(report(), to: .log(LogDelivery(path: dir.path + "/sub/profile")))
+        }
+        #expect(directory?.message.contains("not a directory inside the log directory") == true)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "echo safe\n")
+    }
+
+    @Test func deliver_log_toAFIFO_failsAtOnce_andOtherDeliveriesKeepFlowing() async throws {
+        let dir = try temporaryDirectory()
+        let fifo = dir.path + "/pipe.log"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let written = Mutex<[UInt8]>([])
+        let d = deliverer(logDirectory: dir.path, stdout: { bytes in written.withLock { $0 += bytes } })
+        let error = await #expect(throws: RunnerError.self) { try await d.deliver(report(), to: .log(LogDelivery(path: fifo))) }
+        #expect(error?.message.contains("not a regular file") == true)
+        try await d.deliver(report(runID: "run_after"), to: .log(LogDelivery(path: dir.path + "/runs.log")))
+        try await d.deliver(report(runID: "run_after"), to: .stdout)
+        #expect(try String(contentsOfFile: dir.path + "/runs.log", encoding: .utf8).contains("run_after"))
+        #expect(written.withLock { String(decoding: $0, as: UTF8.self) }.contains("run_after"))
+    }
+
+    @Test func deliver_whileStandardOutputIsStuck_logFilesStillGetTheirLines() async throws {
+        let dir = try temporaryDirectory()
+        let release = DispatchSemaphore(value: 0)
+        // A standard output nobody reads: its write blocks its own thread until released.
+        let d = deliverer(logDirectory: dir.path, stdout: { _ in release.wait() })
+        let stuck = Task { try await d.deliver(report(runID: "run_stuck"), to: .stdout) }
+        for i in 0..<20 {
+            try await d.deliver(report(runID: "run_\(i)"), to: .log(LogDelivery(path: dir.path + "/runs.log")))
+        }
+        #expect(try String(contentsOfFile: dir.path + "/runs.log", encoding: .utf8).split(separator: "\n").count == 20)
+        release.signal()
+        try await stuck.value
     }
 
     @Test func deliver_webhook_postsSnakeCaseReportWithHeaders() async throws {

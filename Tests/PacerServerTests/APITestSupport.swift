@@ -16,12 +16,20 @@ struct APIBench {
     let directory: URL
     let services: APIServices
 
-    static func make() throws -> APIBench {
+    /// What the tests' server allows: commands, the variables the tests name, log files under
+    /// the temporary directory.
+    static let testPolicy = ServerPolicy(
+        allowCommands: true,
+        allowedEnvironment: ["ANTHROPIC_API_KEY", "TOKEN", "HOOK_TOKEN"].map { .init(name: $0) }
+            + [.init(name: "PINNED_KEY", destination: "https://api.example.com/")],
+        logDirectory: "/tmp")
+
+    static func make(policy: ServerPolicy = testPolicy) throws -> APIBench {
         let clock = ManualClock(t0)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: { clock.now() })
-        let services = APIServices(store: store, now: { clock.now() }, publicURL: "http://pacer.test")
+        let services = APIServices(store: store, now: { clock.now() }, publicURL: "http://pacer.test", policy: policy)
         return APIBench(clock: clock, store: store, directory: directory, services: services)
     }
 
@@ -42,6 +50,18 @@ extension TestResponse {
     var json: JSONValue { (try? PacerJSON.decode(JSONValue.self, from: Data(body.readableBytesView))) ?? .null }
     /// The body as text.
     var text: String { String(buffer: body) }
+}
+
+/// The `Content-Type` of a JSON body.
+let jsonType: HTTPFields = [.contentType: "application/json"]
+
+extension HTTPFields {
+    /// Both sets of fields.
+    static func + (a: HTTPFields, b: HTTPFields) -> HTTPFields {
+        var out = a
+        out.append(contentsOf: b)
+        return out
+    }
 }
 
 /// A JSON request body.

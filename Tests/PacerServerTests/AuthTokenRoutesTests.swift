@@ -13,7 +13,7 @@ import Testing
         defer { Task { await bench.close() } }
         try await bench.testWithProbes { client in
             // The local caller of a server without tokens creates the first one.
-            let created = try await client.execute(uri: "/v1/tokens", method: .post,
+            let created = try await client.execute(uri: "/v1/tokens", method: .post, headers: jsonType,
                                                    body: jsonBody(["name": "ci", "scopes": ["run", "write", "run"]]))
             #expect(created.status == .created, "\(created.text)")
             let secret = try #require(created.json["token"]?.text)
@@ -63,26 +63,26 @@ import Testing
         let bench = try APIBench.make()
         defer { Task { await bench.close() } }
         try await bench.testWithProbes { client in
-            let bad = try await client.execute(uri: "/v1/tokens", method: .post,
+            let bad = try await client.execute(uri: "/v1/tokens", method: .post, headers: jsonType,
                                                body: jsonBody(["name": "ci", "scopes": ["read", "root"]]))
             #expect(bad.status == .unprocessableContent)
             #expect(bad.json.value(at: "error.field") == "scopes[1]")
-            let none = try await client.execute(uri: "/v1/tokens", method: .post, body: jsonBody(["name": "ci", "scopes": []]))
+            let none = try await client.execute(uri: "/v1/tokens", method: .post, headers: jsonType, body: jsonBody(["name": "ci", "scopes": []]))
             #expect(none.status == .unprocessableContent && none.json.value(at: "error.field") == "scopes")
-            let both = try await client.execute(uri: "/v1/tokens", method: .post, body: jsonBody(["name": "local", "scopes": ["x"]]))
+            let both = try await client.execute(uri: "/v1/tokens", method: .post, headers: jsonType, body: jsonBody(["name": "local", "scopes": ["x"]]))
             #expect(both.status == .unprocessableContent && both.json.value(at: "error.field") == "name")
             #expect(both.json.value(at: "error.fields.1.field") == "scopes[0]")
-            let missing = try await client.execute(uri: "/v1/tokens", method: .post, body: jsonBody(["name": "ci"]))
+            let missing = try await client.execute(uri: "/v1/tokens", method: .post, headers: jsonType, body: jsonBody(["name": "ci"]))
             #expect(missing.status == .badRequest && missing.json.value(at: "error.field") == "scopes")
-            let notJSON = try await client.execute(uri: "/v1/tokens", method: .post, body: ByteBuffer(string: "{"))
+            let notJSON = try await client.execute(uri: "/v1/tokens", method: .post, headers: jsonType, body: ByteBuffer(string: "{"))
             #expect(notJSON.status == .badRequest)
             #expect(try await client.execute(uri: "/v1/tokens", method: .post).status == .badRequest)
             #expect(try await bench.store.hasTokens() == false, "nothing stored")
 
-            let first = try await client.execute(uri: "/v1/tokens", method: .post, body: jsonBody(["name": "ci", "scopes": ["read"]]))
+            let first = try await client.execute(uri: "/v1/tokens", method: .post, headers: jsonType, body: jsonBody(["name": "ci", "scopes": ["read"]]))
             #expect(first.status == .created)
             let admin = try await bench.token("root", "admin")
-            let duplicate = try await client.execute(uri: "/v1/tokens", method: .post, headers: bearer(admin),
+            let duplicate = try await client.execute(uri: "/v1/tokens", method: .post, headers: bearer(admin) + jsonType,
                                                      body: jsonBody(["name": "ci", "scopes": ["admin"]]))
             #expect(duplicate.status == .conflict && duplicate.json.value(at: "error.field") == "name")
             #expect(try await bench.store.tokens().first { $0.name == "ci" }?.scopes == ["read"])
@@ -109,7 +109,7 @@ import Testing
 
         // What the routes return has exactly the documented properties.
         try await bench.testWithProbes { client in
-            let created = try await client.execute(uri: "/v1/tokens", method: .post, body: jsonBody(["name": "ci", "scopes": ["admin"]]))
+            let created = try await client.execute(uri: "/v1/tokens", method: .post, headers: jsonType, body: jsonBody(["name": "ci", "scopes": ["admin"]]))
             try Self.conforms(created.json, to: schemas["TokenCreated"]!)
             let list = try await client.execute(uri: "/v1/tokens", method: .get, headers: bearer(created.json["token"]!.text))
             guard case .array(let items) = list.json, let first = items.first else { Issue.record("\(list.text)"); return }

@@ -48,10 +48,13 @@ public enum PacerJSON {
         try decoder.decode(type, from: data)
     }
 
-    /// An instant as RFC 3339 in UTC, with milliseconds when they are not zero.
+    /// An instant as RFC 3339 in UTC, with milliseconds when they are not zero. Instants
+    /// outside the years 0001 to 9999 (which validation refuses) are written as the nearest end.
     /// - Parameter date: the instant.
     public static func format(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let bounds = Limits.instants
+        let clamped = date.timeIntervalSince1970.isNaN ? bounds.lowerBound : min(max(date, bounds.lowerBound), bounds.upperBound)
+        let millis = Int64((clamped.timeIntervalSince1970 * 1000).rounded())
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let fraction = millis - seconds * 1000
         var text = Timestamp.format(seconds, in: .utc)

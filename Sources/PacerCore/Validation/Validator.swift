@@ -142,7 +142,9 @@ struct Validator {
     /// bidirectional characters (which could make it look like another name), and not
     /// shaped like an id (`sch_...`), which would make a reference by name ambiguous.
     mutating func name(_ value: String, _ field: String, max: Int = 200) {
+        let before = errors.count
         text(value, field, max: max)
+        if errors.count > before { return }
         if value.unicodeScalars.contains(where: Self.isInvisible) {
             fail(field, "must not contain control, formatting or bidirectional characters")
         } else if value != value.trimmingCharacters(in: .whitespaces) {

@@ -55,7 +55,7 @@ public enum OpenAPIDocument {
         }
         var errors = Set(doc.errors)
         if route.scope != nil { errors.formUnion([401, 403]) }
-        if doc.requestBody != nil { errors.formUnion([400, 413]) }
+        if doc.requestBody != nil { errors.formUnion([400, 413, 415]) }
         if !route.pathParameters.isEmpty { errors.insert(404) }
         if !doc.query.isEmpty { errors.insert(400) }
         for status in errors.sorted() {
@@ -74,10 +74,11 @@ public enum OpenAPIDocument {
         switch status {
         case 400: "Malformed request"
         case 401: "No valid bearer token"
-        case 403: "The token lacks the scope"
+        case 403: "The token lacks the scope, or the request came from another site (Host or Origin refused)"
         case 404: "Not found"
         case 409: "Conflicts with what is stored"
         case 413: "Body too large"
+        case 415: "The body is not application/json"
         case 422: "Values do not validate"
         default: "Error"
         }
