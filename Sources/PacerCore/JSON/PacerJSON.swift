@@ -44,8 +44,14 @@ public enum PacerJSON {
     /// - Parameters:
     ///   - type: the type to decode.
     ///   - data: the JSON text.
+    /// A number that does not fit its field is reported with that field's path.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try decoder.decode(type, from: data)
+        let decoder = self.decoder
+        do {
+            return try decoder.decode(type, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && T.self != JSONValue.self {
+            throw locatingUnfitNumber(type, in: data, decoder: decoder) ?? DecodingError.dataCorrupted(context)
+        }
     }
 
     /// An instant as RFC 3339 in UTC, with milliseconds when they are not zero. Instants
