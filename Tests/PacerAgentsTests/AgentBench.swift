@@ -16,6 +16,8 @@ struct AgentBench {
     let directory: URL
     var agent: Agent
     var defaultCaps = Caps.serverDefaults
+    /// The server's settings the agent's schedule tools are checked against.
+    var policy = ServerPolicy.closed
     var environment: [String: String] = ["PACER_TEST_MODEL_KEY": "sk-test-secret-123"]
     /// Sleeps the providers asked for (429 backoff), instead of sleeping.
     let slept = Recorder<Double>()
@@ -45,7 +47,7 @@ struct AgentBench {
             makeProvider: { agent in
                 try ModelProviders.make(for: agent, environment: environment, client: HTTPClient.shared, options: options)
             },
-            defaultCaps: defaultCaps, now: { clock.now() })
+            defaultCaps: defaultCaps, now: { clock.now() }, policy: policy)
     }
 
     /// Creates a schedule running the agent with a prompt.

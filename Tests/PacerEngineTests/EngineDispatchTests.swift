@@ -3,6 +3,7 @@ import PacerCore
 import PacerEngine
 import PacerStore
 import PacerTesting
+import Synchronization
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct EngineDispatchTests {
@@ -30,6 +31,38 @@ import Testing
         try await h.add("digest") { $0.dispatch = Dispatch(mode: .single, source: .static([.string("x"), .string("y")])) }
         await h.advance(to: 60)
         #expect(h.runner.recorded.first?.items == [.string("x"), .string("y")])
+    }
+
+    @Test func gate_refusesBeforeAnythingOfTheRunExecutes_itemSourceIncluded() async throws {
+        struct OwnerGate: RunGate {
+            func refusal(for schedule: Schedule) async -> RunOutcome? {
+                schedule.owner == "writer" ? .failed("the owner may not run programs", failure: .permanent) : nil
+            }
+        }
+        final class CountingReader: ItemReader, Sendable {
+            let reads = Mutex(0)
+            func items(from source: ItemSource) async throws -> [JSONValue] {
+                reads.withLock { $0 += 1 }
+                return [.object(["id": .string("a")])]
+            }
+        }
+        let reader = CountingReader()
+        let h = try Harness(gate: OwnerGate(), items: reader)
+        defer { Task { await h.close() } }
+        let source = ItemSource.command(CommandItemSource(argv: ["/bin/sh", "-c", "echo '[{\"id\": \"a\"}]'"]))
+        let refused = try await h.add("side-door") {
+            $0.owner = "writer"
+            $0.dispatch = Dispatch(mode: .perItem, source: source, itemKey: "id")
+        }
+        let allowed = try await h.add("admin-made") { $0.dispatch = Dispatch(mode: .perItem, source: source, itemKey: "id") }
+        await h.advance(to: 60)
+        await h.advance(to: 61)
+        let runs = try await h.runs(refused)
+        #expect(runs.count == 1)
+        #expect(runs.first?.status == .failed && runs.first?.error == "the owner may not run programs")
+        #expect(h.runner.recorded.allSatisfy { $0.scheduleID == allowed.id })
+        #expect(reader.reads.withLock { $0 } == 1, "only the allowed schedule read its items")
+        #expect(try await h.runs(allowed).count == 2)
     }
 
     @Test func missingRunner_failsThePermanentlyWithAClearError() async throws {

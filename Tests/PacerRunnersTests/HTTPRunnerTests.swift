@@ -56,6 +56,34 @@ import Testing
         }
     }
 
+    @Test func http_secretEchoedBack_isRedactedFromTheOutputAndTheError() async throws {
+        try await withHTTPReceiver(responder: { request in
+            .json(#"{"you_sent": "\#(request.header("Authorization") ?? "")"}"#, status: request.path == "/fail" ? 500 : 200)
+        }) { receiver in
+            let secret = "Bearer s3cret-4711"
+            for path in ["/ok", "/fail"] {
+                let target = HTTPTarget(url: receiver.url(path), headersFromEnv: ["Authorization": "HOOK_TOKEN"])
+                let outcome = await httpRunner(["HOOK_TOKEN": secret]).run(request(.http(target)))
+                #expect(outcome.output?.contains("s3cret") == false, "\(outcome)")
+                #expect(outcome.output?.contains(Redaction.mask) == true, "\(outcome)")
+                #expect(outcome.error?.contains("s3cret") != true)
+            }
+            #expect(await receiver.requests.map { $0.header("Authorization") } == [secret, secret])
+        }
+    }
+
+    @Test func http_variableNotOnTheServersList_isNeverRead_andTheRunFailsPermanently() async throws {
+        try await withHTTPReceiver { receiver in
+            let target = HTTPTarget(url: receiver.url("/"), headersFromEnv: ["X-Leak": "AWS_SECRET_ACCESS_KEY"])
+            let runner = HTTPRunner(configuration: .init(environment: RunnerEnvironment.fixed(["AWS_SECRET_ACCESS_KEY": "leak"])
+                                                            .allowing(["HOOK_TOKEN"])), client: sharedClient)
+            let outcome = await runner.run(request(.http(target)))
+            #expect(outcome.failure == .permanent)
+            #expect(outcome.error?.contains("AWS_SECRET_ACCESS_KEY") == true && outcome.error?.contains("--allow-env") == true)
+            #expect(await receiver.requests.isEmpty)
+        }
+    }
+
     @Test func http_whenEnvVariableMissing_failsPermanentlyNamingIt() async throws {
         try await withHTTPReceiver { receiver in
             let target = HTTPTarget(url: receiver.url("/"), headersFromEnv: ["Authorization": "HOOK_TOKEN"])

@@ -58,7 +58,7 @@ import Testing
         (["name": "a", "base_url": "ftp://x", "model": "m"], "base_url"), (["name": "a", "base_url": "http://x"], "model"),
         (["name": "a", "base_url": "http://x", "model": "m", "provider": "gemini"], "provider"),
         (["name": "a", "base_url": "http://x", "model": "m", "max_turns": 0], "max_turns"),
-        (["name": "a", "base_url": "http://x", "model": "m", "max_turns": 1e30], "body"),
+        (["name": "a", "base_url": "http://x", "model": "m", "max_turns": 1e30], "max_turns"),
         (["name": "a", "base_url": "http://x", "model": "m", "approval_mode": "yolo"], "approval_mode"),
         (["name": "a", "base_url": "http://x", "model": "m", "tools": ["two words"]], "tools[0]"),
         (["name": "a", "base_url": "http://x", "model": "m", "temperature": 1], "temperature"),
