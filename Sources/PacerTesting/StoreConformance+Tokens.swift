@@ -4,6 +4,18 @@ import PacerStore
 
 extension StoreConformance {
     static let tokenCases: [ConformanceCase] = [
+        ConformanceCase("settings_publishedPolicy_readsBack_andTheNewestWins") { store in
+            try check(try await store.publishedPolicy() == nil, "a new store has no published policy")
+            try check(try await store.effectivePolicy() == .closed, "and is checked against the closed one")
+            let first = ServerPolicy(allowCommands: true, allowedEnvironment: [.init(name: "B"), .init(name: "A", destination: "https://a.example/")],
+                                     logDirectory: "/var/log/pacer/")
+            try await store.publishPolicy(first)
+            try check(try await store.publishedPolicy() == first, "the policy reads back")
+            try check(try await store.publishedPolicy()?.logDirectory == "/var/log/pacer", "without a trailing slash")
+            try check(try await store.publishedPolicy()?.allowedEnvironment.map(\.name) == ["A", "B"], "variables sorted")
+            try await store.publishPolicy(.closed)
+            try check(try await store.publishedPolicy() == .closed, "the newest start wins")
+        },
         ConformanceCase("tokens_createReadDelete_byHashNameAndID") { store in
             try check(try await store.hasTokens() == false, "a new store has no tokens")
             let ci = try APIToken.make(name: "ci", scopes: ["write", "read"], at: Fixture.t0)
