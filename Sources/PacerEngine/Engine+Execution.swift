@@ -7,6 +7,9 @@ extension Engine {
     struct Ending: Sendable {
         var status: Run.Status
         var outcome: RunOutcome
+        /// Whether the result goes to the schedule's delivery (not for a run the gate refused:
+        /// nothing ran, and the delivery is as refused as the rest).
+        var delivers = true
     }
 
     /// Executes one run off the actor: reads items when the dispatch asks for them, runs the
@@ -24,7 +27,7 @@ extension Engine {
         let ending: Ending
         if let refusal = await runners.gate?.refusal(for: schedule) {
             // Nothing of the run executes, its item source included.
-            ending = Ending(status: .failed, outcome: refusal)
+            ending = Ending(status: .failed, outcome: refusal, delivers: false)
         } else if schedule.dispatch.mode == .perItem && run.itemKey == nil && run.trigger != .resume {
             ending = await fanOut(run, schedule: schedule, now: started)
         } else {
@@ -158,7 +161,7 @@ extension Engine {
             finish: RunFinish(id: run.id, status: ending.status, at: now, output: o.output, error: o.error,
                               startedAt: startedAt, firesAt: run.firesAt == run.scheduledAt ? nil : run.firesAt,
                               retry: retry, sessionID: o.sessionID),
-            run: finished, outcome: o))
+            run: finished, outcome: o, delivers: ending.delivers))
         wakeup.poke()
     }
 

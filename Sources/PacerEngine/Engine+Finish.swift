@@ -25,7 +25,7 @@ extension Engine {
                         enqueueQueued(retry)
                         logger.info("retry queued", metadata: ["run": "\(run.id)", "attempt": "\(retry.attempt)"])
                     }
-                    await afterFinish(run, outcome: pending.outcome)
+                    await afterFinish(run, outcome: pending.outcome, delivers: pending.delivers)
                 case StoreError.leaseLost?:
                     logger.warning("lease lost; result discarded", metadata: ["run": "\(pending.run.id)"])
                 case let error?:
@@ -36,12 +36,12 @@ extension Engine {
     }
 
     /// Retry, pause after failures and delivery for a run the store has finished.
-    func afterFinish(_ run: Run, outcome: RunOutcome?) async {
+    func afterFinish(_ run: Run, outcome: RunOutcome?, delivers: Bool = true) async {
         guard let entry = entries[run.scheduleID] else { return }
         if outcome != nil, run.status == .failed || run.status == .timedOut {
             await pauseIfFailing(run.scheduleID, limit: entry.policies.pauseAfterFailures)
         }
-        if outcome != nil, entry.delivers, run.status != .cancelled, let schedule = try? await definition(run.scheduleID) {
+        if outcome != nil, delivers, entry.delivers, run.status != .cancelled, let schedule = try? await definition(run.scheduleID) {
             deliver(run, schedule: schedule, text: outcome?.text)
         }
     }

@@ -64,6 +64,8 @@ public actor Engine: Service {
         var finish: RunFinish
         var run: Run
         var outcome: RunOutcome?
+        /// Whether the result goes to the schedule's delivery.
+        var delivers = true
     }
 
     var entries: [String: Entry] = [:]

@@ -67,9 +67,13 @@ public struct RunnerError: Error, Sendable, Hashable, CustomStringConvertible {
         RunnerError(.missingEnvironment, "environment variable \(variable) (for \(use)) is not set")
     }
 
-    static func notAllowed(_ variable: String, for use: String) -> RunnerError {
-        RunnerError(.environmentNotAllowed,
-                    "environment variable \(variable) (for \(use)) is not on this server's list of allowed variables (--allow-env)")
+    static func notAllowed(_ variable: String, for use: String, destination: String? = nil) -> RunnerError {
+        if let destination {
+            return RunnerError(.environmentNotAllowed,
+                               "environment variable \(variable) (for \(use)) may not be sent to \(destination) (its --allow-env pin)")
+        }
+        return RunnerError(.environmentNotAllowed,
+                           "environment variable \(variable) (for \(use)) is not on this server's list of allowed variables (--allow-env)")
     }
 
     static func commandsDisabled(_ what: String? = nil) -> RunnerError {

@@ -48,7 +48,7 @@ public final class StandardRunners: Sendable {
     ///   - environment: the process's environment.
     ///   - client: a client to share.
     public convenience init(policy: ServerPolicy, environment: RunnerEnvironment = .process, client: HTTPClient? = nil) {
-        self.init(allowCommands: policy.allowCommands, environment: environment.allowing(Set(policy.allowedEnvironment.map(\.name))),
+        self.init(allowCommands: policy.allowCommands, environment: environment.allowing(policy.allowedEnvironment),
                   client: client, logDirectory: policy.logDirectory)
     }
 

@@ -42,11 +42,11 @@ public protocol TokenStore: Sendable {
 }
 
 extension TokenStore {
-    /// The scopes a schedule owner runs with: the token named `owner`'s, none (an empty set)
-    /// when `owner` belonged to a deleted token, `nil` when it is not a token's name (names
-    /// reserved for Pacer's own surfaces never are).
+    /// The scopes of the token named `owner`, none (an empty set) when `owner` belonged to a
+    /// deleted token, `nil` when it is not a token's name (names reserved for Pacer's own
+    /// surfaces never are).
     /// - Parameter owner: a schedule's owner.
-    public func ownerScopes(_ owner: String) async throws -> Set<Scope>? {
+    public func tokenScopes(_ owner: String) async throws -> Set<Scope>? {
         if Privilege.isReserved(owner) { return nil }
         if let token = try await token(nameOrID: owner), token.name == owner {
             return Set(token.scopes.compactMap(Scope.init(rawValue:)))

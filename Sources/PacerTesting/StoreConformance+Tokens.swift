@@ -4,6 +4,30 @@ import PacerStore
 
 extension StoreConformance {
     static let tokenCases: [ConformanceCase] = [
+        ConformanceCase("ownerScopes_tokensAgentsAndPacersOwnSurfaces") { store in
+            let writer = try APIToken.make(name: "w", scopes: ["write", "run"], at: Fixture.t0)
+            _ = try await store.createToken(writer.token)
+            let admin = try APIToken.make(name: "ops", scopes: ["admin"], at: Fixture.t0)
+            _ = try await store.createToken(admin.token)
+            try check(try await store.ownerScopes("cli") == nil, "Pacer's own surfaces are not limited")
+            try check(try await store.ownerScopes("w") == [.write, .run], "a token's name has its scopes")
+            var wild = Fixture.agent("wild")
+            wild.owner = "ops"
+            wild.approvalMode = .allowAll
+            _ = try await store.saveAgent(wild)
+            try check(try await store.ownerScopes("agent:wild") == Set(Scope.allCases), "an admin's allow_all agent writes as an admin")
+            var tame = Fixture.agent("tame")
+            tame.owner = "w"
+            _ = try await store.saveAgent(tame)
+            try check(try await store.ownerScopes("agent:tame") == [.read, .write, .run], "a writer's agent: no more than write and run")
+            var demoted = wild
+            demoted.approvalMode = .denyDangerous
+            _ = try await store.saveAgent(demoted)
+            try check(try await store.ownerScopes("agent:wild")?.contains(.admin) == false, "an agent demoted later loses admin at once")
+            try check(try await store.ownerScopes("agent:gone") == [], "an agent that no longer exists has no scopes")
+            _ = try await store.deleteToken(nameOrID: "w")
+            try check(try await store.ownerScopes("agent:tame") == [], "nor does the agent of a deleted token")
+        },
         ConformanceCase("settings_publishedPolicy_readsBack_andTheNewestWins") { store in
             try check(try await store.publishedPolicy() == nil, "a new store has no published policy")
             try check(try await store.effectivePolicy() == .closed, "and is checked against the closed one")

@@ -107,6 +107,52 @@ import Testing
     }
 
     @Test(arguments: [
+        ("https://api.anthropic.com", "https://api.anthropic.com/", true),
+        ("https://api.anthropic.com/v1/messages", "https://api.anthropic.com", true),
+        ("https://API.anthropic.com:443/v1", "https://api.anthropic.com/", true),
+        ("https://api.example.com/v1/x", "https://api.example.com/v1", true),
+        ("https://api.example.com/v10", "https://api.example.com/v1", false),
+        ("https://api.anthropic.com.evil.tld/", "https://api.anthropic.com", false),
+        ("https://api.anthropic.com@evil.tld/", "https://api.anthropic.com", false),
+        ("https://user@api.anthropic.com/", "https://api.anthropic.com", false),
+        ("http://api.anthropic.com/", "https://api.anthropic.com", false),
+        ("https://api.anthropic.com:8443/", "https://api.anthropic.com", false),
+        ("http://127.0.0.1:18002/x", "http://127.0.0.1:1800", false),
+        ("smtp://mail.example.com:587", "smtp://mail.example.com:587", true),
+    ])
+    func pinnedDestinations_compareOriginsAndWholePathSegments(url: String, pin: String, within: Bool) {
+        #expect(ServerPolicy.destination(url, isWithin: pin) == within, "\(url) within \(pin)")
+    }
+
+    @Test func agentsThatMarkMCPServersSafe_areAdminOnly_likeAllowAll() {
+        var agent = Agent(id: "agt_1", name: "shell", provider: .openai, baseURL: "https://e.com/v1", model: "m",
+                          mcpServers: ["shell"], createdAt: t0)
+        #expect(Privilege.check(agent, replacing: nil, caller: "w", scopes: [.write], policy: open) == nil)
+        agent.mcpSafeServers = ["shell"]
+        guard case .forbidden(.admin, let field, _)? = Privilege.check(agent, replacing: nil, caller: "w", scopes: [.write], policy: open) else {
+            Issue.record("a writer marked an MCP server safe")
+            return
+        }
+        #expect(field == "mcp_safe_servers")
+        #expect(Privilege.scope(for: schedule(.agent(AgentTarget(agent: "shell", prompt: "p"))), agent: agent) == .admin)
+    }
+
+    @Test func anotherOwnersAgent_cannotBeRenamedOrDeletedByAWriter() {
+        let stored = Agent(id: "agt_1", name: "prod", owner: "ops", provider: .openai, baseURL: "https://e.com/v1", model: "m", createdAt: t0)
+        var renamed = stored
+        renamed.name = "prod-old"
+        if case .forbidden(_, let field, _)? = Privilege.check(renamed, replacing: stored, caller: "w", scopes: [.write], policy: open) {
+            #expect(field == "name")
+        } else {
+            Issue.record("a writer renamed another owner's agent")
+        }
+        #expect(Privilege.deletionRefusal(stored, targetedBy: [], caller: "w", scopes: [.write]) != nil)
+        #expect(Privilege.deletionRefusal(stored, targetedBy: ["config"], caller: "ops", scopes: [.write]) != nil)
+        #expect(Privilege.deletionRefusal(stored, targetedBy: ["ops"], caller: "ops", scopes: [.write]) == nil)
+        #expect(Privilege.deletionRefusal(stored, targetedBy: ["config"], caller: "root", scopes: [.admin]) == nil)
+    }
+
+    @Test(arguments: [
         ("/var/log/pacer/runs.log", nil),
         ("/var/log/pacer/team/runs.log", nil),
         ("/etc/profile", "is not inside the server's log directory /var/log/pacer"),

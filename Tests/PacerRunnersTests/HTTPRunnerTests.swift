@@ -84,6 +84,31 @@ import Testing
         }
     }
 
+    @Test func http_pinnedSecret_goesOnlyToItsDestination_andNeverFollowsARedirectToAnotherOrigin() async throws {
+        try await withHTTPReceiver { elsewhere in
+            try await withHTTPReceiver(responder: { request in
+                request.path == "/redirect" ? ScriptedResponse(status: 302, headers: ["Location": elsewhere.url("/stolen")])
+                    : request.path == "/same" ? ScriptedResponse(status: 307, headers: ["Location": "/landed"]) : .ok("fine")
+            }) { pinned in
+                let env = RunnerEnvironment.fixed(["K": "s3cret-value"]).allowing([.init(name: "K", destination: pinned.url + "/")])
+                let runner = HTTPRunner(configuration: .init(environment: env), client: sharedClient)
+                // Sent elsewhere directly: refused before anything leaves.
+                let direct = await runner.run(request(.http(HTTPTarget(url: elsewhere.url("/direct"), headersFromEnv: ["X-Key": "K"]))))
+                #expect(direct.failure == .permanent && direct.error?.contains("may not be sent to") == true, "\(direct)")
+                // Redirected elsewhere: followed without the secret.
+                let redirected = await runner.run(request(.http(HTTPTarget(url: pinned.url("/redirect"), headersFromEnv: ["X-Key": "K"]))))
+                #expect(redirected.status == .succeeded, "\(redirected)")
+                let stolen = await elsewhere.requests
+                #expect(stolen.map(\.path) == ["/stolen"])
+                #expect(stolen.first?.header("X-Key") == nil)
+                // Redirected within the origin: the secret goes along.
+                _ = await runner.run(request(.http(HTTPTarget(url: pinned.url("/same"), headersFromEnv: ["X-Key": "K"]))))
+                #expect(await pinned.requests.last?.path == "/landed")
+                #expect(await pinned.requests.last?.header("X-Key") == "s3cret-value")
+            }
+        }
+    }
+
     @Test func http_whenEnvVariableMissing_failsPermanentlyNamingIt() async throws {
         try await withHTTPReceiver { receiver in
             let target = HTTPTarget(url: receiver.url("/"), headersFromEnv: ["Authorization": "HOOK_TOKEN"])

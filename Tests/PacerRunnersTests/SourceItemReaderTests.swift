@@ -30,6 +30,17 @@ import Testing
         }
     }
 
+    @Test func items_http_echoedSecret_neverBecomesItemData() async throws {
+        try await withHTTPReceiver(responder: { request in
+            .json(#"[{"k": "\#(request.header("X-Key") ?? "")", "id": 1}]"#)
+        }) { receiver in
+            let source = HTTPItemSource(url: receiver.url("/items"), headersFromEnv: ["X-Key": "K"])
+            let items = try await reader(env: ["K": "supersecretvalue123"]).items(from: .http(source))
+            #expect(items == [.object(["k": .string(Redaction.mask), "id": .number(1)])])
+            #expect(await receiver.requests.first?.header("X-Key") == "supersecretvalue123")
+        }
+    }
+
     @Test func items_http_whenAnswerIsAnObject_saysItIsNotAnArray() async throws {
         try await withHTTPReceiver(responder: { _ in .json(#"{"items": []}"#) }) { receiver in
             let error = await #expect(throws: RunnerError.self) {

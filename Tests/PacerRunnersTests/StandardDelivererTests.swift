@@ -94,6 +94,18 @@ import Testing
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "echo safe\n")
     }
 
+    @Test func deliver_log_toAHardLink_isRefused_andTheOtherNameIsUntouched() async throws {
+        let dir = try temporaryDirectory(), elsewhere = try temporaryDirectory()
+        let target = elsewhere.appendingPathComponent("target").path
+        try Data("kept\n".utf8).write(to: URL(fileURLWithPath: target))
+        #expect(link(target, dir.path + "/runs.log") == 0)
+        let error = await #expect(throws: RunnerError.self) {
+            try await deliverer(logDirectory: dir.path).deliver(report(), to: .log(LogDelivery(path: dir.path + "/runs.log")))
+        }
+        #expect(error?.message.contains("other links") == true)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "kept\n")
+    }
+
     @Test func deliver_log_toAFIFO_failsAtOnce_andOtherDeliveriesKeepFlowing() async throws {
         let dir = try temporaryDirectory()
         let fifo = dir.path + "/pipe.log"

@@ -117,6 +117,34 @@ import Testing
         await bench.close()
     }
 
+    @Test func writer_cannotMarkMCPServersSafe_norDeleteOrRenameAnotherOwnersAgent() async throws {
+        let bench = try APIBench.make()
+        try await bench.test(as: Self.admin) { client in
+            _ = try await APICall.send(client, .post, "/v1/agents", ["name": "prod", "base_url": "https://api.example.com/v1", "model": "m"])
+            _ = try await APICall.create(client, ["name": "prod-s", "every": "1h", "target": ["kind": "agent", "agent": "prod", "prompt": "p"]])
+        }
+        try await bench.test(as: Self.writer) { client in
+            let safe = try await APICall.send(client, .post, "/v1/agents", [
+                "name": "sh", "base_url": "https://api.example.com/v1", "model": "m", "mcp_servers": ["shell"], "mcp_safe_servers": ["shell"]])
+            APICall.expectError(safe, .forbidden, field: "mcp_safe_servers")
+            let delete = try await client.execute(uri: "/v1/agents/prod?force=true", method: .delete)
+            APICall.expectError(delete, .forbidden)
+            let rename = try await APICall.send(client, .patch, "/v1/agents/prod", ["name": "prod-old"])
+            APICall.expectError(rename, .forbidden, field: "name")
+            // Its own agent, targeted by another owner's schedule, is not the writer's to force away.
+            _ = try await APICall.send(client, .post, "/v1/agents", ["name": "mine", "base_url": "https://api.example.com/v1", "model": "m"])
+        }
+        try await bench.test(as: Self.admin) { client in
+            _ = try await APICall.create(client, ["name": "uses-mine", "every": "1h", "target": ["kind": "agent", "agent": "mine", "prompt": "p"]])
+        }
+        try await bench.test(as: Self.writer) { client in
+            let forced = try await client.execute(uri: "/v1/agents/mine?force=true", method: .delete)
+            APICall.expectError(forced, .forbidden, field: "force")
+        }
+        #expect(try await bench.store.agents().map(\.name).sorted() == ["mine", "prod"])
+        await bench.close()
+    }
+
     @Test(arguments: ["cli", "CLI", "mcp", "config", "local"])
     func tokenNames_ofPacersOwnSurfaces_areRefused(name: String) async throws {
         let bench = try APIBench.make()

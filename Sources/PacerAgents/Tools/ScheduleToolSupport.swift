@@ -69,7 +69,7 @@ enum ScheduleAccess {
     /// The scopes an agent writes schedules with: what an admin allowed it (`allow_all`), or
     /// `write`.
     static func scopes(of agent: Agent) -> Set<Scope> {
-        agent.approvalMode == .allowAll ? [.admin] : [.write]
+        agent.isPrivileged ? [.admin] : [.write]
     }
 
     /// Refuses a schedule the agent may not write: the same rule as every other surface

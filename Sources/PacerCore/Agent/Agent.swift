@@ -132,6 +132,11 @@ public struct Agent: Sendable, Hashable, Codable {
     /// The highest price per million tokens.
     public static let maxPrice: Double = 1_000_000
 
+    /// Whether the agent may do dangerous things unattended: it is `allow_all`, or it marks MCP
+    /// servers safe (their tools then pass the deny floor, whatever they do). Only an admin may
+    /// make such an agent or schedule it.
+    public var isPrivileged: Bool { approvalMode == .allowAll || !mcpSafeServers.isEmpty }
+
     /// The cost of a model call under this agent's price table.
     /// - Parameters:
     ///   - inputTokens: input tokens.

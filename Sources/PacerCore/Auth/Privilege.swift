@@ -34,13 +34,14 @@ public enum Privilege {
     ///   - agent: the agent an agent target names, when it exists.
     public static func scope(for schedule: Schedule, agent: Agent?) -> Scope {
         if schedule.reach.needsAdmin { return .admin }
-        if case .agent = schedule.target, agent?.approvalMode == .allowAll { return .admin }
+        if case .agent = schedule.target, agent?.isPrivileged == true { return .admin }
         return .write
     }
 
-    /// The scope needed to create or change an agent.
+    /// The scope needed to create or change an agent: `admin` for one allowed dangerous tools
+    /// unattended (``PacerCore/Agent/isPrivileged``).
     public static func scope(for agent: Agent) -> Scope {
-        agent.approvalMode == .allowAll ? .admin : .write
+        agent.isPrivileged ? .admin : .write
     }
 
     /// Why a definition may not be written by a caller with `scopes`, or `nil` when it may.
@@ -71,12 +72,16 @@ public enum Privilege {
                              policy: ServerPolicy) -> Refusal? {
         let needed = scope(for: agent)
         if !needed.isGranted(by: scopes) {
-            return .forbidden(needed, field: "approval_mode", "an agent allowed every tool unattended (allow_all) needs the 'admin' scope")
+            let field = agent.approvalMode == .allowAll ? "approval_mode" : "mcp_safe_servers"
+            return .forbidden(needed, field: field,
+                              "an agent allowed dangerous tools unattended (allow_all, or MCP servers marked safe) needs the 'admin' scope")
         }
         if let stored, !Scope.admin.isGranted(by: scopes), stored.owner != caller {
-            // Where the key goes, and which key, belong to the agent's owner.
+            // Where the key goes, which key, and the name schedules find it by belong to the
+            // agent's owner.
             for (field, changed) in [("base_url", stored.baseURL != agent.baseURL), ("provider", stored.provider != agent.provider),
-                                     ("api_key_env", stored.apiKeyEnv != agent.apiKeyEnv)] where changed {
+                                     ("api_key_env", stored.apiKeyEnv != agent.apiKeyEnv), ("name", stored.name != agent.name)]
+            where changed {
                 return .forbidden(.admin, field: field,
                                   "changing \(field) of agent '\(stored.name)' needs its owner (\(stored.owner ?? "none recorded")) or the 'admin' scope")
             }
@@ -136,8 +141,27 @@ public enum Privilege {
         let reach = schedule.reach
         if let field = reach.programs.first { return "running a program (\(field))" }
         if let field = reach.tools.first { return "calling an MCP tool (\(field))" }
-        if agent?.approvalMode == .allowAll { return "an agent allowed every tool unattended (allow_all)" }
+        if agent?.isPrivileged == true { return "an agent allowed dangerous tools unattended (allow_all, or MCP servers marked safe)" }
         return "this definition"
+    }
+
+    /// Why a caller may not delete an agent, or `nil` when it may: only its owner or an admin,
+    /// and, when other owners' schedules target it, only an admin (a writer must not break
+    /// what it does not own, nor take the agent's name over from under those schedules).
+    /// - Parameters:
+    ///   - agent: the agent.
+    ///   - targetedBy: the owners of the schedules that target it.
+    ///   - caller: the caller's name.
+    ///   - scopes: the caller's scopes.
+    public static func deletionRefusal(_ agent: Agent, targetedBy owners: Set<String>, caller: String, scopes: Set<Scope>) -> Refusal? {
+        if Scope.admin.isGranted(by: scopes) { return nil }
+        if agent.owner != caller {
+            return .forbidden(.admin, field: "id", "deleting agent '\(agent.name)' needs its owner (\(agent.owner ?? "none recorded")) or the 'admin' scope")
+        }
+        if let other = owners.subtracting([caller]).sorted().first {
+            return .forbidden(.admin, field: "force", "agent '\(agent.name)' is the target of schedules owned by '\(other)'; deleting it needs the 'admin' scope")
+        }
+        return nil
     }
 
     /// Why a write was refused.

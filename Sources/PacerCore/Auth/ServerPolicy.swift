@@ -86,7 +86,7 @@ public struct ServerPolicy: Sendable, Hashable, Codable {
                 + "(pacer serve --allow-env \(name), or allow_env in its config file)"
         }
         if entries.contains(where: { $0.destination == nil }) { return nil }
-        if let destination, entries.contains(where: { destination.hasPrefix($0.destination!) }) { return nil }
+        if let destination, entries.contains(where: { Self.destination(destination, isWithin: $0.destination!) }) { return nil }
         let allowed = entries.compactMap(\.destination).joined(separator: ", ")
         return "'\(name)' may only be sent to \(allowed)" + (destination.map { ", not to '\($0.prefix(200))'" } ?? "")
     }
@@ -108,6 +108,29 @@ public struct ServerPolicy: Sendable, Hashable, Codable {
             return "'\(path.prefix(200))' is not inside the server's log directory \(logDirectory)"
         }
         return nil
+    }
+
+    /// Whether `url` lies within a pinned destination: the same scheme, host and port (default
+    /// ports made explicit), no user info, and a path inside the pin's path at a segment
+    /// boundary (`https://api.example.com/v1` admits `/v1` and `/v1/x`, not `/v10`). A plain
+    /// text prefix would admit `https://api.example.com.evil.tld/` and `https://api.example.com@evil.tld/`.
+    /// - Parameters:
+    ///   - url: where a value would be sent.
+    ///   - pin: the destination the variable is pinned to.
+    public static func destination(_ url: String, isWithin pin: String) -> Bool {
+        guard let u = URLComponents(string: url), let p = URLComponents(string: pin),
+              u.user == nil, u.password == nil, p.user == nil, p.password == nil,
+              let scheme = u.scheme?.lowercased(), scheme == p.scheme?.lowercased(),
+              let host = u.host?.lowercased(), !host.isEmpty, host == p.host?.lowercased(),
+              effectivePort(u) == effectivePort(p) else { return false }
+        let path = u.path.isEmpty ? "/" : u.path
+        var pinPath = p.path.isEmpty ? "/" : p.path
+        if pinPath.hasSuffix("/") { pinPath.removeLast() }
+        return path == pinPath || path.hasPrefix(pinPath + "/")
+    }
+
+    private static func effectivePort(_ c: URLComponents) -> Int? {
+        c.port ?? ["http": 80, "https": 443, "smtp": 25][c.scheme?.lowercased() ?? ""]
     }
 
     /// A directory path without a trailing slash (`/` stays `/`).

@@ -38,7 +38,13 @@ public struct AgentRunner: Runner {
         sessions = AgentSessions(
             store: store,
             makeProvider: { agent in
-                try ModelProviders.make(for: agent, environment: environment.secrets, client: client, options: providerOptions)
+                // The key is read only when the server allows its variable, towards this base URL.
+                var key: [String: String] = [:]
+                if let name = agent.apiKeyEnv {
+                    try environment.requireAllowed(name, for: "api_key_env of agent \(agent.name)", sentTo: agent.baseURL)
+                    key[name] = environment.values[name]
+                }
+                return try ModelProviders.make(for: agent, environment: key, client: client, options: providerOptions)
             },
             defaultCaps: defaultCaps, now: now,
             extraTools: { agent in await mcpHub?.tools(for: agent) ?? [] },

@@ -17,7 +17,8 @@ import Synchronization
 ///
 /// A file is opened only inside the log directory, walking from the directory one component at
 /// a time without following symbolic links, non-blocking, and only if it is a regular file
-/// (never a FIFO or a device); a missing file is created with mode 0600.
+/// (never a FIFO or a device), with no other hard link and owned by this user; a missing
+/// file is created with mode 0600.
 final class LineWriter: Sendable {
     /// Where standard-output lines go (the process's standard output unless a test says otherwise).
     private let standardOutput: @Sendable ([UInt8]) throws -> Void
@@ -113,6 +114,11 @@ final class LineWriter: Sendable {
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
             throw RunnerError(.fileError, "log file \(path) is not a regular file")
+        }
+        // A hard link, or a file another user put there, could lead anywhere that user chose.
+        guard info.st_nlink == 1, info.st_uid == geteuid() else {
+            close(fd)
+            throw RunnerError(.fileError, "log file \(path) has other links or belongs to another user; it is not written")
         }
         return fd
     }

@@ -24,7 +24,7 @@ extension StandardDeliverer {
 
     /// POSTs `{"chat_id": ..., "text": summary}` to `{base_url}/bot{token}/sendMessage`.
     func telegram(_ report: RunReport, to telegram: TelegramDelivery) async throws {
-        let token = try configuration.environment.secret(telegram.botTokenEnv, for: "the Telegram bot token")
+        let token = try configuration.environment.secret(telegram.botTokenEnv, for: "the Telegram bot token", sentTo: telegram.baseURL)
         var base = telegram.baseURL
         while base.hasSuffix("/") { base.removeLast() }
         var exchange = HTTPExchange(method: "POST", url: "\(base)/bot\(token)/sendMessage")

@@ -99,8 +99,8 @@ public final class StandardDeliverer: Deliverer {
     private func webhook(_ report: RunReport, to endpoint: WebhookDelivery) async throws {
         var exchange = HTTPExchange(method: "POST", url: endpoint.url)
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) { exchange.set(name, value) }
-        let secrets = try configuration.environment.secretHeaders(endpoint.headersFromEnv)
-        for (name, value) in secrets { exchange.set(name, value) }
+        let secrets = try configuration.environment.secretHeaders(endpoint.headersFromEnv, sentTo: endpoint.url)
+        for (name, value) in secrets { exchange.setSecret(name, value) }
         if !exchange.has("Content-Type") { exchange.set("Content-Type", "application/json") }
         exchange.set("Idempotency-Key", report.runID)
         exchange.body = try Self.jsonLine(report)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 import Foundation
 
 /// One HTTP request and the start of its answer: the plumbing the HTTP runner, the HTTP item
@@ -35,6 +36,17 @@ struct HTTPExchange: Sendable {
     /// Headers in the order they are added; a later one replaces an earlier one of the same name.
     var headers: [(String, String)] = []
     var body: [UInt8]?
+    /// Names of headers whose values are secrets: sent only to the request's own origin.
+    var secretHeaders: Set<String> = []
+
+    /// The most redirects followed.
+    static let maxRedirects = 5
+
+    /// Adds or replaces a secret header: it is never sent to another origin after a redirect.
+    mutating func setSecret(_ name: String, _ value: String) {
+        set(name, value)
+        secretHeaders.insert(name.lowercased())
+    }
 
     /// Adds or replaces a header (names compare case-insensitively).
     mutating func set(_ name: String, _ value: String) {
@@ -54,27 +66,70 @@ struct HTTPExchange: Sendable {
     ///   - maxBodyBytes: most body bytes kept; the rest is not read.
     /// - Throws: the client's error (network, deadline, cancellation, bad URL).
     func send(with client: HTTPClient, timeout: Duration, maxBodyBytes: Int) async throws -> Answer {
+        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout))
+        var current = self
+        var seen: Set<String> = [url]
+        for _ in 0...Self.maxRedirects {
+            let response = try await client.execute(current.request(), deadline: deadline)
+            if let next = current.following(Int(response.status.code), location: response.headers.first(name: "Location")) {
+                guard seen.insert(next.url).inserted else { throw HTTPClientError.redirectCycleDetected }
+                current = next
+                continue
+            }
+            var kept: [UInt8] = []
+            var truncated = false
+            for try await chunk in response.body {
+                let room = maxBodyBytes - kept.count
+                if chunk.readableBytes > room {
+                    kept.append(contentsOf: chunk.readableBytesView.prefix(room))
+                    truncated = true
+                    break
+                }
+                kept.append(contentsOf: chunk.readableBytesView)
+            }
+            return Answer(status: Int(response.status.code),
+                          headers: response.headers.map { (name: $0.name, value: $0.value) },
+                          body: kept, truncated: truncated)
+        }
+        throw HTTPClientError.redirectLimitReached
+    }
+
+    /// The request as the client sends it.
+    func request() -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
         if !has("User-Agent") { request.headers.add(name: "User-Agent", value: Self.userAgent) }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(body) }
+        return request
+    }
 
-        let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
-        var kept: [UInt8] = []
-        var truncated = false
-        for try await chunk in response.body {
-            let room = maxBodyBytes - kept.count
-            if chunk.readableBytes > room {
-                kept.append(contentsOf: chunk.readableBytesView.prefix(room))
-                truncated = true
-                break
-            }
-            kept.append(contentsOf: chunk.readableBytesView)
+    /// The request a redirect asks for, or `nil` when `status` is no redirect: 303 (and 301 or
+    /// 302 after a POST) become a GET without a body; to another origin (scheme, host, port),
+    /// secret headers and credentials are dropped.
+    func following(_ status: Int, location: String?) -> HTTPExchange? {
+        guard [301, 302, 303, 307, 308].contains(status), let location, let base = URL(string: url),
+              let target = URL(string: location, relativeTo: base)?.absoluteURL,
+              let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return nil }
+        var next = self
+        next.url = target.absoluteString
+        if status == 303 || ((status == 301 || status == 302) && method == "POST") {
+            next.method = "GET"
+            next.body = nil
+            next.headers.removeAll { $0.0.caseInsensitiveCompare("Content-Type") == .orderedSame }
         }
-        return Answer(status: Int(response.status.code),
-                      headers: response.headers.map { (name: $0.name, value: $0.value) },
-                      body: kept, truncated: truncated)
+        if Self.origin(base) != Self.origin(target) {
+            let dropped = secretHeaders.union(["authorization", "cookie", "proxy-authorization"])
+            next.headers.removeAll { dropped.contains($0.0.lowercased()) }
+            next.secretHeaders = []
+        }
+        return next
+    }
+
+    static func origin(_ url: URL) -> String {
+        let scheme = url.scheme?.lowercased() ?? ""
+        let port = url.port ?? (scheme == "https" ? 443 : 80)
+        return "\(scheme)://\(url.host?.lowercased() ?? ""):\(port)"
     }
 
     static func nanoseconds(_ d: Duration) -> Int64 {

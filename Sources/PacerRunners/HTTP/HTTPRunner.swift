@@ -88,7 +88,7 @@ public final class HTTPRunner: Runner {
 
         // Values of secret headers never reach the stored output, the error or the logs, even
         // when the far end echoes them back.
-        let secrets = (try? configuration.environment.secretHeaders(target.headersFromEnv))?.map(\.1) ?? []
+        let secrets = (try? configuration.environment.secretHeaders(target.headersFromEnv, sentTo: target.url))?.map(\.1) ?? []
         let answer: HTTPExchange.Answer
         do {
             answer = try await exchange.send(with: client, timeout: configuration.requestTimeout,
@@ -116,7 +116,7 @@ public final class HTTPRunner: Runner {
                          environment: RunnerEnvironment) throws(RunnerError) -> HTTPExchange {
         var exchange = HTTPExchange(method: target.method, url: target.url)
         for (name, value) in target.headers.sorted(by: { $0.key < $1.key }) { exchange.set(name, value) }
-        for (name, value) in try environment.secretHeaders(target.headersFromEnv) { exchange.set(name, value) }
+        for (name, value) in try environment.secretHeaders(target.headersFromEnv, sentTo: target.url) { exchange.setSecret(name, value) }
         exchange.set("Idempotency-Key", request.run.id)
         if let source = target.body {
             let template: Template

@@ -71,8 +71,8 @@ public final class SourceItemReader: ItemReader {
         var exchange = HTTPExchange(method: "GET", url: endpoint.url)
         exchange.set("Accept", "application/json")
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) { exchange.set(name, value) }
-        let secrets = try configuration.environment.secretHeaders(endpoint.headersFromEnv)
-        for (name, value) in secrets { exchange.set(name, value) }
+        let secrets = try configuration.environment.secretHeaders(endpoint.headersFromEnv, sentTo: endpoint.url)
+        for (name, value) in secrets { exchange.setSecret(name, value) }
         let hidden = secrets.map(\.1)
         let answer: HTTPExchange.Answer
         do {
@@ -90,7 +90,9 @@ public final class SourceItemReader: ItemReader {
         guard !answer.truncated else {
             throw RunnerError(.notJSONArray, "the item source's answer is larger than \(configuration.maxBytes) bytes")
         }
-        return answer.body
+        // A source that echoes a secret header must not turn it into item data (keys, prompts).
+        guard !hidden.isEmpty else { return answer.body }
+        return Array(Redaction.scrub(answer.text, hidden).utf8)
     }
 
     private func execute(_ command: CommandItemSource) async throws -> [UInt8] {

@@ -36,6 +36,7 @@ public enum AgentRoutes {
                 query: [QueryParameter("force", ["type": "boolean"], "Delete it even though schedules target it (their runs then fail)")],
                 responses: [204: ResponseDoc("Deleted", nil)], errors: [409])
             ) { request, context in try await delete(request, context, services.store) },
+
         ]
     }
 
@@ -94,8 +95,13 @@ public enum AgentRoutes {
         case "true"?: force = true
         case let other?: throw APIError.badRequest("'\(other.prefix(100))' must be true or false", field: "force")
         }
+        let caller = try context.requireCaller()
         let agent = try await find(context, store)
         let users = try await store.schedules(targeting: agent)
+        if let refusal = Privilege.deletionRefusal(agent, targetedBy: Set(users.map(\.owner)), caller: caller.name,
+                                                   scopes: caller.scopes) {
+            throw APIError(refusal)
+        }
         if !users.isEmpty, !force {
             let names = users.prefix(10).map { "'\($0.name)'" }.joined(separator: ", ") + (users.count > 10 ? ", ..." : "")
             throw APIError.conflict("agent '\(agent.name)' is the target of \(users.count == 1 ? "schedule" : "schedules") \(names); "

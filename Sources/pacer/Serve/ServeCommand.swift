@@ -193,7 +193,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !mcpServers.isEmpty {
             logger.info("mcp servers", metadata: ["servers": "\(mcpServers.map(\.name).joined(separator: ", "))"])
         }
-        let environment = RunnerEnvironment.process.allowing(Set(policy.allowedEnvironment.map(\.name)))
+        let environment = RunnerEnvironment.process.allowing(policy.allowedEnvironment)
         let standard = StandardRunners(policy: policy)
         var runners = standard.runners
         var modelOptions = ProviderOptions()
