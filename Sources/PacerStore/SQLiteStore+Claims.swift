@@ -20,9 +20,18 @@ extension SQLiteStore {
             runs.reserveCapacity(due.count)
             for row in due {
                 let scheduleID: String = row["id"]
-                let cadence = try self.cadences.cadence(id: scheduleID, revision: row["revision"]) {
-                    try String.fetchOne(db.cachedStatement(sql: "SELECT definition FROM schedules WHERE id = ?"),
-                                        arguments: [scheduleID]) ?? ""
+                // One schedule's bad state never stops the claiming of the others.
+                let cadence: Cadence
+                do {
+                    cadence = try self.cadences.cadence(id: scheduleID, revision: row["revision"]) {
+                        try String.fetchOne(db.cachedStatement(sql: "SELECT definition FROM schedules WHERE id = ?"),
+                                            arguments: [scheduleID]) ?? ""
+                    }
+                } catch {
+                    try db.executeCached("UPDATE schedule_states SET paused_reason = ? WHERE schedule_id = ?",
+                                         ["paused: its rule cannot be evaluated (\(error))", scheduleID])
+                    try SQLiteSchema.log(.scheduleStateChanged, scheduleID, at: now, db)
+                    continue
                 }
                 let scheduledMillis: Int64 = row["next_fire_at"]
                 let fireCount: Int = row["fire_count"]
@@ -34,10 +43,17 @@ extension SQLiteStore {
                     run.startedAt = now
                     run.heartbeatAt = now
                 }
-                // The UNIQUE (schedule, instant, attempt, item) key turns a double claim into an error.
-                try SQLiteSchema.insert(run, db)
                 let seconds = scheduledMillis >= 0 ? scheduledMillis / 1000 : (scheduledMillis - 999) / 1000
                 let next = cadence.next(after: seconds, firedCount: fireCount + 1)
+                // The UNIQUE (schedule, instant, attempt, item) key turns a double claim into an
+                // error; a fire that has its run already is passed over, and the others go on.
+                do {
+                    try SQLiteSchema.insert(run, db)
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    try db.executeCached("UPDATE schedule_states SET next_fire_at = ? WHERE schedule_id = ?",
+                                         [next.map { $0 * 1000 }, scheduleID])
+                    continue
+                }
                 try db.executeCached("""
                     UPDATE schedule_states
                     SET next_fire_at = ?, last_fire_at = ?, fire_count = fire_count + 1

@@ -220,7 +220,9 @@ public final class SQLiteStore: Store {
         try s.requireValid()
         try saveDefinition(s, insert: false, db)
         if s.timing != stored.timing {
-            let next = try s.cadence().next(after: at)
+            let lastFire = try Int64.fetchOne(db, sql: "SELECT last_fire_at FROM schedule_states WHERE schedule_id = ?",
+                                              arguments: [s.id])
+            let next = try s.nextFireAfterEdit(now: at, lastFire: SQLiteSchema.date(lastFire))
             try db.execute(sql: "UPDATE schedule_states SET next_fire_at = ? WHERE schedule_id = ?",
                            arguments: [next.map(SQLiteSchema.millis), s.id])
         }

@@ -4,6 +4,37 @@ import PacerStore
 
 extension StoreConformance {
     static let claimCases: [ConformanceCase] = [
+        ConformanceCase("claim_editBetweenClaimAheadAndFire_neverPointsBackAtTheClaimedInstant") { store in
+            // The store's clock is the real one here: the schedule lives in the real future.
+            let created = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded(.down))
+            var hourly = Fixture.schedule("hourly", rule: "every 1h")
+            hourly.createdAt = created
+            hourly.updatedAt = created
+            let s = try await store.createSchedule(hourly, author: "a")
+            let other = try await store.createSchedule(Fixture.schedule("other"), author: "a")
+            let claimed = created.addingTimeInterval(3600)
+            let ahead = try await store.claimDue(now: claimed, limit: 10, owner: "w1", start: true)
+            try check(ahead.contains { $0.scheduleID == s.id && $0.scheduledAt == claimed }, "the fire is claimed ahead: \(ahead)")
+            // A timing edit now, before that fire: every 30 minutes from the same anchor.
+            let edited = try await store.updateSchedule(s.revised(at: Date()) { $0.timing.rule = "every 30m" }, author: "a")
+            let state = try await store.state(scheduleID: edited.id)
+            try check((state?.nextFireAt).map { $0 > claimed } == true,
+                      "the next fire comes after the claimed instant \(claimed), got \(String(describing: state?.nextFireAt))")
+            // Claiming goes on for every schedule.
+            let later = try await store.claimDue(now: created.addingTimeInterval(3 * 3600), limit: 10, owner: "w1")
+            try check(later.contains { $0.scheduleID == s.id } && later.contains { $0.scheduleID == other.id },
+                      "both schedules claim again: \(later)")
+        },
+        ConformanceCase("claim_aFireThatHasItsRunAlready_isPassedOver_andTheBatchGoesOn") { store in
+            let a = try await store.createSchedule(Fixture.schedule("a"), author: "a")
+            let b = try await store.createSchedule(Fixture.schedule("b"), author: "a")
+            // A run at a's next instant exists already (written by another path).
+            _ = try await store.insertRun(Fixture.run(a.id, at: 300, trigger: .schedule))
+            let runs = try await store.claimDue(now: Fixture.at(300), limit: 10, owner: "w1")
+            try check(runs.map(\.scheduleID) == [b.id], "b is claimed, a is passed over: \(runs)")
+            try check(try await store.state(scheduleID: a.id)?.nextFireAt == Fixture.at(600), "a moves on past the taken instant")
+            try check(try await store.runs(scheduleID: a.id, limit: 10).count == 1, "a keeps its one run")
+        },
         ConformanceCase("claim_dueSchedules_claimsOnceAndAdvances") { store in
             let a = try await store.createSchedule(Fixture.schedule("a"), author: "a")
             let b = try await store.createSchedule(Fixture.schedule("b"), author: "a")

@@ -104,6 +104,17 @@ public struct Schedule: Sendable, Hashable, Codable {
         try timing.cadence(defaultAnchor: createdAt, jitterSeed: Cadence.seed(for: id))
     }
 
+    /// The next fire after a change of timing: the first instant of the new rule after now and
+    /// after the last fire already claimed, so an edit can never point the schedule back at an
+    /// instant a process holds a run for (which would make its next claim a duplicate).
+    /// - Parameters:
+    ///   - now: the instant of the change.
+    ///   - lastFire: the latest scheduled instant already claimed, if any.
+    /// - Throws: ``Recurrence/RecurrenceError`` for a rule that does not parse.
+    public func nextFireAfterEdit(now: Date, lastFire: Date?) throws(RecurrenceError) -> Date? {
+        try cadence().next(after: max(now, lastFire ?? now))
+    }
+
     /// The exclusion rules as cadences in the schedule's zone.
     /// - Throws: ``Recurrence/RecurrenceError`` for a rule or zone that does not parse.
     public func exclusionCadences() throws(RecurrenceError) -> [Cadence] {

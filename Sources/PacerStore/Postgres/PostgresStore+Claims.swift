@@ -45,19 +45,34 @@ extension PostgresStore {
                     SELECT id, revision, md5(definition), definition FROM schedules WHERE id = ANY(\(missing)::text[])
                     """, logger: logger).collect()
                 var decoded: [(PostgresCadenceCache.Key, Cadence)] = []
+                var broken: [(String, String)] = []
                 for row in definitions {
                     let (id, revision, digest, definition) = try row.decode((String, Int64, String, String).self)
-                    let cadence = try PostgresSchema.decode(Schedule.self, definition).cadence()
-                    found[id] = cadence
-                    decoded.append((.init(id: id, revision: revision, digest: digest), cadence))
+                    // One schedule's bad state never stops the claiming of the others.
+                    do {
+                        let cadence = try PostgresSchema.decode(Schedule.self, definition).cadence()
+                        found[id] = cadence
+                        decoded.append((.init(id: id, revision: revision, digest: digest), cadence))
+                    } catch {
+                        broken.append((id, "paused: its rule cannot be evaluated (\(error))"))
+                    }
                 }
                 self.cadences.store(decoded)
+                if !broken.isEmpty {
+                    try await c.query("""
+                        UPDATE schedule_states st SET paused_reason = t.reason
+                        FROM unnest(\(broken.map(\.0))::text[], \(broken.map(\.1))::text[]) AS t(id, reason)
+                        WHERE st.schedule_id = t.id
+                        """, logger: logger)
+                    try await record(broken.map { (.scheduleStateChanged, $0.0) }, at: now, c)
+                    rows.removeAll { row in broken.contains { $0.0 == row.key.id } }
+                }
             }
             var runs: [Run] = []
             var nextFires: [Int64] = [], hasNext: [Bool] = []
             runs.reserveCapacity(rows.count)
             for row in rows {
-                guard let cadence = found[row.key.id] else { throw StoreError.corrupt("schedule '\(row.key.id)' vanished") }
+                guard let cadence = found[row.key.id] else { continue }
                 var run = Run(id: PacerID.make(.run, at: now), scheduleID: row.key.id,
                               scheduledAt: PostgresSchema.date(row.scheduledMillis)!)
                 run.owner = owner
@@ -78,13 +93,17 @@ extension PostgresStore {
             let kinds = Array(repeating: kind.rawValue, count: runs.count), runIDs = runs.map(\.id)
             // `lk` waits for both writes (the aggregates), so the event lock is taken last and
             // the sequences are drawn under it, in the runs' order.
+            guard !runs.isEmpty else { return [] }
+            let inserted: [String]
             do {
-                _ = try await c.query("""
+                // A fire that has its run already is passed over (ON CONFLICT), and the others go on.
+                inserted = try await c.query("""
                     WITH ins AS (
                         INSERT INTO runs (\(unescaped: Self.runColumns))
                         SELECT \(unescaped: Self.runColumns)
                         FROM json_to_recordset(\(try Self.runRows(runs))::json) AS t(\(unescaped: Self.runRecordType))
-                        RETURNING 1),
+                        ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING
+                        RETURNING id),
                     adv AS (
                         UPDATE schedule_states st
                         SET next_fire_at = CASE WHEN t.has THEN t.next END, last_fire_at = t.fired,
@@ -100,14 +119,17 @@ extension PostgresStore {
                         INSERT INTO events (kind, entity_id, at)
                         SELECT t.kind, t.entity_id, \(nowMillis)
                         FROM unnest(\(kinds)::text[], \(runIDs)::text[]) WITH ORDINALITY AS t(kind, entity_id, n), lk
+                        WHERE t.entity_id IN (SELECT id FROM ins)
                         ORDER BY t.n
-                        RETURNING sequence)
-                    SELECT pg_notify(\(PostgresSchema.channel), max(sequence)::text) FROM ev
-                    """, logger: logger).collect()
+                        RETURNING sequence),
+                    nt AS (SELECT pg_notify(\(PostgresSchema.channel), max(sequence)::text) FROM ev)
+                    SELECT id FROM ins, (SELECT count(*) FROM nt) AS n
+                    """, logger: logger).collect().map { try $0.decode(String.self) }
             } catch {
                 throw Self.insertError(error, runs)
             }
-            return runs
+            let kept = Set(inserted)
+            return runs.filter { kept.contains($0.id) }
         }
     }
 

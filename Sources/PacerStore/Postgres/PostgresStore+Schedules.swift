@@ -145,7 +145,9 @@ extension PostgresStore {
         try s.requireValid()
         try await saveDefinition(s, insert: false, c)
         if s.timing != stored.timing {
-            let next = try s.cadence().next(after: at)
+            let lastFire = try await c.query("SELECT last_fire_at FROM schedule_states WHERE schedule_id = \(s.id)", logger: logger)
+                .collect().first?.decode(Int64?.self)
+            let next = try s.nextFireAfterEdit(now: at, lastFire: PostgresSchema.date(lastFire ?? nil))
             try await c.query("""
                 UPDATE schedule_states SET next_fire_at = \(next.map(PostgresSchema.millis)) WHERE schedule_id = \(s.id)
                 """, logger: logger)
