@@ -52,9 +52,10 @@ extension Engine {
         case .runThenResume(let resumeAt):
             metrics.misfired()
             try await moveNextFire(run.scheduleID, to: resumeAt)
-        case .skip(let reason, let resumeAt):
+        case .skip(let reason, let label, let resumeAt):
             metrics.misfired()
-            enqueueFinish(run, .skipped, error: reason)
+            metrics.missed(label)
+            enqueueFinish(run, .missed, error: reason)
             try await moveNextFire(run.scheduleID, to: resumeAt)
             return
         }

@@ -28,7 +28,7 @@ import Testing
         // brings it within a second, which a loaded machine cannot be held to.
         #expect(Date().timeIntervalSince(added) < 60, "a CLI change reaches the running server")
         let keys = await receiver.requests.compactMap { $0.header("Idempotency-Key") }
-        #expect(keys.count >= 2 && Set(keys).count == keys.count && keys.allSatisfy { $0.hasPrefix("run_") })
+        #expect(keys.count >= 2 && Set(keys).count == keys.count && keys.allSatisfy { $0.hasPrefix("fire_") })
         #expect(first.method == "GET" && first.path == "/hook")
 
         // Health and metrics answer on the same server.

@@ -5,8 +5,9 @@ import Testing
 @Suite struct RuntimeTypesTests {
     @Test func runStatus_terminalStates() {
         let terminal = Run.Status.allCases.filter(\.isTerminal).map(\.rawValue)
-        #expect(terminal == ["succeeded", "failed", "timed_out", "cancelled", "skipped", "abandoned"])
-        #expect(Run.Status.allCases.map(\.rawValue) == ["queued", "running", "succeeded", "failed", "timed_out", "cancelled", "skipped", "abandoned"])
+        #expect(terminal == ["succeeded", "failed", "timed_out", "cancelled", "skipped", "abandoned", "missed"])
+        #expect(Run.Status.allCases.map(\.rawValue) == ["queued", "running", "succeeded", "failed", "timed_out", "cancelled", "skipped",
+                                                        "abandoned", "missed"])
     }
 
     @Test func run_roundTrips_withSnakeCaseKeys() throws {
@@ -78,5 +79,19 @@ import Testing
         #expect(v.value(at: "$.a.2.deep") == false)
         #expect(v.value(at: "a.9") == nil)
         #expect(JSONValue.number(3).text == "3")
+    }
+}
+
+@Suite struct IdempotencyKeyTests {
+    @Test func oneKeyPerFire_sharedByEveryAttempt_distinctPerInstantAndItem() {
+        let first = Run(id: "run_a", scheduleID: "sch_1", scheduledAt: t0, attempt: 1, status: .running, trigger: .schedule)
+        var retry = Run(id: "run_b", scheduleID: "sch_1", scheduledAt: t0, attempt: 2, status: .queued, trigger: .retry)
+        retry.firesAt = t0.addingTimeInterval(30)
+        #expect(first.idempotencyKey == retry.idempotencyKey)
+        #expect(first.idempotencyKey.wholeMatch(of: /fire_[0-9a-f]{32}/) != nil)
+        let later = Run(id: "run_c", scheduleID: "sch_1", scheduledAt: t0.addingTimeInterval(60))
+        let item = Run(id: "run_d", scheduleID: "sch_1", scheduledAt: t0, itemKey: "42")
+        let other = Run(id: "run_e", scheduleID: "sch_2", scheduledAt: t0)
+        #expect(Set([first, later, item, other].map(\.idempotencyKey)).count == 4)
     }
 }

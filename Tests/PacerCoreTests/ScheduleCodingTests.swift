@@ -43,8 +43,8 @@ import Testing
         #expect(s.target == .command(CommandTarget(argv: ["true"], env: [:], workingDir: nil, shell: false)))
         let p = s.policies
         #expect(p.overlap == .skip)
-        #expect(p.misfire == .skip)
-        #expect(p.misfireGraceSeconds == 60)
+        #expect(p.misfire == nil && p.misfire(oneShot: false) == .skip && p.misfire(oneShot: true) == .runOnce)
+        #expect(p.misfireGraceSeconds == nil && p.misfireGrace(oneShot: false) == 60 && p.misfireGrace(oneShot: true) == 86_400)
         #expect(p.catchupLimit == 100)
         #expect(p.timeoutSeconds == 900)
         #expect(p.pauseAfterFailures == nil)

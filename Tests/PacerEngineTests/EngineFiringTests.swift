@@ -37,13 +37,13 @@ import Testing
         #expect(await engine.step() == Harness.t0.addingTimeInterval(140))
     }
 
-    @Test func misfire_skip_afterDowntime_recordsOneSkipAndResumesInTheFuture() async throws {
+    @Test func misfire_skip_afterDowntime_recordsOneMissedFireAndResumesInTheFuture() async throws {
         let h = try Harness()
         defer { Task { await h.close() } }
         let s = try await h.add("ping")
         await h.advance(to: 3600 + 30)  // the engine was down for an hour
         let runs = try await h.runs(s)
-        #expect(runs.map(\.status) == [.skipped])
+        #expect(runs.map(\.status) == [.missed])
         #expect(runs.first?.error?.contains("misfire policy skip") == true)
         #expect(h.runner.recorded.isEmpty)
         #expect(try await h.store.state(scheduleID: s.id)?.nextFireAt == Harness.t0.addingTimeInterval(3660))
@@ -71,7 +71,7 @@ import Testing
         await h.advance(to: 630)
         #expect(h.runner.recorded.map { Harness.at($0.scheduledAt) } == [360, 420, 480, 540, 600])
         let runs = try await h.runs(s)
-        #expect(runs.filter { $0.status == .skipped }.count == 1)
+        #expect(runs.filter { $0.status == .missed }.count == 1)
         #expect(try await h.store.state(scheduleID: s.id)?.nextFireAt == Harness.t0.addingTimeInterval(660))
     }
 

@@ -28,9 +28,26 @@ import Testing
         let c = try cadence("every 60s")
         let action = MisfireDecision.decide(Policies(), cadence: c, scheduledAt: Date(timeIntervalSince1970: 600),
                                             now: Date(timeIntervalSince1970: 4_000))
-        guard case .skip(let reason, let resume) = action else { Issue.record("\(action)"); return }
+        guard case .skip(let reason, let label, let resume) = action else { Issue.record("\(action)"); return }
         #expect(resume == Date(timeIntervalSince1970: 4_020))
-        #expect(reason.contains("missed by 56m"))
+        #expect(reason.contains("missed by 56m") && label == "late")
+    }
+
+    @Test func misfire_oneShotRule_defaultsToRunOnceWithin24Hours_andAnExplicitSkipStillSkips() throws {
+        let once = try Cadence(rule: try Rule.parse("once 2027-01-01T09:00:00Z"), zone: Zone.named("UTC")!, anchor: 0)
+        let due = Date(timeIntervalSince1970: 1_798_794_000)  // 2027-01-01T09:00:00Z
+        let sixHoursLate = due.addingTimeInterval(6 * 3600)
+        #expect(MisfireDecision.decide(Policies(), cadence: once, scheduledAt: due, now: sixHoursLate) == .run)
+        guard case .runThenResume = MisfireDecision.decide(Policies(), cadence: once, scheduledAt: due, now: due.addingTimeInterval(25 * 3600))
+        else { Issue.record("a day late, a one-shot still runs once"); return }
+        if case .skip = MisfireDecision.decide(Policies(misfire: .skip, misfireGraceSeconds: 60), cadence: once, scheduledAt: due,
+                                               now: sixHoursLate) {} else {
+            Issue.record("an explicit skip with the recurring grace skips")
+        }
+        // A recurring rule keeps 60 s and skip.
+        let every = try cadence("every 60s")
+        if case .skip = MisfireDecision.decide(Policies(), cadence: every, scheduledAt: Date(timeIntervalSince1970: 600),
+                                               now: Date(timeIntervalSince1970: 661)) {} else { Issue.record("recurring default") }
     }
 
     @Test func misfire_runOnce_runsAndResumesInFuture() throws {
@@ -46,7 +63,8 @@ import Testing
         // Missed: 60, 120, ..., 600 (10 fires) at now = 630; the latest 5 start at 360.
         let first = MisfireDecision.decide(policies, cadence: c, scheduledAt: Date(timeIntervalSince1970: 60),
                                            now: Date(timeIntervalSince1970: 630))
-        guard case .skip(_, let resume) = first else { Issue.record("\(first)"); return }
+        guard case .skip(_, let label, let resume) = first else { Issue.record("\(first)"); return }
+        #expect(label == "catchup_limit")
         #expect(resume == Date(timeIntervalSince1970: 360))
         #expect(MisfireDecision.decide(policies, cadence: c, scheduledAt: Date(timeIntervalSince1970: 360),
                                        now: Date(timeIntervalSince1970: 630)) == .run)

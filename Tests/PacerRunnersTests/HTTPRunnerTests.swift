@@ -16,7 +16,8 @@ import Testing
             #expect(sent.method == "POST")
             #expect(sent.path == "/hooks/a")
             #expect(sent.query == "x=1")
-            #expect(sent.header("Idempotency-Key") == "run_abc")
+            #expect(sent.header("Idempotency-Key") == request(.http(target), runID: "run_abc").run.idempotencyKey)
+            #expect(sent.header("Idempotency-Key")?.wholeMatch(of: /fire_[0-9a-f]{32}/) != nil)
             #expect(sent.header("User-Agent") == "Pacer")
             #expect(sent.header("X-Team") == "ops")
             #expect(sent.header("Content-Type") == "application/json")
@@ -41,7 +42,7 @@ import Testing
             _ = await httpRunner().run(request(.http(target), runID: "run_xyz"))
             let sent = try #require(await receiver.requests.first)
             #expect(sent.header("User-Agent") == "custom/1")
-            #expect(sent.header("Idempotency-Key") == "run_xyz")
+            #expect(sent.header("Idempotency-Key")?.hasPrefix("fire_") == true)
             #expect(sent.headers.filter { $0.name.lowercased() == "idempotency-key" }.count == 1)
         }
     }

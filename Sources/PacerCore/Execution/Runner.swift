@@ -31,6 +31,7 @@ public struct RunRequest: Sendable {
             "scheduled_at": PacerJSON.format(self.run.scheduledAt), "fires_at": PacerJSON.format(self.run.firesAt),
         ]
         if let key = self.run.itemKey { run["item_key"] = key }
+        run["idempotency_key"] = self.run.idempotencyKey
         var context: [String: Any] = [
             "schedule": ["id": schedule.id, "name": schedule.name],
             "run": run,

@@ -7,6 +7,9 @@ public struct Run: Sendable, Hashable, Codable {
         case queued, running, succeeded, failed
         case timedOut = "timed_out"
         case cancelled, skipped, abandoned
+        /// A fire dropped by the misfire policy (found too late while the server was down or
+        /// overloaded); never run.
+        case missed
         public static let wireName = "run status"
 
         /// Whether the run is over: everything but `queued` and `running`. An `abandoned` run
@@ -98,6 +101,15 @@ public struct Run: Sendable, Hashable, Codable {
 
     /// The start of a text, at most ``outputExcerptLimit`` characters.
     /// - Parameter text: the full output.
+    /// The key every attempt and continuation of one fire sends as `Idempotency-Key`: derived
+    /// from the schedule, the scheduled instant (in milliseconds) and the item, so a receiver
+    /// can drop a retry of a request it already handled. `fire_` and 32 hex digits.
+    public var idempotencyKey: String {
+        let millis = Int64((scheduledAt.timeIntervalSince1970 * 1000).rounded())
+        let material = "\(scheduleID)\u{0}\(millis)\u{0}\(itemKey ?? "")"
+        return "fire_" + String(SHA256.hex(material).prefix(32))
+    }
+
     public static func excerpt(_ text: String) -> String {
         text.count <= outputExcerptLimit ? text : String(text.prefix(outputExcerptLimit))
     }

@@ -101,10 +101,21 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
 public struct Policies: Sendable, Hashable, Codable {
     /// When the previous run is still running.
     public var overlap: OverlapPolicy
-    /// When fires were missed.
-    public var misfire: MisfirePolicy
-    /// A fire found later than this is a misfire (default 60 s).
-    public var misfireGraceSeconds: Double
+    /// When fires were missed; by the rule's kind when `nil` (``misfire(oneShot:)``).
+    public var misfire: MisfirePolicy?
+    /// A fire found later than this is a misfire; by the rule's kind when `nil`
+    /// (``misfireGrace(oneShot:)``).
+    public var misfireGraceSeconds: Double?
+
+    /// The misfire policy in force: the one given, else `run_once` for a one-shot rule (a
+    /// reminder due while the server was down still arrives) and `skip` for a recurring one.
+    /// - Parameter oneShot: whether the schedule's rule fires once.
+    public func misfire(oneShot: Bool) -> MisfirePolicy { misfire ?? (oneShot ? .runOnce : .skip) }
+
+    /// The misfire grace in force: the one given, else 24 h for a one-shot rule and 60 s for a
+    /// recurring one.
+    /// - Parameter oneShot: whether the schedule's rule fires once.
+    public func misfireGrace(oneShot: Bool) -> Double { misfireGraceSeconds ?? (oneShot ? 86_400 : 60) }
     /// With `run_all`, at most this many catch-up runs (default 100).
     public var catchupLimit: Int
     /// Retries of failed runs.
@@ -126,8 +137,8 @@ public struct Policies: Sendable, Hashable, Codable {
 
     /// - Parameters:
     ///   - overlap: overlap policy.
-    ///   - misfire: misfire policy.
-    ///   - misfireGraceSeconds: lateness that counts as a misfire.
+    ///   - misfire: misfire policy (`nil`: by the rule's kind).
+    ///   - misfireGraceSeconds: lateness that counts as a misfire (`nil`: by the rule's kind).
     ///   - catchupLimit: most catch-up runs with `run_all`.
     ///   - retry: retry policy.
     ///   - timeoutSeconds: per-run timeout.
@@ -135,7 +146,7 @@ public struct Policies: Sendable, Hashable, Codable {
     ///   - keepLast: finished runs kept.
     ///   - exclusions: rules whose instants are skipped.
     public init(
-        overlap: OverlapPolicy = .skip, misfire: MisfirePolicy = .skip, misfireGraceSeconds: Double = 60,
+        overlap: OverlapPolicy = .skip, misfire: MisfirePolicy? = nil, misfireGraceSeconds: Double? = nil,
         catchupLimit: Int = 100, retry: RetryPolicy = RetryPolicy(), timeoutSeconds: Double = 900,
         pauseAfterFailures: Int? = nil, keepLast: Int? = nil, exclusions: [String] = []
     ) {
@@ -155,8 +166,8 @@ public struct Policies: Sendable, Hashable, Codable {
         let d = Policies()
         self.init(
             overlap: try c.decodeIfPresent(OverlapPolicy.self, forKey: .overlap) ?? d.overlap,
-            misfire: try c.decodeIfPresent(MisfirePolicy.self, forKey: .misfire) ?? d.misfire,
-            misfireGraceSeconds: try c.decodeIfPresent(Double.self, forKey: .misfireGraceSeconds) ?? d.misfireGraceSeconds,
+            misfire: try c.decodeIfPresent(MisfirePolicy.self, forKey: .misfire),
+            misfireGraceSeconds: try c.decodeIfPresent(Double.self, forKey: .misfireGraceSeconds),
             catchupLimit: try c.decodeIfPresent(Int.self, forKey: .catchupLimit) ?? d.catchupLimit,
             retry: try c.decodeIfPresent(RetryPolicy.self, forKey: .retry) ?? d.retry,
             timeoutSeconds: try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? d.timeoutSeconds,
@@ -166,8 +177,10 @@ public struct Policies: Sendable, Hashable, Codable {
     }
 
     func validate(at path: String, into v: inout Validator) {
-        v.number(misfireGraceSeconds, Validator.join(path, "misfire_grace"), 0...Limits.misfireGraceSeconds,
-                 "between 0 and one year (31622400 seconds)")
+        if let misfireGraceSeconds {
+            v.number(misfireGraceSeconds, Validator.join(path, "misfire_grace"), 0...Limits.misfireGraceSeconds,
+                     "between 0 and one year (31622400 seconds)")
+        }
         v.check((1...10_000).contains(catchupLimit), Validator.join(path, "catchup_limit"), "\(catchupLimit) must be between 1 and 10000")
         retry.validate(at: Validator.join(path, "retry"), into: &v)
         v.check(timeoutSeconds.isFinite && timeoutSeconds > 0 && timeoutSeconds <= 30 * 86_400,

@@ -104,6 +104,12 @@ public struct Schedule: Sendable, Hashable, Codable {
         try timing.cadence(defaultAnchor: createdAt, jitterSeed: Cadence.seed(for: id))
     }
 
+    /// Whether the rule fires once (an instant): its misfire defaults differ.
+    public var firesOnce: Bool {
+        if case .once? = try? Rule.parse(timing.rule) { return true }
+        return false
+    }
+
     /// The next fire after a change of timing: the first instant of the new rule after now and
     /// after the last fire already claimed, so an edit can never point the schedule back at an
     /// instant a process holds a run for (which would make its next claim a duplicate).

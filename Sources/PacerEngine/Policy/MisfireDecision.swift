@@ -8,8 +8,9 @@ public enum MisfireAction: Sendable, Hashable {
     case run
     /// Run it as a catch-up, then move the schedule's next fire to `resumeAt`.
     case runThenResume(at: Date?)
-    /// Record it as skipped with the reason, then move the next fire to `resumeAt`.
-    case skip(reason: String, resumeAt: Date?)
+    /// Record it as missed with the reason (`label`: `late` or `catchup_limit`, for the
+    /// metric), then move the next fire to `resumeAt`.
+    case skip(reason: String, label: String, resumeAt: Date?)
 }
 
 /// The misfire policy as a pure function (DESIGN section 3). A claimed fire is a misfire when
@@ -23,14 +24,15 @@ public enum MisfireDecision {
     ///   - now: the engine's clock.
     public static func decide(_ policies: Policies, cadence: Cadence, scheduledAt: Date, now: Date) -> MisfireAction {
         let late = now.timeIntervalSince(scheduledAt)
-        guard late > policies.misfireGraceSeconds else { return .run }
+        let oneShot = if case .once = cadence.rule { true } else { false }
+        guard late > policies.misfireGrace(oneShot: oneShot) else { return .run }
         let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
         let scheduled = Int64(scheduledAt.timeIntervalSince1970.rounded(.down))
         let future = cadence.next(after: nowSeconds).map { Date(timeIntervalSince1970: TimeInterval($0)) }
         let lateText = "missed by \(Self.duration(late))"
-        switch policies.misfire {
+        switch policies.misfire(oneShot: oneShot) {
         case .skip:
-            return .skip(reason: "\(lateText) (misfire policy skip)", resumeAt: future)
+            return .skip(reason: "\(lateText) (misfire policy skip)", label: "late", resumeAt: future)
         case .runOnce:
             return .runThenResume(at: future)
         case .runAll:
@@ -45,7 +47,7 @@ public enum MisfireDecision {
             }
             let resume = Date(timeIntervalSince1970: TimeInterval(cursor))
             return .skip(reason: "\(lateText); beyond catchup_limit \(policies.catchupLimit) (misfire policy run_all)",
-                         resumeAt: resume)
+                         label: "catchup_limit", resumeAt: resume)
         }
     }
 

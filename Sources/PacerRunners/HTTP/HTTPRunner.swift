@@ -8,8 +8,9 @@ import PacerCore
 /// ``RunRequest/templateContext``. Success is a 2xx status; the output is the start of the
 /// response body.
 ///
-/// Every request carries `Idempotency-Key: <run id>` (so a receiver can drop a retried
-/// delivery it already has) and `User-Agent: Pacer` (unless the target sets its own). A body
+/// Every request carries `Idempotency-Key`, the same for every attempt of one fire
+/// (``PacerCore/Run/idempotencyKey``: schedule, scheduled instant and item), so a receiver can
+/// drop a retry of a request it already handled, and `User-Agent: Pacer` (unless the target sets its own). A body
 /// without a `Content-Type` header is sent as `application/json` when it parses as JSON, as
 /// `text/plain; charset=utf-8` otherwise.
 ///
@@ -117,7 +118,7 @@ public final class HTTPRunner: Runner {
         var exchange = HTTPExchange(method: target.method, url: target.url)
         for (name, value) in target.headers.sorted(by: { $0.key < $1.key }) { exchange.set(name, value) }
         for (name, value) in try environment.secretHeaders(target.headersFromEnv, sentTo: target.url) { exchange.setSecret(name, value) }
-        exchange.set("Idempotency-Key", request.run.id)
+        exchange.set("Idempotency-Key", request.run.idempotencyKey)
         if let source = target.body {
             let template: Template
             do {

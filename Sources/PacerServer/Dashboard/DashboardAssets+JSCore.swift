@@ -98,7 +98,7 @@ const TONES = {
   succeeded: 'ok', done: 'ok', enabled: 'ok', ok: 'ok',
   failed: 'bad', timed_out: 'bad', error: 'bad', abandoned: 'bad',
   running: 'run', queued: 'run', pending: 'run',
-  waiting: 'warn', paused: 'warn',
+  waiting: 'warn', paused: 'warn', missed: 'warn',
   skipped: 'idle', cancelled: 'idle', disabled: 'idle', never: 'idle',
 };
 function pill(status, label, title) {

@@ -97,8 +97,10 @@ struct ScheduleShowCommand: AsyncParsableCommand {
         }
         if let notify = s.dispatch.notify { lines.append(("Notify", ScheduleText.delivery(notify) + " (when an item's run starts)")) }
         let p = s.policies
-        var policy = "overlap \(p.overlap.rawValue), misfire \(p.misfire.rawValue) after \(DurationText.human(p.misfireGraceSeconds))"
-        if p.misfire == .runAll { policy += " (at most \(p.catchupLimit))" }
+        let oneShot = s.firesOnce
+        var policy = "overlap \(p.overlap.rawValue), misfire \(p.misfire(oneShot: oneShot).rawValue) after "
+            + DurationText.human(p.misfireGrace(oneShot: oneShot))
+        if p.misfire(oneShot: oneShot) == .runAll { policy += " (at most \(p.catchupLimit))" }
         policy += ", timeout \(DurationText.human(p.timeoutSeconds))"
         if p.retry.maxAttempts > 1 {
             policy += ", \(p.retry.maxAttempts) attempts (backoff from \(DurationText.human(p.retry.backoffBaseSeconds)))"

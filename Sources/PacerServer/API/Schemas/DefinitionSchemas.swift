@@ -36,8 +36,10 @@ enum DefinitionSchemas {
             ], kind: "command"),
             Schema.objects("Policies", [
                 M("overlap", Schema.enumeration(OverlapPolicy.self)),
-                M("misfire", Schema.enumeration(MisfirePolicy.self)),
-                M("misfire_grace", Schema.number(min: 0), .always, required: false, "Seconds late before a fire is a misfire"),
+                M("misfire", Schema.enumeration(MisfirePolicy.self), .whenSet, required: false,
+                  "When unset: skip for recurring rules, run_once for one-shot rules"),
+                M("misfire_grace", Schema.number(min: 0, max: Limits.misfireGraceSeconds), .whenSet, required: false,
+                  "Seconds late before a fire is a misfire; when unset 60 for recurring rules, 86400 for one-shot rules"),
                 M("catchup_limit", Schema.integer(1...10_000)),
                 M("retry", variant: "RetryPolicy"),
                 M("timeout_seconds", Schema.number(max: 30 * 86_400, exclusiveMin: 0)),
