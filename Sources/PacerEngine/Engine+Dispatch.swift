@@ -107,8 +107,10 @@ extension Engine {
             do {
                 var run = try await store.startRun(id: w.run.id, owner: configuration.owner, at: now)
                 run.firesAt = w.run.firesAt
-                if run.itemKey != nil || w.run.trigger == .manual || w.run.trigger == .resume {
-                    markReady(run)  // item runs, Run Now and session wake-ups are not subject to overlap
+                if run.itemKey != nil || [.manual, .resume, .retry].contains(w.run.trigger) {
+                    // Item runs, Run Now, session wake-ups and retries are not subject to the
+                    // overlap policy of new fires: they continue a fire that was let through.
+                    markReady(run)
                 } else {
                     gate(run)
                 }

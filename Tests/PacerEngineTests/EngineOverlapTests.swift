@@ -68,6 +68,36 @@ private func slowFirst(_ clock: ManualClock) -> ScriptedRunner.Behaviour {
         #expect(runs[0].error?.contains("cancel_previous") == true)
     }
 
+    @Test func retry_isNotSubjectToTheOverlapPolicyOfNewFires() async throws {
+        let box = ClockBox()
+        let h = try Harness(behaviour: { r, i in await box.behaviour(r, i) })
+        defer { Task { await h.close() } }
+        let clock = h.clock
+        box.set { _, index in
+            if index == 0 { return .failed("boom") }
+            if index == 1 { try? await clock.sleep(until: clock.now().addingTimeInterval(150)) }
+            return .succeeded(output: "ok \(index)")
+        }
+        let s = try await h.add("flaky") {
+            $0.policies.overlap = .skip
+            $0.policies.retry = RetryPolicy(maxAttempts: 2, backoffBaseSeconds: 70, jitterFraction: 0)
+        }
+        await h.tick(to: 60)    // fails; its retry is due at 130
+        await h.tick(to: 120)   // the next fire starts and runs until 270
+        try await h.waitForSleepers(1)
+        await h.tick(to: 130)   // the retry comes while it runs: it still runs
+        for _ in 0..<500 where h.runner.recorded.count < 3 {
+            await h.engine.step()
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(h.runner.recorded.map { Harness.at($0.scheduledAt) } == [60, 120, 60])
+        #expect(h.runner.recorded.last?.attempt == 2)
+        clock.advance(to: Harness.t0.addingTimeInterval(270))
+        await h.engine.settle()
+        let runs = try await h.runs(s)
+        #expect(runs.filter { $0.status == .skipped }.isEmpty, "\(runs.map(\.status))")
+    }
+
     @Test func concurrency_limit_startsWaitingRunsInScheduledOrder() async throws {
         let box = ClockBox()
         let h = try Harness(maxConcurrent: 1, behaviour: { r, i in await box.behaviour(r, i) })
