@@ -98,6 +98,9 @@ public actor Engine: Service {
     var lastRecovery = Date.distantPast
     var lastHeartbeat = Date.distantPast
     var lastRetention = Date.distantPast
+    /// When the loop last completed a pass, and the error of the last failed one (for `/healthz`).
+    var lastPassAt: Date?
+    var lastPassError: String?
 
     /// - Parameters:
     ///   - store: the store every writer shares.
@@ -207,8 +210,11 @@ public actor Engine: Service {
             }
         } catch {
             logger.error("engine pass failed; retrying", metadata: ["error": "\(error)"])
+            lastPassError = "\(error)"
             return now.addingTimeInterval(1)
         }
+        lastPassAt = now
+        lastPassError = nil
         return nextDeadline(now: now)
     }
 

@@ -89,20 +89,7 @@ public func buildRouter(services: APIServices, registry: PrometheusCollectorRegi
     router.add(middleware: browserGuard)
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: AuthMiddleware(store: services.store, loopback: loopback, now: services.now))
-    let store = services.store, engine = services.engine
-    router.get("/healthz") { _, _ -> Response in
-        var body: [String: JSONValue] = ["status": .string("ok")]
-        do {
-            _ = try await store.lastEventSequence()
-            body["database"] = .string("ok")
-        } catch {
-            body["status"] = .string("degraded")
-            body["database"] = .string("unreachable: \(error)")
-        }
-        if let engine { body["runs_in_flight"] = .number(Double(await engine.inFlight)) }
-        let status: HTTPResponse.Status = body["status"] == .string("ok") ? .ok : .serviceUnavailable
-        return try jsonResponse(JSONValue.object(body), status: status)
-    }
+    Health.register(on: router, services: services)
     router.get("/metrics") { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))

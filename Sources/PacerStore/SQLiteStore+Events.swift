@@ -99,7 +99,8 @@ extension SQLiteStore {
     /// the blocking wait runs on a thread of its own, never on that pool.
     public func close() async throws {
         await signal.close()
-        let pool = self.pool
+        guard isClosed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
+        let pool = database
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
                 do {

@@ -10,6 +10,13 @@ extension SQLiteStore {
         }
     }
 
+    public func probeWrite(at: Date) async throws {
+        let text = PacerJSON.format(at)
+        try await write(notify: false) { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES ('health_probe', ?)", arguments: [text])
+        }
+    }
+
     public func publishedPolicy() async throws -> ServerPolicy? {
         let text = try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [policySettingKey])

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PacerCore
 import Recurrence
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,7 +17,18 @@ import Darwin
 public final class SQLiteStore: Store {
     /// The file.
     public let path: String
-    let pool: DatabasePool
+    /// The connections; use ``pool``, which refuses once the store is closed.
+    let database: DatabasePool
+    let isClosed = Mutex(false)
+
+    /// The connections, while the store is open: a closed one throws ``StoreError/closed``
+    /// instead of touching connections that are gone.
+    var pool: DatabasePool {
+        get throws {
+            if isClosed.withLock({ $0 }) { throw StoreError.closed }
+            return database
+        }
+    }
     let clock: @Sendable () -> Date
     let signal: SQLiteChangeSignal
     /// Decoded cadences by schedule revision, for claims.
@@ -52,8 +64,8 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
-        pool = try DatabasePool(path: path, configuration: config)
-        try Self.migrate(pool)
+        database = try DatabasePool(path: path, configuration: config)
+        try Self.migrate(database)
     }
 
     /// Applies pending migrations. Several processes may open a new file at once: each

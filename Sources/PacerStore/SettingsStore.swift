@@ -12,6 +12,11 @@ public protocol SettingsStore: Sendable {
 
     /// The policy last published, or `nil` when no server has published one.
     func publishedPolicy() async throws -> ServerPolicy?
+
+    /// Writes a small record and commits it: whether the store can be written now (a full
+    /// disk, a read-only file or a database that refuses writes fails it). No event, no wake-up.
+    /// - Parameter at: the instant recorded.
+    func probeWrite(at: Date) async throws
 }
 
 extension SettingsStore {

@@ -188,4 +188,6 @@ public enum StoreError: Error, Sendable, Hashable {
     case sessionNotFound(String)
     /// No agent, monitor or workflow has that id.
     case notFound(kind: String, id: String)
+    /// The store was closed; nothing more can be read or written through it.
+    case closed
 }

@@ -201,6 +201,7 @@ struct MCPToolError: Error, Sendable {
         case .leaseLost(let id): MCPToolError(field: nil, code: "conflict", "run \(id) is held by another process")
         case .corrupt(let what): MCPToolError(field: nil, code: "internal", "the store holds a row that cannot be read: \(what)")
         case .notFound(let kind, let id): MCPToolError(field: nil, code: "not_found", "no \(kind) with id '\(id)'")
+        case .closed: MCPToolError(field: nil, code: "internal", "the store is closed")
         }
     }
 }

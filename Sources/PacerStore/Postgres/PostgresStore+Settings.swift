@@ -11,6 +11,13 @@ extension PostgresStore {
             """, logger: logger)
     }
 
+    public func probeWrite(at: Date) async throws {
+        try await client.query("""
+            INSERT INTO settings (key, value) VALUES ('health_probe', \(PacerJSON.format(at)))
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+            """, logger: logger)
+    }
+
     public func publishedPolicy() async throws -> ServerPolicy? {
         guard let text = try await read("SELECT value FROM settings WHERE key = \(policySettingKey)").first?.decode(String.self) else {
             return nil

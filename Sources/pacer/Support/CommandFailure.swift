@@ -51,6 +51,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case .leaseLost(let id): "run \(id) is held by another process"
         case .sessionNotFound(let id): "no session with id '\(id)'"
         case .notFound(let kind, let id): "no \(kind) with id '\(id)'"
+        case .closed: "the store is closed"
         }
     }
 
