@@ -63,10 +63,6 @@ extension Engine {
             enqueueFinish(run, .skipped, error: "excluded by policies.exclusions")
             return
         }
-        if let owner = try await runningElsewhere(run, policy: entry.policies.overlap) {
-            enqueueFinish(run, .skipped, error: "previous run still running on \(owner) (overlap policy \(entry.policies.overlap.rawValue))")
-            return
-        }
         var held = run
         let jitter = cadence.jitterOffset(for: scheduled)
         if jitter > 0 { held.firesAt = run.scheduledAt.addingTimeInterval(jitter) }
@@ -77,7 +73,19 @@ extension Engine {
             heldWakeup.poke()
             return
         }
-        gate(held)
+        await startFire(held)
+    }
+
+    /// A fire at its instant: the overlap policy decides, looking at other replicas' runs of
+    /// the schedule as they are now (not when the fire was claimed: a fire held or just
+    /// finished elsewhere then is no run in flight now).
+    func startFire(_ run: Run) async {
+        let policy = entries[run.scheduleID]?.policies.overlap ?? .skip
+        if let owner = try? await runningElsewhere(run, policy: policy) {
+            enqueueFinish(run, .skipped, error: "previous run still running on \(owner) (overlap policy \(policy.rawValue))")
+            return
+        }
+        gate(run)
     }
 
     /// With a store shared by replicas, the owner of an earlier fire of the same schedule
@@ -145,9 +153,43 @@ extension Engine {
         ready.insert(Waiting(run: run, due: run.firesAt))
     }
 
-    /// Starts ready runs, earliest scheduled first, while slots are free.
-    func startReady() {
-        while executing.count < configuration.maxConcurrent, let run = ready.popMin()?.run {
+    /// Starts ready runs, earliest scheduled first, while slots are free. Held fires are marked
+    /// running in the store first, in one transaction for the batch, so a fire whose process
+    /// dies before that goes back to the queue, and one that has started is never started
+    /// again elsewhere; a held fire the store no longer holds for this process (it was taken
+    /// over meanwhile) is dropped here.
+    func startReady() async {
+        var batch: [Run] = []
+        while executing.count + starting < configuration.maxConcurrent, let run = ready.popMin()?.run {
+            batch.append(run)
+        }
+        guard !batch.isEmpty else { return }
+        starting += batch.count
+        let held = batch.filter { $0.status == .held }.map(\.id)
+        var confirmed: Set<String> = []
+        if !held.isEmpty {
+            do {
+                confirmed = try await store.startHeld(ids: held, owner: configuration.owner, at: clock.now())
+            } catch {
+                // Nothing started: they wait in `ready` for the next pass (the store's lease
+                // recovery takes them back if this process never gets through).
+                logger.error("marking held fires started failed; retrying", metadata: ["error": "\(error)"])
+                starting -= batch.count
+                for run in batch { ready.insert(Waiting(run: run, due: run.firesAt)) }
+                wakeup.poke()
+                return
+            }
+        }
+        starting -= batch.count
+        for var run in batch {
+            if run.status == .held {
+                guard confirmed.contains(run.id) else {
+                    logger.warning("held fire taken over by another process; not started here", metadata: ["run": "\(run.id)"])
+                    release(run.scheduleID)
+                    continue
+                }
+                run.status = .running
+            }
             // The definition goes with the task when it is cached, so a burst of starts does
             // not queue on the actor.
             let cached = definitions[run.scheduleID].flatMap { $0.revision == entries[run.scheduleID]?.revision ? $0 : nil }
@@ -157,5 +199,12 @@ extension Engine {
             timeouts.insert((clock.now().addingTimeInterval(timeout), run.id))
             metrics.setInFlight(executing.count)
         }
+    }
+
+    /// A schedule's active count after one of its runs left without executing.
+    func release(_ scheduleID: String) {
+        let left = max(0, activeBySchedule[scheduleID, default: 1] - 1)
+        activeBySchedule[scheduleID] = left == 0 ? nil : left
+        if left == 0, let next = buffered.removeValue(forKey: scheduleID) { markReady(next) }
     }
 }

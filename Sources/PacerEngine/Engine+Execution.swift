@@ -140,9 +140,7 @@ extension Engine {
         cancelReasons[run.id] = nil
         timedOut.remove(run.id)
         metrics.setInFlight(executing.count)
-        let left = max(0, activeBySchedule[run.scheduleID, default: 1] - 1)
-        activeBySchedule[run.scheduleID] = left == 0 ? nil : left
-        if left == 0, let next = buffered.removeValue(forKey: run.scheduleID) { markReady(next) }
+        release(run.scheduleID)
         var finished = run
         finished.startedAt = startedAt
         let o = ending.outcome

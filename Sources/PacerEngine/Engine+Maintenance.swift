@@ -6,6 +6,10 @@ extension Engine {
     /// Periodic work: the safety sweep, lease heartbeats, recovery of abandoned runs and the
     /// retention sweep, each when its interval has passed.
     func maintain(now: Date) async throws {
+        if now >= lastBeat.addingTimeInterval(configuration.livenessInterval) {
+            lastBeat = now
+            try await store.beat(owner: configuration.owner, at: now)
+        }
         if now >= lastSweep.addingTimeInterval(configuration.safetySweepInterval) {
             try await sweep(now: now)
         }
@@ -30,7 +34,7 @@ extension Engine {
     func renewLeases(now: Date) async {
         lastHeartbeat = now
         var held = Array(executing.keys) + buffered.values.map(\.id)
-        held += waitingClaimedIDs()
+        held += waitingClaimedIDs() + ready.elements.map(\.run.id)
         for id in held {
             do {
                 try await store.heartbeat(runID: id, owner: configuration.owner, at: now)
@@ -51,12 +55,18 @@ extension Engine {
         held.elements.map(\.run.id)
     }
 
-    /// Marks runs whose lease expired (their process died) as abandoned and queues their
-    /// retries per the schedule's retry policy.
+    /// Takes over the work of processes that stopped: their held fires come back to the queue
+    /// (started by this or another live process, no attempt spent), and their running runs
+    /// (or any whose lease expired) are abandoned and retried per the schedule's retry policy.
     func recoverAbandoned(now: Date) async throws {
         lastRecovery = now
-        let abandoned = try await store.abandonExpiredRuns(now: now, leaseTimeout: configuration.leaseTimeout)
-        for run in abandoned {
+        let recovery = try await store.recover(now: now, leaseTimeout: configuration.leaseTimeout,
+                                               livenessTimeout: configuration.livenessTimeout)
+        for run in recovery.requeued {
+            logger.warning("held fire taken over (its process stopped)", metadata: ["run": "\(run.id)"])
+            enqueueQueued(run)
+        }
+        for run in recovery.abandoned {
             logger.warning("run abandoned (its process stopped renewing the lease)",
                            metadata: ["run": "\(run.id)", "owner": "\(run.owner ?? "")"])
             metrics.finished(.abandoned)
@@ -67,21 +77,24 @@ extension Engine {
         }
     }
 
-    /// Graceful drain: claims have stopped; running runs get `drainTimeout` to end, then are
-    /// cancelled; runs held but not started are recorded as cancelled; finishes are written.
+    /// Graceful drain: claims have stopped; fires held or waiting for a slot but not started
+    /// are handed back to the queue for a live process (they were never attempts); running
+    /// runs get `drainTimeout` to end, then are cancelled; finishes are written.
     func drain() async {
         let deadline = clock.now().addingTimeInterval(configuration.drainTimeout)
         logger.info("draining", metadata: ["running": "\(executing.count)"])
-        for run in buffered.values {
-            enqueueFinish(run, .cancelled, error: "server stopped before the run started")
-        }
+        var unstarted = Array(buffered.values) + held.elements.map(\.run)
         buffered.removeAll()
-        for w in held.elements {
-            enqueueFinish(w.run, .cancelled, error: "server stopped before the run started")
-        }
         held.removeAll()
-        while let run = ready.popMin()?.run {
-            enqueueFinish(run, .cancelled, error: "server stopped before the run started")
+        while let run = ready.popMin()?.run { unstarted.append(run) }
+        if !unstarted.isEmpty {
+            do {
+                try await store.handBack(ids: unstarted.map(\.id), owner: configuration.owner, at: clock.now())
+                logger.info("handed back unstarted fires", metadata: ["runs": "\(unstarted.count)"])
+            } catch {
+                // Their leases expire and a live process takes them back then.
+                logger.error("handing back unstarted fires failed", metadata: ["error": "\(error)"])
+            }
         }
         while !executing.isEmpty, clock.now() < deadline {
             await flushFinishes()

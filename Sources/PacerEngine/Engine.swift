@@ -98,6 +98,9 @@ public actor Engine: Service {
     var lastRecovery = Date.distantPast
     var lastHeartbeat = Date.distantPast
     var lastRetention = Date.distantPast
+    var lastBeat = Date.distantPast
+    /// Runs taken from `ready` whose start is being written (they hold slots meanwhile).
+    var starting = 0
     /// When the loop last completed a pass, and the error of the last failed one (for `/healthz`).
     var lastPassAt: Date?
     var lastPassError: String?
@@ -154,23 +157,27 @@ public actor Engine: Service {
     /// Starts held fires at their instants until the engine stops.
     func releaseLoop() async {
         while !isStopping, !Task.isCancelled {
-            releaseHeld(now: clock.now())
-            startReady()
+            await releaseHeld(now: clock.now())
+            await startReady()
             await heldWakeup.wait(until: held.min?.due, clock: clock)
         }
     }
 
     /// Gates the held fires that are due (a schedule paused, disabled or deleted meanwhile
     /// has its fire recorded as skipped).
-    func releaseHeld(now: Date) {
+    func releaseHeld(now: Date) async {
+        var due: [Run] = []
         while let w = held.min, w.due <= now {
             held.popMin()
             waitingIDs.remove(w.run.id)
-            guard entries[w.run.scheduleID]?.fireable == true else {
-                enqueueFinish(w.run, .skipped, error: "schedule paused, disabled or deleted before its fire")
+            due.append(w.run)
+        }
+        for run in due {
+            guard entries[run.scheduleID]?.fireable == true else {
+                enqueueFinish(run, .skipped, error: "schedule paused, disabled or deleted before its fire")
                 continue
             }
-            gate(w.run)
+            await startFire(run)
         }
     }
 
@@ -197,16 +204,16 @@ public actor Engine: Service {
             // so neither delays a start.
             expireTimeouts(now: now)
             if !isStopping {
-                releaseHeld(now: now)
+                await releaseHeld(now: now)
                 try await wakeSessions(now: now)
                 try await promoteWaiting(now: now)
-                startReady()
+                await startReady()
             }
             try await maintain(now: now)
             await flushFinishes()
             if !isStopping {
                 try await claim(now: now)
-                startReady()
+                await startReady()
             }
         } catch {
             logger.error("engine pass failed; retrying", metadata: ["error": "\(error)"])
@@ -238,6 +245,7 @@ public actor Engine: Service {
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))
         consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
         consider(lastRetention.addingTimeInterval(configuration.retentionInterval))
+        consider(lastBeat.addingTimeInterval(configuration.livenessInterval))
         if !executing.isEmpty || !buffered.isEmpty || held.count > 0 {
             consider(lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval))
         }
@@ -264,7 +272,7 @@ public actor Engine: Service {
     }
 
     /// Slots left under `max_concurrent` after the executing runs and those ready to start.
-    var freeSlots: Int { max(0, configuration.maxConcurrent - executing.count - ready.count) }
+    var freeSlots: Int { max(0, configuration.maxConcurrent - executing.count - ready.count - starting) }
 
     /// The earliest valid entry of the fire heap (stale entries are dropped on the way).
     func earliestFire() -> Date? {

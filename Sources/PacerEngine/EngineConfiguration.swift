@@ -15,8 +15,13 @@ extension Engine {
         public var heartbeatInterval: TimeInterval
         /// How often all schedule states are re-read, whatever the change signal said.
         public var safetySweepInterval: TimeInterval
-        /// How often abandoned runs are looked for.
+        /// How often abandoned runs, and the held runs of dead processes, are looked for.
         public var recoveryInterval: TimeInterval
+        /// How often this process records that it is alive.
+        public var livenessInterval: TimeInterval
+        /// A process not seen for this long is dead: its held fires go back to the queue and its
+        /// running runs are abandoned, without waiting for their leases.
+        public var livenessTimeout: TimeInterval
         /// Terminal runs and sessions older than this many days are purged daily.
         public var retentionDays: Double
         /// How often the retention sweep runs.
@@ -42,7 +47,10 @@ extension Engine {
                     safetySweepInterval: TimeInterval = 30, recoveryInterval: TimeInterval = 15,
                     retentionDays: Double = 30, retentionInterval: TimeInterval = 86_400,
                     drainTimeout: TimeInterval = 30, finishBatch: Int = 512, claimAhead: TimeInterval = 0.75,
-                    definitionCacheSize: Int = 16_384, sharedStore: Bool = false) {
+                    definitionCacheSize: Int = 16_384, sharedStore: Bool = false,
+                    livenessInterval: TimeInterval = 1, livenessTimeout: TimeInterval = 10) {
+            self.livenessInterval = livenessInterval
+            self.livenessTimeout = livenessTimeout
             self.sharedStore = sharedStore
             self.claimAhead = claimAhead
             self.definitionCacheSize = definitionCacheSize

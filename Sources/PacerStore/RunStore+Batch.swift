@@ -50,7 +50,29 @@ public struct RunFinish: Sendable, Hashable {
     }
 }
 
+/// What ``RunStore/recover(now:leaseTimeout:livenessTimeout:)`` did.
+public struct Recovery: Sendable, Hashable {
+    /// Held runs of dead processes, back in the queue.
+    public var requeued: [Run]
+    /// Running runs of dead processes (or with expired leases), now `abandoned`.
+    public var abandoned: [Run]
+
+    /// - Parameters:
+    ///   - requeued: runs back in the queue.
+    ///   - abandoned: runs abandoned.
+    public init(requeued: [Run] = [], abandoned: [Run] = []) {
+        self.requeued = requeued
+        self.abandoned = abandoned
+    }
+}
+
 extension RunStore {
+    /// Marks `running` runs whose heartbeat is older than `now - leaseTimeout` as `abandoned`
+    /// and returns them (``recover(now:leaseTimeout:livenessTimeout:)`` by leases alone).
+    public func abandonExpiredRuns(now: Date, leaseTimeout: TimeInterval) async throws -> [Run] {
+        try await recover(now: now, leaseTimeout: leaseTimeout, livenessTimeout: nil).abandoned
+    }
+
     /// Finishes several runs of `owner`, each as ``finishRun(id:owner:status:at:output:error:)``
     /// would. Stores that can do it in one transaction override this; the default finishes
     /// them one by one.

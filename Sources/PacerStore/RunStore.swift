@@ -1,10 +1,15 @@
 import Foundation
 import PacerCore
 
-/// Run lifecycle: queued -> running (under a lease) -> a terminal status.
+/// Run lifecycle: a fire is claimed `held` by a process for its instant (or queued), becomes
+/// `running` (under a lease) when its runner is about to be called, and ends in a terminal
+/// status. A held fire is not a run in flight: it goes back to the queue when its process dies
+/// or drains, and never counts as an attempt.
 ///
-/// Leases are fenced: every write for a running run names its owner, and a write by a
-/// process that lost the lease fails with ``StoreError/leaseLost(runID:)`` and changes nothing.
+/// Leases are fenced: every write for a held or running run names its owner, and a write by a
+/// process that lost it fails with ``StoreError/leaseLost(runID:)`` and changes nothing.
+/// Processes record that they are alive (``beat(owner:at:)``); the runs of one that stopped are
+/// taken over within its liveness timeout, not the run lease.
 public protocol RunStore: Sendable {
     /// Records a run made outside `claimDue` (Run Now, a retry, a backfill or catch-up fire).
     /// - Throws: ``StoreError/duplicateRun(scheduleID:scheduledAt:attempt:itemKey:)`` when the
@@ -57,9 +62,29 @@ public protocol RunStore: Sendable {
     /// Records a failed delivery on a finished run (a delivery never fails a run).
     func recordDeliveryError(runID: String, error: String) async throws
 
-    /// Marks `running` runs whose heartbeat is older than `now - leaseTimeout` as
-    /// `abandoned` (their process died) and returns them, so a live process can retry them.
-    /// An abandoned run's agent session that is still `running` or `pending` ends in `error`
-    /// with an `abandoned` event (`run_id`, `reason`), in the same transaction.
-    func abandonExpiredRuns(now: Date, leaseTimeout: TimeInterval) async throws -> [Run]
+    /// In one transaction: held runs of processes not seen for `livenessTimeout` (or whose
+    /// lease is older than `leaseTimeout`) go back to the queue, unowned (they never started:
+    /// no attempt is spent); running runs of such processes, or whose heartbeat is older than
+    /// `now - leaseTimeout`, are marked `abandoned` and returned, so a live process can retry
+    /// them. An abandoned run's agent session that is still `running` or `pending` ends in
+    /// `error` with an `abandoned` event (`run_id`, `reason`). A run whose owner never recorded
+    /// a liveness beat is judged by its lease alone.
+    /// - Parameters:
+    ///   - now: the clock.
+    ///   - leaseTimeout: the run lease.
+    ///   - livenessTimeout: how long a process may go without a beat; `nil` judges by leases only.
+    func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?) async throws -> Recovery
+
+    /// Marks held runs of `owner` as running (their runners are about to be called), in one
+    /// transaction.
+    /// - Returns: the ids still held by `owner`; the others went back to the queue or were
+    ///   finished meanwhile, and must not run here.
+    func startHeld(ids: [String], owner: String, at: Date) async throws -> Set<String>
+
+    /// Hands runs that `owner` holds but never executed (held, or started and not yet given to
+    /// their runner) back to the queue, unowned, for a live process (a draining server).
+    func handBack(ids: [String], owner: String, at: Date) async throws
+
+    /// Records that process `owner` is alive at `at` (no event, no wake-up).
+    func beat(owner: String, at: Date) async throws
 }

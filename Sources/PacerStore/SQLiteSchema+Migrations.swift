@@ -114,5 +114,15 @@ extension SQLiteSchema {
                 );
                 """)
         }
+        m.registerMigration("v10-processes") { db in
+            // The liveness of each engine process: its held and running runs are taken over
+            // when it stops beating (held and running runs are found by status).
+            try db.execute(sql: """
+                CREATE TABLE processes (
+                    owner TEXT PRIMARY KEY NOT NULL,
+                    heartbeat_at INTEGER NOT NULL
+                );
+                """)
+        }
     }
 }

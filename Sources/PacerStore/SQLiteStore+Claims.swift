@@ -39,8 +39,8 @@ extension SQLiteStore {
                 var run = Run(id: PacerID.make(.run, at: now), scheduleID: scheduleID, scheduledAt: scheduledAt)
                 run.owner = owner
                 if start {
-                    run.status = .running
-                    run.startedAt = now
+                    // Held for its instant under the claimer's lease; running once started.
+                    run.status = .held
                     run.heartbeatAt = now
                 }
                 let seconds = scheduledMillis >= 0 ? scheduledMillis / 1000 : (scheduledMillis - 999) / 1000

@@ -39,7 +39,7 @@ extension SQLiteStore {
     @discardableResult
     public func purge(before cutoff: Date) async throws -> PurgeCounts {
         let cut = SQLiteSchema.millis(cutoff)
-        let terminal = "status NOT IN ('queued', 'running')"
+        let terminal = "status NOT IN ('queued', 'running', 'held')"
         return try await write { db in
             var counts = PurgeCounts()
             try db.execute(sql: """

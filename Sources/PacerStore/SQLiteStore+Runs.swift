@@ -37,7 +37,7 @@ extension SQLiteStore {
     public func activeRuns(scheduleID: String?) async throws -> [Run] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM runs WHERE status IN ('queued', 'running') AND (?1 IS NULL OR schedule_id = ?1)
+                SELECT * FROM runs WHERE status IN ('queued', 'running', 'held') AND (?1 IS NULL OR schedule_id = ?1)
                 ORDER BY scheduled_at, attempt, id
                 """, arguments: [scheduleID]).map(SQLiteSchema.run)
         }
@@ -61,7 +61,7 @@ extension SQLiteStore {
         // A lease renewal is no change anyone acts on: no event, no wake-up.
         try await write(notify: false) { db in
             try db.execute(sql: """
-                UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running' AND owner = ?
+                UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status IN ('running', 'held') AND owner = ?
                 """, arguments: [SQLiteSchema.millis(at), runID, owner])
             if db.changesCount == 0 {
                 _ = try Self.fetchRun(runID, db)
@@ -107,7 +107,7 @@ extension SQLiteStore {
             UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?,
                             started_at = COALESCE(?, started_at), fires_at = COALESCE(?, fires_at),
                             session_id = COALESCE(?, session_id)
-            WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
+            WHERE id = ? AND (status = 'queued' OR (status IN ('running', 'held') AND owner = ?))
             RETURNING schedule_id, scheduled_at
             """, [f.status.rawValue, SQLiteSchema.millis(f.at), f.output.map(Run.excerpt), f.error,
                   f.startedAt.map(SQLiteSchema.millis), f.firesAt.map(SQLiteSchema.millis), f.sessionID, f.id,
@@ -138,7 +138,7 @@ extension SQLiteStore {
             UPDATE runs SET status = ?, finished_at = ?, output = ?, error = ?,
                             started_at = COALESCE(?, started_at), fires_at = COALESCE(?, fires_at),
                             session_id = COALESCE(?, session_id)
-            WHERE id = ? AND (status = 'queued' OR (status = 'running' AND owner = ?))
+            WHERE id = ? AND (status = 'queued' OR (status IN ('running', 'held') AND owner = ?))
             RETURNING *
             """, [status.rawValue, finishedAt, excerpt, f.error, f.startedAt.map(SQLiteSchema.millis),
                   f.firesAt.map(SQLiteSchema.millis), f.sessionID, id, owner]) else {
@@ -168,26 +168,88 @@ extension SQLiteStore {
         }
     }
 
-    public func abandonExpiredRuns(now: Date, leaseTimeout: TimeInterval) async throws -> [Run] {
+    public func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?) async throws -> Recovery {
         let expiry = SQLiteSchema.millis(now.addingTimeInterval(-leaseTimeout))
+        let dead = livenessTimeout.map { SQLiteSchema.millis(now.addingTimeInterval(-$0)) } ?? Int64.min
         return try await write { db in
-            let expired = try Row.fetchAll(db, sql: """
-                SELECT * FROM runs WHERE status = 'running' AND COALESCE(heartbeat_at, started_at, fires_at) < ?
+            var recovery = Recovery()
+            // Held fires of a process that stopped never started: back to the queue.
+            let held = try Row.fetchAll(db, sql: """
+                SELECT * FROM runs WHERE status = 'held'
+                  AND (COALESCE(heartbeat_at, fires_at) < ?1
+                       OR owner IN (SELECT owner FROM processes WHERE heartbeat_at < ?2))
                 ORDER BY scheduled_at, id
-                """, arguments: [expiry]).map(SQLiteSchema.run)
-            var out: [Run] = []
+                """, arguments: [expiry, dead]).map(SQLiteSchema.run)
+            for run in held {
+                try db.execute(sql: """
+                    UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, started_at = NULL WHERE id = ?
+                    """, arguments: [run.id])
+                try SQLiteSchema.log(.runQueued, run.id, at: now, db)
+                recovery.requeued.append(try Self.fetchRun(run.id, db))
+            }
+            let expired = try Row.fetchAll(db, sql: """
+                SELECT * FROM runs WHERE status = 'running'
+                  AND (COALESCE(heartbeat_at, started_at, fires_at) < ?1
+                       OR owner IN (SELECT owner FROM processes WHERE heartbeat_at < ?2))
+                ORDER BY scheduled_at, id
+                """, arguments: [expiry, dead]).map(SQLiteSchema.run)
             for run in expired {
                 try db.execute(sql: """
-                    UPDATE runs SET status = 'abandoned', finished_at = ?, error = COALESCE(error, 'lease expired')
+                    UPDATE runs SET status = 'abandoned', finished_at = ?, error = COALESCE(error, ?)
                     WHERE id = ?
-                    """, arguments: [SQLiteSchema.millis(now), run.id])
+                    """, arguments: [SQLiteSchema.millis(now), Self.abandonReason(run, now: now, expiry: expiry), run.id])
                 try Self.recordOutcome(of: run, status: .abandoned, db)
                 try SQLiteSchema.log(.runFinished, run.id, at: now, db)
                 if let sessionID = run.sessionID { try Self.abandonSession(sessionID, runID: run.id, at: now, db) }
-                out.append(try Self.fetchRun(run.id, db))
+                recovery.abandoned.append(try Self.fetchRun(run.id, db))
             }
-            return out
+            // A process dead for a day is forgotten.
+            try db.execute(sql: "DELETE FROM processes WHERE heartbeat_at < ?",
+                           arguments: [SQLiteSchema.millis(now.addingTimeInterval(-86_400))])
+            return recovery
         }
+    }
+
+    public func startHeld(ids: [String], owner: String, at: Date) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        let t = SQLiteSchema.millis(at)
+        return try await write(notify: false) { db in
+            var started: Set<String> = []
+            for id in ids {
+                try db.executeCached("""
+                    UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?
+                    WHERE id = ? AND status = 'held' AND owner = ?
+                    """, [t, t, id, owner])
+                if db.changesCount > 0 { started.insert(id) }
+            }
+            return started
+        }
+    }
+
+    public func handBack(ids: [String], owner: String, at: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await write { db in
+            for id in ids {
+                try db.executeCached("""
+                    UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, started_at = NULL
+                    WHERE id = ? AND status IN ('held', 'running') AND owner = ?
+                    """, [id, owner])
+                if db.changesCount > 0 { try SQLiteSchema.log(.runQueued, id, at: at, db) }
+            }
+        }
+    }
+
+    public func beat(owner: String, at: Date) async throws {
+        try await write(notify: false) { db in
+            try db.executeCached("INSERT OR REPLACE INTO processes (owner, heartbeat_at) VALUES (?, ?)",
+                                 [owner, SQLiteSchema.millis(at)])
+        }
+    }
+
+    /// Why a run was abandoned: its process stopped beating, or its lease expired.
+    static func abandonReason(_ run: Run, now: Date, expiry: Int64) -> String {
+        let seen = run.heartbeatAt ?? run.startedAt ?? run.firesAt
+        return SQLiteSchema.millis(seen) < expiry ? "lease expired" : "its process stopped (no liveness beat)"
     }
 
     // MARK: Helpers (inside a write transaction)

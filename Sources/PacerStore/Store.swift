@@ -74,9 +74,9 @@ public protocol Store: RunStore, SessionStore, CatalogStore, AgentStore, TokenSt
     ///   - now: the engine's clock.
     ///   - limit: most schedules to claim.
     ///   - owner: the claiming process, recorded on the runs.
-    ///   - start: record the runs as `running` under `owner`'s lease (started and heartbeat at
-    ///     `now`), for a caller that dispatches them at once: one commit instead of two per
-    ///     fire. Otherwise they are `queued`.
+    ///   - start: record the runs as `held` by `owner` (lease at `now`), for a caller that
+    ///     starts them at their instants (``RunStore/startHeld(ids:owner:at:)``) and hands them
+    ///     back if it cannot. Otherwise they are `queued`.
     /// - Returns: the runs recorded, in fire order.
     func claimDue(now: Date, limit: Int, owner: String, start: Bool) async throws -> [Run]
 

@@ -61,14 +61,18 @@ extension StoreConformance {
             try check(late.map(\.scheduledAt) == [Fixture.at(600), Fixture.at(600)], "one fire each, the earliest: \(late)")
             try check(try await store.claimDue(now: Fixture.at(1200), limit: 0, owner: "w2").isEmpty, "limit 0 claims nothing")
         },
-        ConformanceCase("claim_withStart_recordsRunningRunsUnderTheLease") { store in
+        ConformanceCase("claim_withStart_recordsHeldRunsUnderTheLease_startedOnlyByTheirOwner") { store in
             let s = try await store.createSchedule(Fixture.schedule("started"), author: "a")
             let fire = Fixture.at(300)
             let runs = try await store.claimDue(now: fire, limit: 10, owner: "w1", start: true)
             try check(runs.count == 1, "one run claimed")
-            let run = runs[0]
-            try check(run.status == .running && run.owner == "w1" && run.startedAt == fire && run.heartbeatAt == fire,
-                      "running under w1's lease since the claim: \(run)")
+            var run = runs[0]
+            try check(run.status == .held && run.owner == "w1" && run.startedAt == nil && run.heartbeatAt == fire,
+                      "held by w1 since the claim, not started: \(run)")
+            try check(try await store.startHeld(ids: [run.id], owner: "w2", at: fire).isEmpty, "another process cannot start it")
+            try check(try await store.startHeld(ids: [run.id], owner: "w1", at: fire) == [run.id], "its owner starts it")
+            run.status = .running
+            run.startedAt = fire
             try check(try await store.run(id: run.id) == run, "reads back equal")
             try check(try await store.state(scheduleID: s.id)?.nextFireAt == Fixture.at(600), "advanced")
             try await checkThrows(.leaseLost(runID: run.id)) {

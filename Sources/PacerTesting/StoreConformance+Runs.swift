@@ -35,7 +35,7 @@ extension StoreConformance {
                       "the real start and jittered due instant are recorded: \(first)")
             try check(third.status == .failed && third.error == "boom", "third finished: \(third)")
             try check((lost as? StoreError) == .leaseLost(runID: theirs[0].id), "another owner's run is reported: \(lost)")
-            try check(try await store.run(id: theirs[0].id)?.status == .running, "and left alone")
+            try check(try await store.run(id: theirs[0].id)?.status == .held, "and left alone")
             let retry = try await store.run(id: "run_retry_of_third")
             try check(retry?.status == .queued && retry?.attempt == 2 && retry?.firesAt == Fixture.at(341),
                       "the retry is queued with the finish: \(String(describing: retry))")
@@ -119,6 +119,44 @@ extension StoreConformance {
             let history = try await store.runs(scheduleID: s.id, limit: 3)
             try check(history.count == 3 && history.map(\.scheduledAt) == history.map(\.scheduledAt).sorted(by: >),
                       "history is newest first and limited: \(history.map(\.scheduledAt))")
+        },
+        ConformanceCase("recover_deadProcess_heldFiresGoBackToTheQueue_runningOnesAreAbandoned_withinLiveness") { store in
+            _ = try await store.createSchedule(Fixture.schedule("a"), author: "a")
+            _ = try await store.createSchedule(Fixture.schedule("b"), author: "a")
+            let held = try await store.claimDue(now: Fixture.at(300), limit: 2, owner: "dead", start: true)
+            _ = try await store.startHeld(ids: [held[0].id], owner: "dead", at: Fixture.at(300))
+            try await store.beat(owner: "dead", at: Fixture.at(300))
+            try await store.beat(owner: "alive", at: Fixture.at(300))
+            // 5 s later: no beat is older than the 10 s liveness timeout yet.
+            var r = try await store.recover(now: Fixture.at(305), leaseTimeout: 60, livenessTimeout: 10)
+            try check(r.requeued.isEmpty && r.abandoned.isEmpty, "a live process keeps its work: \(r)")
+            try await store.beat(owner: "alive", at: Fixture.at(311))
+            r = try await store.recover(now: Fixture.at(312), leaseTimeout: 60, livenessTimeout: 10)
+            try check(r.requeued.map(\.id) == [held[1].id], "the dead process's held fire goes back: \(r.requeued)")
+            try check(r.abandoned.map(\.id) == [held[0].id], "its running run is abandoned: \(r.abandoned)")
+            try check(r.abandoned.first?.error == "its process stopped (no liveness beat)", "\(String(describing: r.abandoned.first?.error))")
+            let back = try await store.run(id: held[1].id)
+            try check(back?.status == .queued && back?.owner == nil && back?.attempt == 1, "queued, unowned, still attempt 1: \(String(describing: back))")
+            try check(try await store.startHeld(ids: [held[1].id], owner: "dead", at: Fixture.at(313)).isEmpty,
+                      "the dead process cannot start it any more")
+            let mine = try await store.startRun(id: held[1].id, owner: "alive", at: Fixture.at(313))
+            try check(mine.status == .running && mine.owner == "alive", "a live process starts it: \(mine)")
+            try await checkThrows(.leaseLost(runID: held[0].id)) {
+                try await store.finishRun(id: held[0].id, owner: "dead", status: .succeeded, at: Fixture.at(314), output: nil, error: nil)
+            }
+            r = try await store.recover(now: Fixture.at(320), leaseTimeout: 60, livenessTimeout: 10)
+            try check(r.requeued.isEmpty && r.abandoned.isEmpty, "taken over once: \(r)")
+        },
+        ConformanceCase("handBack_unstartedRuns_goBackToTheQueue_onlyThoseOfTheOwner") { store in
+            _ = try await store.createSchedule(Fixture.schedule("a"), author: "a")
+            _ = try await store.createSchedule(Fixture.schedule("b"), author: "a")
+            let mine = try await store.claimDue(now: Fixture.at(300), limit: 1, owner: "w1", start: true)
+            let theirs = try await store.claimDue(now: Fixture.at(300), limit: 1, owner: "w2", start: true)
+            try await store.handBack(ids: mine.map(\.id) + theirs.map(\.id), owner: "w1", at: Fixture.at(301))
+            try check(try await store.run(id: mine[0].id)?.status == .queued, "ours is queued again")
+            try check(try await store.run(id: theirs[0].id)?.status == .held, "another owner's is left alone")
+            let events = try await store.events(after: 0, limit: 1000).map(\.event)
+            try check(events.contains { $0.kind == .runQueued && $0.entityID == mine[0].id }, "a queued event wakes the others")
         },
         ConformanceCase("run_expiredLease_isAbandonedAndFenced") { store in
             let (s, queued) = try await claimedRun(store)

@@ -7,7 +7,7 @@ import Testing
         let terminal = Run.Status.allCases.filter(\.isTerminal).map(\.rawValue)
         #expect(terminal == ["succeeded", "failed", "timed_out", "cancelled", "skipped", "abandoned", "missed"])
         #expect(Run.Status.allCases.map(\.rawValue) == ["queued", "running", "succeeded", "failed", "timed_out", "cancelled", "skipped",
-                                                        "abandoned", "missed"])
+                                                        "abandoned", "missed", "held"])
     }
 
     @Test func run_roundTrips_withSnakeCaseKeys() throws {

@@ -78,14 +78,47 @@ import Testing
         #expect(h.runner.recorded.count == 2)
     }
 
+    @Test func recovery_heldFireOfADeadProcess_goesBackToTheQueue_andRunsOnce_noAttemptSpent() async throws {
+        let h = try Harness(leaseTimeout: 30)
+        defer { Task { await h.close() } }
+        let s = try await h.add("claimed-ahead")  // max_attempts 1: a lost attempt would lose the fire
+        // A process that died holding the fire at 60, before starting it.
+        h.clock.advance(to: Harness.t0.addingTimeInterval(60))
+        let held = try await h.store.claimDue(now: h.clock.now(), limit: 10, owner: "dead-process", start: true)
+        #expect(held.map(\.status) == [.held])
+        await h.advance(to: 85)
+        #expect(try await h.store.run(id: held[0].id)?.status == .held, "its lease not yet expired")
+        await h.advance(to: 95)
+        await h.advance(to: 96)
+        let runs = try await h.runs(s).filter { Harness.at($0.scheduledAt) == 60 }
+        #expect(runs.map(\.status) == [.succeeded] && runs.first?.attempt == 1, "\(runs)")
+        #expect(h.runner.recorded.filter { Harness.at($0.scheduledAt) == 60 }.count == 1)
+    }
+
+    @Test func recovery_deadProcess_isNoticedByItsMissingBeats_notTheRunLease() async throws {
+        let h = try Harness(leaseTimeout: 600, livenessTimeout: 10)
+        defer { Task { await h.close() } }
+        let s = try await h.add("claimed-ahead")
+        h.clock.advance(to: Harness.t0.addingTimeInterval(60))
+        try await h.store.beat(owner: "dead-process", at: h.clock.now())
+        let held = try await h.store.claimDue(now: h.clock.now(), limit: 10, owner: "dead-process", start: true)
+        await h.advance(to: 65)
+        #expect(try await h.store.run(id: held[0].id)?.status == .held, "beats 5 s old: alive")
+        await h.advance(to: 75)
+        await h.advance(to: 76)
+        #expect(try await h.runs(s).filter { Harness.at($0.scheduledAt) == 60 }.map(\.status) == [.succeeded],
+                "taken over 15 s after its last beat, not after the 600 s lease")
+    }
+
     @Test func recovery_abandonedRun_isMarkedAndRetried() async throws {
         let h = try Harness(leaseTimeout: 30)
         defer { Task { await h.close() } }
         let s = try await h.add("crashy") { $0.policies.retry = RetryPolicy(maxAttempts: 2, backoffBaseSeconds: 10, jitterFraction: 0) }
-        // A process that died holding the fire at 60.
+        // A process that died running the fire at 60.
         h.clock.advance(to: Harness.t0.addingTimeInterval(60))
         let held = try await h.store.claimDue(now: h.clock.now(), limit: 10, owner: "dead-process", start: true)
         #expect(held.count == 1)
+        _ = try await h.store.startHeld(ids: held.map(\.id), owner: "dead-process", at: h.clock.now())
         await h.advance(to: 85)
         #expect(try await h.store.run(id: held[0].id)?.status == .running, "lease not yet expired")
         await h.advance(to: 95)
@@ -94,6 +127,24 @@ import Testing
         let runs = try await h.runs(s)
         #expect(runs.filter { $0.attempt == 2 }.map(\.status) == [.succeeded])
         #expect(runs.filter { Harness.at($0.scheduledAt) == 60 }.count == 2, "the abandoned fire and its one retry, no double")
+    }
+
+    @Test func drain_heldFire_isHandedBack_andAnotherProcessRunsIt_asItsFirstAttempt() async throws {
+        let h = try Harness()
+        defer { Task { await h.close() } }
+        let s = try await h.add("ahead")
+        let draining = Harness.makeEngine(store: h.store, runner: h.runner, clock: h.clock, owner: "draining", claimAhead: 5)
+        h.clock.advance(to: Harness.t0.addingTimeInterval(56))
+        await draining.step()
+        #expect(try await h.runs(s).map(\.status) == [.held])
+        draining.stop()
+        try await draining.run()   // drains at once: nothing is running
+        let handed = try await h.runs(s)
+        #expect(handed.map(\.status) == [.queued] && handed.first?.owner == nil, "\(handed)")
+        await h.advance(to: 60)
+        let runs = try await h.runs(s).filter { Harness.at($0.scheduledAt) == 60 }
+        #expect(runs.map(\.status) == [.succeeded] && runs.first?.attempt == 1, "\(runs)")
+        #expect(h.runner.recorded.count == 1)
     }
 
     @Test func drain_runningRun_isCancelledAfterTheDrainTimeout() async throws {

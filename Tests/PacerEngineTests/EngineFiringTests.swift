@@ -159,7 +159,7 @@ import Testing
         #expect(await engine.step() == Harness.t0.addingTimeInterval(59.5), "wakes to claim half a second early")
         h.clock.advance(to: Harness.t0.addingTimeInterval(59.5))
         #expect(await engine.step() == Harness.t0.addingTimeInterval(60))
-        #expect(try await h.runs(s).map(\.status) == [.running], "claimed and held under the lease")
+        #expect(try await h.runs(s).map(\.status) == [.held], "claimed and held under the lease, not started")
         #expect(h.runner.recorded.isEmpty, "not started before its instant")
         h.clock.advance(to: Harness.t0.addingTimeInterval(60))
         await engine.settle()

@@ -51,7 +51,7 @@ struct Harness {
     let directory: URL
 
     init(maxConcurrent: Int = 4, leaseTimeout: TimeInterval = 60, drainTimeout: TimeInterval = 30,
-         gate: (any RunGate)? = nil, items: (any ItemReader)? = nil, deliverer: (any Deliverer)? = nil,
+         livenessTimeout: TimeInterval = 3600, gate: (any RunGate)? = nil, items: (any ItemReader)? = nil, deliverer: (any Deliverer)? = nil,
          behaviour: @escaping ScriptedRunner.Behaviour = { _, _ in .succeeded(output: "ok") }) throws {
         let clock = ManualClock(Self.t0)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-engine-\(UUID().uuidString)")
@@ -60,20 +60,24 @@ struct Harness {
         runner = ScriptedRunner(clock: clock, behaviour)
         self.clock = clock
         engine = Self.makeEngine(store: store, runner: runner, clock: clock, maxConcurrent: maxConcurrent,
-                                 leaseTimeout: leaseTimeout, drainTimeout: drainTimeout, gate: gate, items: items,
+                                 leaseTimeout: leaseTimeout, drainTimeout: drainTimeout, livenessTimeout: livenessTimeout,
+                                 gate: gate, items: items,
                                  deliverer: deliverer)
     }
 
     static func makeEngine(store: any Store, runner: ScriptedRunner, clock: ManualClock, maxConcurrent: Int = 4,
                            leaseTimeout: TimeInterval = 60, drainTimeout: TimeInterval = 30, owner: String = "engine-1",
                            recoveryInterval: TimeInterval = 5, claimAhead: TimeInterval = 0,
-                           sharedStore: Bool = false, gate: (any RunGate)? = nil, items: (any ItemReader)? = nil,
+                           sharedStore: Bool = false, livenessTimeout: TimeInterval = 3600,
+                           gate: (any RunGate)? = nil, items: (any ItemReader)? = nil,
                            deliverer: (any Deliverer)? = nil) -> Engine {
         Engine(store: store, runners: Runners(byKind: [.http: runner, .command: runner], items: items, deliverer: deliverer, gate: gate),
                clock: clock,
                configuration: .init(owner: owner, maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
                                     heartbeatInterval: 10, safetySweepInterval: 3600, recoveryInterval: recoveryInterval,
-                                    drainTimeout: drainTimeout, claimAhead: claimAhead, sharedStore: sharedStore))
+                                    drainTimeout: drainTimeout, claimAhead: claimAhead, sharedStore: sharedStore,
+                                    // Tests step engines by hand: beats every hour unless a test asks.
+                                    livenessInterval: min(3600, livenessTimeout / 4), livenessTimeout: livenessTimeout))
     }
 
     /// Creates a schedule at the clock's now with an HTTP target.

@@ -138,6 +138,38 @@ final class ClockBox: Sendable {
 }
 
 @Suite(.timeLimit(.minutes(1))) struct EngineReplicaOverlapTests {
+    /// The bug of claim-time checks: a replica that claims its fire ahead saw the other
+    /// replica's previous fire still running, and skipped; at its instant that run was over.
+    @Test func overlap_skip_sharedStore_judgesAtTheFiresInstant_notWhenItWasClaimedAhead() async throws {
+        let box = ClockBox()
+        let h = try Harness(behaviour: { r, i in await box.behaviour(r, i) })
+        defer { Task { await h.close() } }
+        let clock = h.clock
+        box.set { _, index in
+            if index == 0 { try? await clock.sleep(until: Harness.t0.addingTimeInterval(60.5)) }
+            return .succeeded(output: nil)
+        }
+        let s = try await h.add("tick", rule: "every 1s")
+        h.clock.advance(to: Harness.t0.addingTimeInterval(59))  // its next fire is 60 (created at 0... every second)
+        let a = Harness.makeEngine(store: h.store, runner: h.runner, clock: clock, owner: "replica-a", claimAhead: 0.75, sharedStore: true)
+        let b = Harness.makeEngine(store: h.store, runner: h.runner, clock: clock, owner: "replica-b", claimAhead: 0.75, sharedStore: true)
+        try await h.store.setNextFire(scheduleID: s.id, at: Harness.t0.addingTimeInterval(60))
+        clock.advance(to: Harness.t0.addingTimeInterval(59.25))
+        await a.step()                                   // A holds the fire at 60
+        clock.advance(to: Harness.t0.addingTimeInterval(60))
+        await a.step()                                   // and starts it: it runs until 60.5
+        try await h.waitForSleepers(1)
+        clock.advance(to: Harness.t0.addingTimeInterval(60.25))
+        await b.step()                                   // B holds the fire at 61 while A's still runs
+        clock.advance(to: Harness.t0.addingTimeInterval(60.5))
+        await a.settle()                                 // A's run ends and is written
+        clock.advance(to: Harness.t0.addingTimeInterval(61))
+        await b.settle()
+        let runs = try await h.runs(s).filter { Harness.at($0.scheduledAt) <= 61 }
+        #expect(runs.map(\.status) == [.succeeded, .succeeded], "\(runs.map { ($0.status, $0.error ?? "") })")
+        #expect(h.runner.recorded.map { Harness.at($0.scheduledAt) } == [60, 61])
+    }
+
     @Test func overlap_skip_sharedStore_seesARunOfAnotherReplica() async throws {
         let box = ClockBox()
         let h = try Harness(behaviour: { r, i in await box.behaviour(r, i) })

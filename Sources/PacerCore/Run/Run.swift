@@ -10,11 +10,14 @@ public struct Run: Sendable, Hashable, Codable {
         /// A fire dropped by the misfire policy (found too late while the server was down or
         /// overloaded); never run.
         case missed
+        /// Claimed by a process for its instant, not started yet. A held fire is not a run in
+        /// flight: when its process dies or drains, it goes back to the queue for a live one.
+        case held
         public static let wireName = "run status"
 
-        /// Whether the run is over: everything but `queued` and `running`. An `abandoned` run
-        /// (its lease expired) is over; a retry is a new run.
-        public var isTerminal: Bool { self != .queued && self != .running }
+        /// Whether the run is over: everything but `queued`, `held` and `running`. An
+        /// `abandoned` run (its process died while it ran) is over; a retry is a new run.
+        public var isTerminal: Bool { self != .queued && self != .running && self != .held }
     }
 
     /// Why a run exists.

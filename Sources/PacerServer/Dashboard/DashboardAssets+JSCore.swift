@@ -97,7 +97,7 @@ function between(a, b) { const x = toMs(a), y = toMs(b); return x == null || y =
 const TONES = {
   succeeded: 'ok', done: 'ok', enabled: 'ok', ok: 'ok',
   failed: 'bad', timed_out: 'bad', error: 'bad', abandoned: 'bad',
-  running: 'run', queued: 'run', pending: 'run',
+  running: 'run', queued: 'run', pending: 'run', held: 'run',
   waiting: 'warn', paused: 'warn', missed: 'warn',
   skipped: 'idle', cancelled: 'idle', disabled: 'idle', never: 'idle',
 };

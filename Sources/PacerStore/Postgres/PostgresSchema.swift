@@ -138,6 +138,11 @@ enum PostgresSchema: StoreMapping {
         ("v7-settings", [
             "CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL)",
         ]),
+        // The liveness of each engine process: its held and running runs are taken over when
+        // it stops beating.
+        ("v8-processes", [
+            "CREATE TABLE processes (owner text PRIMARY KEY, heartbeat_at bigint NOT NULL)",
+        ]),
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.

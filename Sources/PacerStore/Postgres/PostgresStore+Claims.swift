@@ -77,8 +77,8 @@ extension PostgresStore {
                               scheduledAt: PostgresSchema.date(row.scheduledMillis)!)
                 run.owner = owner
                 if start {
-                    run.status = .running
-                    run.startedAt = now
+                    // Held for its instant under the claimer's lease; running once started.
+                    run.status = .held
                     run.heartbeatAt = now
                 }
                 let scheduledMillis = row.scheduledMillis

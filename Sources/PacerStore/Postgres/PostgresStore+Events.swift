@@ -39,7 +39,7 @@ extension PostgresStore {
         let cut = PostgresSchema.millis(cutoff)
         return try await write { c in
             let old = try await c.query("""
-                DELETE FROM runs WHERE status NOT IN ('queued', 'running') AND COALESCE(finished_at, scheduled_at) < \(cut)
+                DELETE FROM runs WHERE status NOT IN ('queued', 'running', 'held') AND COALESCE(finished_at, scheduled_at) < \(cut)
                 RETURNING id
                 """, logger: logger).collect().count
             // keep_last: the newest N finished runs of a schedule stay, whatever their age.
@@ -49,7 +49,7 @@ extension PostgresStore {
                            row_number() OVER (PARTITION BY r2.schedule_id
                                               ORDER BY r2.scheduled_at DESC, r2.attempt DESC, r2.id DESC) AS n
                     FROM runs r2 JOIN schedules s ON s.id = r2.schedule_id
-                    WHERE r2.status NOT IN ('queued', 'running')
+                    WHERE r2.status NOT IN ('queued', 'running', 'held')
                       AND s.definition::jsonb #>> '{policies,keep_last}' IS NOT NULL) ranked
                 WHERE r.id = ranked.id AND ranked.n > ranked.keep
                 RETURNING r.id

@@ -53,7 +53,7 @@ extension PostgresStore {
     public func activeRuns(scheduleID: String?) async throws -> [Run] {
         try await read("""
             SELECT \(unescaped: Self.runColumns) FROM runs
-            WHERE status IN ('queued', 'running') AND (\(scheduleID)::text IS NULL OR schedule_id = \(scheduleID))
+            WHERE status IN ('queued', 'running', 'held') AND (\(scheduleID)::text IS NULL OR schedule_id = \(scheduleID))
             ORDER BY scheduled_at, attempt, id
             """).map(Self.run)
     }
@@ -76,7 +76,7 @@ extension PostgresStore {
     public func heartbeat(runID: String, owner: String, at: Date) async throws {
         let updated = try await read("""
             UPDATE runs SET heartbeat_at = \(PostgresSchema.millis(at))
-            WHERE id = \(runID) AND status = 'running' AND owner = \(owner) RETURNING id
+            WHERE id = \(runID) AND status IN ('running', 'held') AND owner = \(owner) RETURNING id
             """)
         if updated.isEmpty {
             throw try await client.withConnection { c in try await self.missingRun(runID, c) }
@@ -131,14 +131,29 @@ extension PostgresStore {
         }
     }
 
-    public func abandonExpiredRuns(now: Date, leaseTimeout: TimeInterval) async throws -> [Run] {
+    public func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?) async throws -> Recovery {
         let ms = PostgresSchema.millis(now)
         let cutoff = PostgresSchema.millis(now.addingTimeInterval(-leaseTimeout))
+        let dead = livenessTimeout.map { PostgresSchema.millis(now.addingTimeInterval(-$0)) } ?? Int64.min
         return try await write { c in
-            let runs = try await c.query("""
-                UPDATE runs SET status = 'abandoned', finished_at = \(ms), error = COALESCE(error, 'lease expired')
+            // Held fires of a process that stopped never started: back to the queue.
+            let requeued = try await c.query("""
+                UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, started_at = NULL
                 WHERE id IN (SELECT id FROM runs
-                             WHERE status = 'running' AND COALESCE(heartbeat_at, started_at, fires_at) < \(cutoff)
+                             WHERE status = 'held'
+                               AND (COALESCE(heartbeat_at, fires_at) < \(cutoff)
+                                    OR owner IN (SELECT owner FROM processes WHERE heartbeat_at < \(dead)))
+                             FOR UPDATE SKIP LOCKED)
+                RETURNING \(unescaped: Self.runColumns)
+                """, logger: logger).collect().map(Self.run).sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+            let runs = try await c.query("""
+                UPDATE runs SET status = 'abandoned', finished_at = \(ms),
+                    error = COALESCE(error, CASE WHEN COALESCE(heartbeat_at, started_at, fires_at) < \(cutoff)
+                                                 THEN 'lease expired' ELSE 'its process stopped (no liveness beat)' END)
+                WHERE id IN (SELECT id FROM runs
+                             WHERE status = 'running'
+                               AND (COALESCE(heartbeat_at, started_at, fires_at) < \(cutoff)
+                                    OR owner IN (SELECT owner FROM processes WHERE heartbeat_at < \(dead)))
                              FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: Self.runColumns)
                 """, logger: logger).collect().map(Self.run).sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
@@ -147,9 +162,41 @@ extension PostgresStore {
                                             scheduledAt: PostgresSchema.millis(run.scheduledAt), c)
             }
             let ended = try await self.abandonSessions(of: runs, at: now, c)
-            try await self.record(runs.map { (.runFinished, $0.id) } + ended.map { (.sessionChanged, $0) }, at: now, c)
-            return runs
+            try await c.query("DELETE FROM processes WHERE heartbeat_at < \(PostgresSchema.millis(now.addingTimeInterval(-86_400)))",
+                              logger: logger)
+            try await self.record(requeued.map { (.runQueued, $0.id) } + runs.map { (.runFinished, $0.id) }
+                                  + ended.map { (.sessionChanged, $0) }, at: now, c)
+            return Recovery(requeued: requeued, abandoned: runs)
         }
+    }
+
+    public func startHeld(ids: [String], owner: String, at: Date) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        let ms = PostgresSchema.millis(at)
+        let rows = try await read("""
+            UPDATE runs SET status = 'running', started_at = \(ms), heartbeat_at = \(ms)
+            WHERE id = ANY(\(ids)::text[]) AND status = 'held' AND owner = \(owner) RETURNING id
+            """)
+        return Set(try rows.map { try $0.decode(String.self) })
+    }
+
+    public func handBack(ids: [String], owner: String, at: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await write { c in
+            let rows = try await c.query("""
+                UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, started_at = NULL
+                WHERE id = ANY(\(ids)::text[]) AND status IN ('held', 'running') AND owner = \(owner) RETURNING id
+                """, logger: logger).collect()
+            let handed = try rows.map { try $0.decode(String.self) }
+            if !handed.isEmpty { try await self.record(handed.map { (.runQueued, $0) }, at: at, c) }
+        }
+    }
+
+    public func beat(owner: String, at: Date) async throws {
+        try await client.query("""
+            INSERT INTO processes (owner, heartbeat_at) VALUES (\(owner), \(PostgresSchema.millis(at)))
+            ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at
+            """, logger: logger)
     }
 
     // MARK: Helpers
@@ -188,7 +235,7 @@ struct FinishRunStatement: PostgresPreparedStatement {
             UPDATE runs SET status = $3, finished_at = $4, output = $5, error = $6,
                             started_at = COALESCE($9, started_at), fires_at = COALESCE($10, fires_at),
                             session_id = COALESCE($11, session_id)
-            WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND owner = $2))
+            WHERE id = $1 AND (status = 'queued' OR (status IN ('running', 'held') AND owner = $2))
             RETURNING \(PostgresStore.runColumns)),
         st AS (
             UPDATE schedule_states ss SET last_status = upd.status,

@@ -217,7 +217,7 @@ struct ServeCommand: AsyncParsableCommand {
         let engine = Engine(
             store: database, runners: runners,
             configuration: .init(maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
-                                 heartbeatInterval: max(0.5, leaseTimeout / 4), recoveryInterval: max(1, min(15, leaseTimeout / 2)),
+                                 heartbeatInterval: max(0.5, leaseTimeout / 4), recoveryInterval: min(2, max(0.5, leaseTimeout / 2)),
                                  retentionDays: retentionDays,
                                  drainTimeout: drainTimeout, definitionCacheSize: definitionCache,
                                  sharedStore: isPostgres),
