@@ -148,7 +148,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PacerEngineTests",
-            dependencies: ["PacerEngine", "PacerStore", "PacerCore", "Recurrence", "PacerTesting"]
+            dependencies: ["PacerEngine", "PacerStore", "PacerCore", "Recurrence", "PacerTesting",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "PacerAgentsTests",

@@ -4,9 +4,14 @@ import PacerStore
 
 extension Engine {
     /// Writes queued finishes in batches (one transaction each on SQLite), then carries out
-    /// what follows a finish: retry, pause after failures, delivery.
+    /// what follows a finish: retry, pause after failures, delivery. A finish the store could
+    /// not write stays queued (its run's lease still renewed) and is written again a second
+    /// later, until it is written or the process dies: a result is never dropped.
     func flushFinishes() async {
-        while !finishQueue.isEmpty {
+        if let at = finishRetryAt, at > clock.now() { return }
+        finishRetryAt = nil
+        var unwritten: [PendingFinish] = []
+        while !finishQueue.isEmpty, unwritten.isEmpty {
             let batch = Array(finishQueue.prefix(configuration.finishBatch))
             finishQueue.removeFirst(batch.count)
             let results = await store.finishRuns(batch.map(\.finish), owner: configuration.owner)
@@ -26,12 +31,19 @@ extension Engine {
                         logger.info("retry queued", metadata: ["run": "\(run.id)", "attempt": "\(retry.attempt)"])
                     }
                     await afterFinish(run, outcome: pending.outcome, delivers: pending.delivers)
-                case StoreError.leaseLost?:
+                case StoreError.leaseLost?, StoreError.runNotFound?:
                     logger.warning("lease lost; result discarded", metadata: ["run": "\(pending.run.id)"])
                 case let error?:
-                    logger.error("finishing a run failed", metadata: ["run": "\(pending.run.id)", "error": "\(error)"])
+                    if unwritten.isEmpty {
+                        logger.error("writing a finish failed; it is written again", metadata: ["run": "\(pending.run.id)", "error": "\(error)"])
+                    }
+                    unwritten.append(pending)
                 }
             }
+        }
+        if !unwritten.isEmpty {
+            finishQueue = unwritten + finishQueue
+            finishRetryAt = clock.now().addingTimeInterval(1)
         }
     }
 

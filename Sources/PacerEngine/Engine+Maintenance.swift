@@ -34,7 +34,8 @@ extension Engine {
     func renewLeases(now: Date) async {
         lastHeartbeat = now
         var held = Array(executing.keys) + buffered.values.map(\.id)
-        held += waitingClaimedIDs() + ready.elements.map(\.run.id)
+        // Runs whose finish is not written yet keep their leases: their result is not lost.
+        held += waitingClaimedIDs() + ready.elements.map(\.run.id) + finishQueue.map(\.run.id)
         for id in held {
             do {
                 try await store.heartbeat(runID: id, owner: configuration.owner, at: now)
@@ -105,7 +106,17 @@ extension Engine {
             execution.task.cancel()
         }
         for execution in executing.values { await execution.task.value }
-        await flushFinishes()
+        // Results not written yet are written again until the drain deadline (then the store's
+        // lease recovery settles them).
+        repeat {
+            finishRetryAt = nil
+            await flushFinishes()
+            if finishQueue.isEmpty { break }
+            await wakeup.wait(until: min(deadline, clock.now().addingTimeInterval(1)), clock: clock)
+        } while clock.now() < deadline
+        if !finishQueue.isEmpty {
+            logger.error("stopped with finishes unwritten", metadata: ["runs": "\(finishQueue.count)"])
+        }
         logger.info("drained")
     }
 

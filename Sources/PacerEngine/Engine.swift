@@ -99,6 +99,8 @@ public actor Engine: Service {
     var lastHeartbeat = Date.distantPast
     var lastRetention = Date.distantPast
     var lastBeat = Date.distantPast
+    /// When finishes the store refused are written again.
+    var finishRetryAt: Date?
     /// Runs taken from `ready` whose start is being written (they hold slots meanwhile).
     var starting = 0
     /// When the loop last completed a pass, and the error of the last failed one (for `/healthz`).
@@ -241,7 +243,7 @@ public actor Engine: Service {
         consider(held.min?.due)
         consider(nextSessionWake)
         consider(earliestTimeout())
-        if !finishQueue.isEmpty { consider(now) }
+        if !finishQueue.isEmpty { consider(finishRetryAt ?? now) }
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))
         consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
         consider(lastRetention.addingTimeInterval(configuration.retentionInterval))

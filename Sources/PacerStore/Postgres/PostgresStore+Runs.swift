@@ -100,6 +100,24 @@ extension PostgresStore {
                                            error: error, succeeded: status == .succeeded, failed: failed,
                                            startedAt: f.startedAt.map(PostgresSchema.millis),
                                            firesAt: f.firesAt.map(PostgresSchema.millis), sessionID: f.sessionID)
+        if let retry = f.retry {
+            // The next attempt is written with the finish, in one transaction: a crash between
+            // the two cannot lose it.
+            return try await write { c in
+                var finished: Run?
+                for try await run in try await c.execute(statement, logger: self.logger) { finished = run }
+                guard let finished else { throw try await self.missingRun(id, c) }
+                let queued = try await c.query("""
+                    INSERT INTO runs (\(unescaped: Self.runColumns))
+                    SELECT \(unescaped: Self.runColumns)
+                    FROM json_to_recordset(\(try Self.runRows([retry]))::json) AS t(\(unescaped: Self.runRecordType))
+                    ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING
+                    RETURNING id
+                    """, logger: self.logger).collect()
+                if !queued.isEmpty { try await self.record([(.runQueued, retry.id)], at: at, c) }
+                return finished
+            }
+        }
         var finished: Run?
         for try await run in try await client.execute(statement, logger: logger) { finished = run }
         guard let finished else {
@@ -110,8 +128,19 @@ extension PostgresStore {
     }
 
     public func finishRuns(_ finishes: [RunFinish], owner: String) async -> [(any Error)?] {
-        // Each finish is one prepared statement and its own commit; the pool runs them in turn.
-        await finishRunsOneByOne(finishes) { f in _ = try await self.finish(f, owner: owner) }
+        // Each finish is one prepared statement and its own commit (with its retry, when it has
+        // one, in the same transaction); the pool runs them in turn.
+        var out: [(any Error)?] = []
+        out.reserveCapacity(finishes.count)
+        for f in finishes {
+            do {
+                _ = try await finish(f, owner: owner)
+                out.append(nil)
+            } catch {
+                out.append(error)
+            }
+        }
+        return out
     }
 
     /// A plain update: no event, no `NOTIFY` (nobody acts on the link).
