@@ -97,18 +97,27 @@ extension Engine {
     }
 
     /// Delivers a finished run's result in the background; a failure is recorded on the run.
+    /// Deliveries in flight are tracked: a draining engine waits for them (up to its deadline).
     func deliver(_ run: Run, schedule: Schedule, text: String? = nil) {
         guard let deliverer = runners.deliverer else { return }
         var report = RunReport(schedule: schedule, run: run)
         if let text, run.status == .succeeded { report.output = text }  // the whole text, not the excerpt
         let store = self.store, logger = self.logger
-        Task {
+        deliveryCount += 1
+        let id = deliveryCount
+        deliveries[id] = Task {
             do {
                 try await deliverer.deliver(report, to: schedule.delivery)
             } catch {
                 logger.warning("delivery failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
                 try? await store.recordDeliveryError(runID: run.id, error: "\(error)")
             }
+            await self.delivered(id)
         }
+    }
+
+    func delivered(_ id: Int) {
+        deliveries[id] = nil
+        if deliveries.isEmpty { wakeup.poke() }
     }
 }

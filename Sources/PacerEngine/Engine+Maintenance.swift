@@ -117,6 +117,14 @@ extension Engine {
         if !finishQueue.isEmpty {
             logger.error("stopped with finishes unwritten", metadata: ["runs": "\(finishQueue.count)"])
         }
+        // Deliveries in flight get the rest of the drain deadline.
+        while !deliveries.isEmpty, clock.now() < deadline {
+            await wakeup.wait(until: min(deadline, clock.now().addingTimeInterval(1)), clock: clock)
+        }
+        if !deliveries.isEmpty {
+            logger.warning("stopped with deliveries in flight", metadata: ["deliveries": "\(deliveries.count)"])
+            for task in deliveries.values { task.cancel() }
+        }
         logger.info("drained")
     }
 

@@ -101,6 +101,9 @@ public actor Engine: Service {
     var lastBeat = Date.distantPast
     /// When finishes the store refused are written again.
     var finishRetryAt: Date?
+    /// Deliveries in flight, by a serial number.
+    var deliveries: [Int: Task<Void, Never>] = [:]
+    var deliveryCount = 0
     /// Runs taken from `ready` whose start is being written (they hold slots meanwhile).
     var starting = 0
     /// When the loop last completed a pass, and the error of the last failed one (for `/healthz`).

@@ -4,6 +4,7 @@ import PacerCore
 import PacerEngine
 import PacerStore
 import PacerTesting
+import Synchronization
 import Testing
 
 /// Store writes that fail are not lost: the engine writes them again.
@@ -45,5 +46,33 @@ import Testing
         let runs = try await h.runs(s).filter { Harness.at($0.scheduledAt) == 60 }
         #expect(runs.map(\.status) == [.succeeded] && runs.first?.output == "done once", "\(runs)")
         #expect(h.runner.recorded.filter { Harness.at($0.scheduledAt) == 60 }.count == 1)
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct EngineDrainDeliveryTests {
+    /// A deliverer that holds each delivery until the test lets it go.
+    final class GatedDeliverer: Deliverer, Sendable {
+        let delivered = Mutex<[String]>([])
+        let gate = AsyncStream<Void>.makeStream()
+        func deliver(_ report: RunReport, to delivery: Delivery) async throws {
+            for await _ in gate.stream { break }
+            try Task.checkCancellation()
+            delivered.withLock { $0.append(report.runID) }
+        }
+    }
+
+    @Test func drain_waitsForDeliveriesInFlight_beforeItEnds() async throws {
+        let deliverer = GatedDeliverer()
+        let h = try Harness(drainTimeout: 30, deliverer: deliverer)
+        defer { Task { await h.close() } }
+        _ = try await h.add("report") { $0.delivery = .stdout }
+        await h.advance(to: 60)   // the run ends; its delivery waits at the gate
+        h.engine.stop()
+        let loop = Task { try await h.engine.run() }
+        try await h.waitForSleepers(1)  // the drain waits on the clock for the delivery
+        #expect(deliverer.delivered.withLock { $0 }.isEmpty)
+        deliverer.gate.continuation.yield()
+        try await loop.value
+        #expect(deliverer.delivered.withLock { $0 }.count == 1, "delivered before the engine stopped")
     }
 }
