@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "PacerRunners",
             dependencies: [
-                "PacerCore", "PacerAgents",
+                "PacerCore", "PacerAgents", "ChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "pacer",
             dependencies: [
-                "Recurrence", "PacerCore", "PacerStore", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer",
+                "Recurrence", "PacerCore", "PacerStore", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

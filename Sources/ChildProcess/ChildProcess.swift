@@ -72,11 +72,17 @@ public final class ChildProcess: Sendable {
     ///   - stderr: its standard error.
     ///   - newProcessGroup: whether it leads a process group of its own (so a signal to the
     ///     group reaches its children too).
+    ///   - guarded: start it under the installed ``ChildGuard`` (when there is one), so that it
+    ///     and its children die with this process, even by SIGKILL.
     ///   - onExit: called once, on the reaper thread, when it has exited.
     /// - Throws: ``SpawnError`` when the program cannot be started.
     public init(executable: String, arguments: [String], environment: [String: String], directory: String? = nil,
                 stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .null, newProcessGroup: Bool = false,
-                onExit: (@Sendable (Exit) -> Void)? = nil) throws(SpawnError) {
+                guarded: Bool = false, onExit: (@Sendable (Exit) -> Void)? = nil) throws(SpawnError) {
+        var executable = executable, arguments = arguments
+        if guarded, let guardPath = ChildGuard.installed {
+            (executable, arguments) = ChildGuard.wrap(executable, arguments, guardPath: guardPath)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChildProcess
 import Foundation
 
 /// The `pacer` command.
@@ -13,6 +14,9 @@ struct Pacer: AsyncParsableCommand {
 
     /// Runs the command; usage errors and bad input exit with status 2 and a message on stderr.
     static func main() async {
+        // A guard of a child of `pacer serve` (ChildGuard): no parsing, no Foundation.
+        let arguments = CommandLine.arguments
+        if arguments.count > 1, arguments[1] == ChildGuard.argument { ChildGuard.main(Array(arguments.dropFirst(2))) }
         do {
             var command = try parseAsRoot()
             if var async = command as? any AsyncParsableCommand {

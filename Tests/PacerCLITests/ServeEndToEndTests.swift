@@ -65,6 +65,30 @@ import Testing
         #expect(try await first.waitForExit() == 0)
     }
 
+    @Test func serve_killedWithSIGKILL_leavesNoChildBehind_commandsAndTheirChildren() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let serve = try ServeProcess(database: db, extra: ["--allow-commands"])
+        _ = try await serve.waitUntilListening()
+        let script = "sleep 600 & echo $! > \(dir.path)/grandchild; echo $$ > \(dir.path)/child; wait"
+        let add = try await CLI.run(["schedule", "add", "--name", "long", "--every", "1h", "--shell", "--command", script,
+                                     "--database", db])
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(try await CLI.run(["schedule", "run", "long", "--database", db]).status == 0)
+        var pids: [Int32] = []
+        try await eventually("the command and its child run", timeout: 20) {
+            pids = ["child", "grandchild"].compactMap {
+                (try? String(contentsOfFile: "\(dir.path)/\($0)", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+            return pids.count == 2
+        }
+        #expect(pids.allSatisfy(isAlive))
+        serve.signal(SIGKILL)
+        _ = try await serve.waitForExit()
+        try await eventually("no child outlives the server", timeout: 10) { !pids.contains(where: isAlive) }
+    }
+
     @Test func serve_killedDuringARun_abandonsAndRetriesOnRestart_noDoubleNoLoss() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -175,4 +199,12 @@ import Testing
         #expect(serve.output.contains(named), "\(serve.output)")
         #expect(!serve.output.contains("listening"))
     }
+}
+
+
+/// Whether a process runs (a zombie waiting for its reaper does not).
+func isAlive(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
 }

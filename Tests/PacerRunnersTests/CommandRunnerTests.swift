@@ -94,7 +94,7 @@ import Testing
         #expect(outcome.status == .succeeded)
         #expect(outcome.output?.count == Run.outputExcerptLimit)
 
-        let child = ChildProcess(argv: ["/bin/sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' a"])
+        let child = CommandProcess(argv: ["/bin/sh", "-c", "head -c 5000000 /dev/zero | tr '\\0' a"])
         let result = try await child.run(in: .fixed(commandEnvironment), captureError: false, limit: 64 * 1024)
         #expect(result.output.bytes.count == 64 * 1024)
         #expect(result.output.truncated)

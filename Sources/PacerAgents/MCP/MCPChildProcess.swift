@@ -73,7 +73,7 @@ final class MCPChildProcess: Sendable {
             process = try ChildProcess(
                 executable: executable, arguments: spec.args, environment: childEnvironment, directory: spec.cwd,
                 stdin: .descriptor(input.read), stdout: .descriptor(output.write), stderr: .descriptor(errors.write),
-                newProcessGroup: true, onExit: { _ in notifyEnd() })
+                newProcessGroup: true, guarded: true, onExit: { _ in notifyEnd() })
         } catch {
             for fd in [input.read, input.write, output.read, output.write, errors.read, errors.write] { close(fd) }
             throw MCPFailure.unavailable(spec.name, error.description)

@@ -53,7 +53,7 @@ public struct CommandRunner: Runner {
         }
         guard allowCommands else { return .failed(RunnerError.commandsDisabledMessage, failure: .permanent) }
 
-        let child = ChildProcess(argv: target.argv, env: target.env, workingDir: target.workingDir, shell: target.shell)
+        let child = CommandProcess(argv: target.argv, env: target.env, workingDir: target.workingDir, shell: target.shell)
         var logger = configuration.logger
         logger[metadataKey: "run"] = "\(request.run.id)"
         logger.debug("command starting", metadata: ["program": "\(target.shell ? "/bin/sh" : target.argv.first ?? "")"])
@@ -70,7 +70,7 @@ public struct CommandRunner: Runner {
             case .signaled(let signal):
                 return .failed("killed by signal \(signal)", output: output, failure: .transient)
             }
-        } catch let failure as ChildProcess.LaunchFailure {
+        } catch let failure as CommandProcess.LaunchFailure {
             return .failed(failure.message, failure: .permanent)
         } catch {
             if Task.isCancelled { return .failed("cancelled", failure: .transient) }

@@ -97,13 +97,13 @@ public final class SourceItemReader: ItemReader {
 
     private func execute(_ command: CommandItemSource) async throws -> [UInt8] {
         guard allowCommands else { throw RunnerError.commandsDisabled("command item source") }
-        let child = ChildProcess(argv: command.argv, env: command.env)
-        let result: ChildProcess.Result
+        let child = CommandProcess(argv: command.argv, env: command.env)
+        let result: CommandProcess.Result
         do {
             result = try await withTimeout(configuration.timeout) {
                 try await child.run(in: self.configuration.environment, captureError: true, limit: self.configuration.maxBytes)
             }
-        } catch let failure as ChildProcess.LaunchFailure {
+        } catch let failure as CommandProcess.LaunchFailure {
             throw RunnerError(.commandFailed, "item command: \(failure.message)")
         }
         let stderr = result.errorOutput.text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChildProcess
 import Foundation
 import Logging
 import PacerAgents
@@ -157,6 +158,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         PacerMetrics.bootstrap()
+        // Every child (commands, item sources, stdio MCP servers) runs under a guard that kills
+        // it, and what it started, when this process dies, even by SIGKILL.
+        if let executable = ChildGuard.currentExecutable { ChildGuard.install(executable) }
         let logger = Logger(label: "pacer")
         let url = store.resolved
         let isPostgres = url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ChildProcess
 import Subprocess
 
 /// One child process run to completion with bounded output capture: the plumbing the command
@@ -13,7 +14,7 @@ import Subprocess
 /// The child gets its own process group. When the calling task is cancelled the group receives
 /// SIGTERM, then SIGKILL after ``gracePeriod``; the child is always reaped before ``run(in:captureError:limit:)``
 /// returns, so no zombie is left behind.
-struct ChildProcess: Sendable {
+struct CommandProcess: Sendable {
     /// How the child ended and what it printed.
     struct Result: Sendable {
         /// Exit code or signal.
@@ -55,6 +56,9 @@ struct ChildProcess: Sendable {
     var workingDir: String?
     /// Run `argv[0]` with `/bin/sh -c`, the rest as `$1...` (and `$0` = `pacer`).
     var shell = false
+    /// The guard it runs under, so it dies with the server (``ChildProcess/ChildGuard``);
+    /// the one the server installed by default.
+    var guardPath: String? = ChildGuard.installed
 
     /// Runs the child until it exits, capturing at most `limit` bytes of each stream and
     /// draining the rest so the child never blocks on a full pipe.
@@ -66,7 +70,7 @@ struct ChildProcess: Sendable {
     ///   the task was cancelled (after the child is gone).
     func run(in environment: RunnerEnvironment, captureError: Bool, limit: Int) async throws -> Result {
         guard let first = argv.first, !first.isEmpty else { throw LaunchFailure(message: "argv is empty") }
-        let executable: Executable
+        var executable: Executable
         var arguments: [String]
         if shell {
             executable = .path("/bin/sh")
@@ -75,9 +79,19 @@ struct ChildProcess: Sendable {
             executable = first.contains("/") ? .path(.init(first)) : .name(first)
             arguments = Array(argv.dropFirst())
         }
+        let merged = environment.values.merging(env, uniquingKeysWith: { _, new in new })
         var variables: [Environment.Key: String] = [:]
-        for (k, v) in environment.values.merging(env, uniquingKeysWith: { _, new in new }) {
-            variables[Environment.Key(stringLiteral: k)] = v
+        for (k, v) in merged { variables[Environment.Key(stringLiteral: k)] = v }
+        if let guardPath {
+            // The guard starts the program itself: it must be found here, as Subprocess would.
+            var program = shell ? "/bin/sh" : first
+            if program.contains("/"), !program.hasPrefix("/"), let workingDir { program = workingDir + "/" + program }
+            guard let resolved = ChildGuard.resolve(program, path: merged["PATH"]) else {
+                throw LaunchFailure(message: "program '\(program)' was not found or is not executable")
+            }
+            let (guardExecutable, guarded) = ChildGuard.wrap(resolved, arguments, guardPath: guardPath)
+            executable = .path(.init(guardExecutable))
+            arguments = guarded
         }
         var options = PlatformOptions()
         options.processGroupID = 0
