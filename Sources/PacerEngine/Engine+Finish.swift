@@ -112,7 +112,7 @@ extension Engine {
                 logger.warning("delivery failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
                 try? await store.recordDeliveryError(runID: run.id, error: "\(error)")
             }
-            await self.delivered(id)
+            self.delivered(id)
         }
     }
 

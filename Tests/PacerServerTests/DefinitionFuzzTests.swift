@@ -83,9 +83,9 @@ import Testing
                 for _ in 0...(random.next() % 3) {
                     let leaf = leaves[Int(random.next() % UInt64(leaves.count))]
                     let value = Self.extremes[Int(random.next() % UInt64(Self.extremes.count))]
-                    body = Self.replacing(body, at: leaf, with: value)
+                    body = body.replacing(at: leaf, with: value)
                 }
-                body = Self.replacing(body, at: ["name"], with: .string("fuzz-\(i)"))
+                body = body.replacing(at: ["name"], with: .string("fuzz-\(i)"))
                 let r = try await APICall.send(client, .post, template.path, body)
                 outcomes[Int(r.status.code), default: 0] += 1
                 let where_ = "\(template.path) \(String(describing: body).prefix(600))"
@@ -133,21 +133,6 @@ import Testing
             return a.indices.flatMap { [path + ["\($0)"]] + leaves(a[$0], at: path + ["\($0)"]) }
         default:
             return [path]
-        }
-    }
-
-    static func replacing(_ value: JSONValue, at path: [String], with new: JSONValue) -> JSONValue {
-        guard let head = path.first else { return new }
-        switch value {
-        case .object(var o):
-            o[head] = replacing(o[head] ?? .null, at: Array(path.dropFirst()), with: new)
-            return .object(o)
-        case .array(var a):
-            guard let i = Int(head), a.indices.contains(i) else { return value }
-            a[i] = replacing(a[i], at: Array(path.dropFirst()), with: new)
-            return .array(a)
-        default:
-            return value
         }
     }
 }

@@ -23,7 +23,7 @@ extension PacerJSON {
         }
         walk(root, [])
         for path in candidates {
-            let replaced = replacing(root, at: path, with: .number(1))
+            let replaced = root.replacing(at: path, with: .number(1))
             guard let bytes = try? encoder.encode(replaced) else { continue }
             do {
                 _ = try decoder.decode(type, from: bytes)
@@ -36,21 +36,6 @@ extension PacerJSON {
         return nil
     }
 
-    private static func replacing(_ value: JSONValue, at path: [String], with new: JSONValue) -> JSONValue {
-        guard let head = path.first else { return new }
-        switch value {
-        case .object(var o):
-            o[head] = replacing(o[head] ?? .null, at: Array(path.dropFirst()), with: new)
-            return .object(o)
-        case .array(var a):
-            guard let i = Int(head), a.indices.contains(i) else { return value }
-            a[i] = replacing(a[i], at: Array(path.dropFirst()), with: new)
-            return .array(a)
-        default:
-            return value
-        }
-    }
-
     /// A coding key of a located field.
     struct PathKey: CodingKey {
         var stringValue: String
@@ -59,5 +44,28 @@ extension PacerJSON {
         init(index: Int) { stringValue = "\(index)"; intValue = index }
         init?(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { self.init(index: intValue) }
+    }
+}
+
+extension JSONValue {
+    /// This value with the value at `path` (object keys, array indices as text) replaced by
+    /// `new`; missing object members are added, a path through a scalar or past an array's end
+    /// changes nothing.
+    /// - Parameters:
+    ///   - path: the segments.
+    ///   - new: the new value.
+    public func replacing(at path: [String], with new: JSONValue) -> JSONValue {
+        guard let head = path.first else { return new }
+        switch self {
+        case .object(var o):
+            o[head] = (o[head] ?? .null).replacing(at: Array(path.dropFirst()), with: new)
+            return .object(o)
+        case .array(var a):
+            guard let i = Int(head), a.indices.contains(i) else { return self }
+            a[i] = a[i].replacing(at: Array(path.dropFirst()), with: new)
+            return .array(a)
+        default:
+            return self
+        }
     }
 }
