@@ -173,7 +173,7 @@ extension Engine {
             } catch {
                 // Nothing started: they wait in `ready` for the next pass (the store's lease
                 // recovery takes them back if this process never gets through).
-                logger.error("marking held fires started failed; retrying", metadata: ["error": "\(error)"])
+                logger.error("marking held fires started failed; retrying", metadata: ["error": "\(StoreFailure.describe(error))"])
                 starting -= batch.count
                 for run in batch { ready.insert(Waiting(run: run, due: run.firesAt)) }
                 wakeup.poke()

@@ -35,7 +35,7 @@ extension Engine {
                     logger.warning("lease lost; result discarded", metadata: ["run": "\(pending.run.id)"])
                 case let error?:
                     if unwritten.isEmpty {
-                        logger.error("writing a finish failed; it is written again", metadata: ["run": "\(pending.run.id)", "error": "\(error)"])
+                        logger.error("writing a finish failed; it is written again", metadata: ["run": "\(pending.run.id)", "error": "\(StoreFailure.describe(error))"])
                     }
                     unwritten.append(pending)
                 }
@@ -76,7 +76,7 @@ extension Engine {
         } catch StoreError.duplicateRun {
             // Another process queued this attempt already.
         } catch {
-            logger.error("queueing a retry failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            logger.error("queueing a retry failed", metadata: ["run": "\(run.id)", "error": "\(StoreFailure.describe(error))"])
         }
     }
 
@@ -92,7 +92,7 @@ extension Engine {
             setNext(id, nil)
             logger.warning("schedule paused", metadata: ["schedule": "\(id)", "reason": "\(reason)"])
         } catch {
-            logger.error("pausing a failing schedule failed", metadata: ["schedule": "\(id)", "error": "\(error)"])
+            logger.error("pausing a failing schedule failed", metadata: ["schedule": "\(id)", "error": "\(StoreFailure.describe(error))"])
         }
     }
 

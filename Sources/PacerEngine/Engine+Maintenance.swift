@@ -47,7 +47,7 @@ extension Engine {
                 }
                 if let (scheduleID, _) = buffered.first(where: { $0.value.id == id }) { buffered[scheduleID] = nil }
             } catch {
-                logger.error("heartbeat failed", metadata: ["run": "\(id)", "error": "\(error)"])
+                logger.error("heartbeat failed", metadata: ["run": "\(id)", "error": "\(StoreFailure.describe(error))"])
             }
         }
     }
@@ -94,7 +94,7 @@ extension Engine {
                 logger.info("handed back unstarted fires", metadata: ["runs": "\(unstarted.count)"])
             } catch {
                 // Their leases expire and a live process takes them back then.
-                logger.error("handing back unstarted fires failed", metadata: ["error": "\(error)"])
+                logger.error("handing back unstarted fires failed", metadata: ["error": "\(StoreFailure.describe(error))"])
             }
         }
         while !executing.isEmpty, clock.now() < deadline {

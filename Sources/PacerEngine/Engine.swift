@@ -221,8 +221,8 @@ public actor Engine: Service {
                 await startReady()
             }
         } catch {
-            logger.error("engine pass failed; retrying", metadata: ["error": "\(error)"])
-            lastPassError = "\(error)"
+            logger.error("engine pass failed; retrying", metadata: ["error": "\(StoreFailure.describe(error))"])
+            lastPassError = StoreFailure.describe(error)
             return now.addingTimeInterval(1)
         }
         lastPassAt = now

@@ -147,7 +147,7 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let api = APIError.from(error)
             if api.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(StoreFailure.describe(error))"])
             }
             return try api.response(from: request, context: context)
         }

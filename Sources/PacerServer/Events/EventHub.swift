@@ -131,7 +131,7 @@ final class EventHub: Sendable {
                         cursor = try await self.readNew(after: cursor!)
                     } catch {
                         if Task.isCancelled { return false }
-                        self.logger.warning("reading store events failed", metadata: ["error": "\(error)"])
+                        self.logger.warning("reading store events failed", metadata: ["error": "\(StoreFailure.describe(error))"])
                     }
                 } while await iterator.next() != nil
                 return !Task.isCancelled
