@@ -190,4 +190,7 @@ public enum StoreError: Error, Sendable, Hashable {
     case notFound(kind: String, id: String)
     /// The store was closed; nothing more can be read or written through it.
     case closed
+    /// The database did not answer within the store's call timeout (an outage, a wedged
+    /// connection); whether a write took effect is unknown, and the caller may try again.
+    case timedOut(seconds: Double)
 }

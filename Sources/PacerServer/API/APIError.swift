@@ -117,6 +117,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
             .conflict("revision \(given) is out of date; the stored revision is \(stored)", field: "revision")
         case .duplicateRun: .conflict("that run exists already")
         case .leaseLost: .conflict("the run is no longer running here")
+        case .timedOut(let s): APIError(.serviceUnavailable, code: "unavailable", "the database did not answer within \(Int(s)) s; try again")
         default: APIError(.internalServerError, code: "internal", "store error")
         }
     }

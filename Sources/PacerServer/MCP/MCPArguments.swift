@@ -202,6 +202,7 @@ struct MCPToolError: Error, Sendable {
         case .corrupt(let what): MCPToolError(field: nil, code: "internal", "the store holds a row that cannot be read: \(what)")
         case .notFound(let kind, let id): MCPToolError(field: nil, code: "not_found", "no \(kind) with id '\(id)'")
         case .closed: MCPToolError(field: nil, code: "internal", "the store is closed")
+        case .timedOut(let s): MCPToolError(field: nil, code: "unavailable", "the database did not answer within \(Int(s)) s; try again")
         }
     }
 }

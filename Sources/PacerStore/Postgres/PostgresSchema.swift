@@ -146,9 +146,9 @@ enum PostgresSchema: StoreMapping {
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+    static func migrate(_ pool: PostgresPool, logger: Logger) async throws {
         for migration in migrations {
-            try await PostgresStore.transaction(client, logger: logger) { c in
+            try await pool.transaction { c in
                 try await c.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
                 try await c.query("""
                     CREATE TABLE IF NOT EXISTS pacer_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)

@@ -70,7 +70,7 @@ extension PostgresStore {
                 VALUES (\(run.id), \(run.workflowID), \(PostgresSchema.millis(run.startedAt)), \(document))
                 ON CONFLICT (id) DO UPDATE SET workflow_id = excluded.workflow_id, started_at = excluded.started_at,
                     document = excluded.document
-                """, logger: logger)
+                """, logger: self.logger)
             try await self.record([(.workflowRunChanged, run.id)], at: at, c)
             return run
         }
@@ -104,7 +104,7 @@ extension PostgresStore {
                 try await c.query("""
                     INSERT INTO \(unescaped: table) (id, name, document) VALUES (\(id), \(name), \(document))
                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, document = excluded.document
-                    """, logger: logger)
+                    """, logger: self.logger)
             } catch where Self.sqlState(error)?.constraint == "\(table)_name_key" {
                 throw StoreError.nameTaken(name)
             }
@@ -117,7 +117,7 @@ extension PostgresStore {
         let at = clock()
         return try await write { c in
             let deleted = try await c.query("DELETE FROM \(unescaped: table) WHERE id = \(id) RETURNING id",
-                                            logger: logger).collect()
+                                            logger: self.logger).collect()
             if deleted.isEmpty { return false }
             try await self.record([(kind, id)], at: at, c)
             return true

@@ -30,7 +30,7 @@ extension PostgresStore {
                 SELECT due.schedule_id, s.revision, md5(s.definition), due.next_fire_at, due.fire_count
                 FROM due JOIN schedules s ON s.id = due.schedule_id
                 ORDER BY due.next_fire_at, due.schedule_id
-                """, logger: logger).collect()
+                """, logger: self.logger).collect()
             guard !due.isEmpty else { return [] }
             var rows: [(key: PostgresCadenceCache.Key, scheduledMillis: Int64, fireCount: Int64)] = []
             rows.reserveCapacity(due.count)
@@ -43,7 +43,7 @@ extension PostgresStore {
             if !missing.isEmpty {
                 let definitions = try await c.query("""
                     SELECT id, revision, md5(definition), definition FROM schedules WHERE id = ANY(\(missing)::text[])
-                    """, logger: logger).collect()
+                    """, logger: self.logger).collect()
                 var decoded: [(PostgresCadenceCache.Key, Cadence)] = []
                 var broken: [(String, String)] = []
                 for row in definitions {
@@ -63,8 +63,8 @@ extension PostgresStore {
                         UPDATE schedule_states st SET paused_reason = t.reason
                         FROM unnest(\(broken.map(\.0))::text[], \(broken.map(\.1))::text[]) AS t(id, reason)
                         WHERE st.schedule_id = t.id
-                        """, logger: logger)
-                    try await record(broken.map { (.scheduleStateChanged, $0.0) }, at: now, c)
+                        """, logger: self.logger)
+                    try await self.record(broken.map { (.scheduleStateChanged, $0.0) }, at: now, c)
                     rows.removeAll { row in broken.contains { $0.0 == row.key.id } }
                 }
             }
@@ -124,7 +124,7 @@ extension PostgresStore {
                         RETURNING sequence),
                     nt AS (SELECT pg_notify(\(PostgresSchema.channel), max(sequence)::text) FROM ev)
                     SELECT id FROM ins, (SELECT count(*) FROM nt) AS n
-                    """, logger: logger).collect().map { try $0.decode(String.self) }
+                    """, logger: self.logger).collect().map { try $0.decode(String.self) }
             } catch {
                 throw Self.insertError(error, runs)
             }
@@ -144,7 +144,7 @@ extension PostgresStore {
             let updated = try await c.query("""
                 UPDATE schedule_states SET next_fire_at = \(at.map(PostgresSchema.millis))
                 WHERE schedule_id = \(scheduleID) RETURNING schedule_id
-                """, logger: logger).collect()
+                """, logger: self.logger).collect()
             guard !updated.isEmpty else { throw StoreError.scheduleNotFound(scheduleID) }
             try await self.record([(.scheduleStateChanged, scheduleID)], at: now, c)
         }
@@ -157,7 +157,7 @@ extension PostgresStore {
                 UPDATE schedule_states SET paused_reason = \(reason),
                     consecutive_failures = CASE WHEN \(reason)::text IS NULL THEN 0 ELSE consecutive_failures END
                 WHERE schedule_id = \(scheduleID) RETURNING schedule_id
-                """, logger: logger).collect()
+                """, logger: self.logger).collect()
             guard !updated.isEmpty else { throw StoreError.scheduleNotFound(scheduleID) }
             try await self.record([(.scheduleStateChanged, scheduleID)], at: now, c)
         }
@@ -172,7 +172,7 @@ extension PostgresStore {
                 INSERT INTO runs (\(unescaped: Self.runColumns))
                 SELECT \(unescaped: Self.runColumns)
                 FROM json_to_recordset(\(try Self.runRows(runs))::json) AS t(\(unescaped: Self.runRecordType))
-                """, logger: logger)
+                """, logger: self.logger)
         } catch {
             throw Self.insertError(error, runs)
         }

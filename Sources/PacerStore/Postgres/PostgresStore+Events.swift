@@ -9,14 +9,14 @@ extension PostgresStore {
     func record(_ events: [(Event.Kind, String)], at: Date, _ c: PostgresConnection) async throws {
         guard !events.isEmpty else { return }
         let kinds = events.map(\.0.rawValue), ids = events.map(\.1)
-        try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.eventLock))", logger: logger)
+        try await c.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.eventLock))", logger: self.logger)
         try await c.query("""
             WITH added AS (
                 INSERT INTO events (kind, entity_id, at)
                 SELECT kind, entity_id, \(PostgresSchema.millis(at)) FROM unnest(\(kinds)::text[], \(ids)::text[]) AS t(kind, entity_id)
                 RETURNING sequence)
             SELECT pg_notify(\(PostgresSchema.channel), max(sequence)::text) FROM added
-            """, logger: logger).collect()
+            """, logger: self.logger).collect()
     }
 
     public func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
@@ -41,7 +41,7 @@ extension PostgresStore {
             let old = try await c.query("""
                 DELETE FROM runs WHERE status NOT IN ('queued', 'running', 'held') AND COALESCE(finished_at, scheduled_at) < \(cut)
                 RETURNING id
-                """, logger: logger).collect().count
+                """, logger: self.logger).collect().count
             // keep_last: the newest N finished runs of a schedule stay, whatever their age.
             let beyond = try await c.query("""
                 DELETE FROM runs r USING (
@@ -53,12 +53,12 @@ extension PostgresStore {
                       AND s.definition::jsonb #>> '{policies,keep_last}' IS NOT NULL) ranked
                 WHERE r.id = ranked.id AND ranked.n > ranked.keep
                 RETURNING r.id
-                """, logger: logger).collect().count
+                """, logger: self.logger).collect().count
             let sessions = try await c.query("""
                 DELETE FROM sessions WHERE state IN ('done', 'error', 'cancelled') AND updated_at < \(cut) RETURNING id
-                """, logger: logger).collect().count
+                """, logger: self.logger).collect().count
             let events = try await c.query("DELETE FROM events WHERE at < \(cut) RETURNING sequence",
-                                           logger: logger).collect().count
+                                           logger: self.logger).collect().count
             return PurgeCounts(runs: old + beyond, sessions: sessions, events: events)
         }
     }

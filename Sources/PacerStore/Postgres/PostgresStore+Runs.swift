@@ -35,7 +35,7 @@ extension PostgresStore {
             let kind: Event.Kind = run.status.isTerminal ? .runFinished : run.status == .running ? .runStarted : .runQueued
             try await self.record([(kind, run.id)], at: at, c)
             return try await c.query("SELECT \(unescaped: Self.runColumns) FROM runs WHERE id = \(run.id)",
-                                     logger: logger).collect().first.map(Self.run) ?? run
+                                     logger: self.logger).collect().first.map(Self.run) ?? run
         }
     }
 
@@ -64,7 +64,7 @@ extension PostgresStore {
             guard let row = try await c.query("""
                 UPDATE runs SET status = 'running', owner = \(owner), started_at = \(ms), heartbeat_at = \(ms)
                 WHERE id = \(id) AND status = 'queued' RETURNING \(unescaped: Self.runColumns)
-                """, logger: logger).collect().first else {
+                """, logger: self.logger).collect().first else {
                 throw try await self.missingRun(id, c)
             }
             try await self.record([(.runStarted, id)], at: at, c)
@@ -79,7 +79,7 @@ extension PostgresStore {
             WHERE id = \(runID) AND status IN ('running', 'held') AND owner = \(owner) RETURNING id
             """)
         if updated.isEmpty {
-            throw try await client.withConnection { c in try await self.missingRun(runID, c) }
+            throw try await withConnection { c in try await self.missingRun(runID, c) }
         }
     }
 
@@ -118,10 +118,13 @@ extension PostgresStore {
                 return finished
             }
         }
-        var finished: Run?
-        for try await run in try await client.execute(statement, logger: logger) { finished = run }
-        guard let finished else {
-            throw try await client.withConnection { c in try await self.missingRun(id, c) }
+        let found = try await withConnection { c in
+            var finished: Run?
+            for try await run in try await c.execute(statement, logger: self.logger) { finished = run }
+            return finished
+        }
+        guard let finished = found else {
+            throw try await withConnection { c in try await self.missingRun(id, c) }
         }
         changeHub.signal()
         return finished
@@ -154,7 +157,7 @@ extension PostgresStore {
         try await write { c in
             let updated = try await c.query("""
                 UPDATE runs SET delivery_error = \(error) WHERE id = \(runID) RETURNING id
-                """, logger: logger).collect()
+                """, logger: self.logger).collect()
             guard !updated.isEmpty else { throw StoreError.runNotFound(runID) }
             try await self.record([(.runFinished, runID)], at: at, c)
         }
@@ -174,7 +177,7 @@ extension PostgresStore {
                                     OR owner IN (SELECT owner FROM processes WHERE heartbeat_at < \(dead)))
                              FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: Self.runColumns)
-                """, logger: logger).collect().map(Self.run).sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+                """, logger: self.logger).collect().map(Self.run).sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
             let runs = try await c.query("""
                 UPDATE runs SET status = 'abandoned', finished_at = \(ms),
                     error = COALESCE(error, CASE WHEN COALESCE(heartbeat_at, started_at, fires_at) < \(cutoff)
@@ -185,14 +188,14 @@ extension PostgresStore {
                                     OR owner IN (SELECT owner FROM processes WHERE heartbeat_at < \(dead)))
                              FOR UPDATE SKIP LOCKED)
                 RETURNING \(unescaped: Self.runColumns)
-                """, logger: logger).collect().map(Self.run).sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+                """, logger: self.logger).collect().map(Self.run).sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
             for run in runs {
                 try await self.noteFinished(scheduleID: run.scheduleID, status: .abandoned,
                                             scheduledAt: PostgresSchema.millis(run.scheduledAt), c)
             }
             let ended = try await self.abandonSessions(of: runs, at: now, c)
             try await c.query("DELETE FROM processes WHERE heartbeat_at < \(PostgresSchema.millis(now.addingTimeInterval(-86_400)))",
-                              logger: logger)
+                              logger: self.logger)
             try await self.record(requeued.map { (.runQueued, $0.id) } + runs.map { (.runFinished, $0.id) }
                                   + ended.map { (.sessionChanged, $0) }, at: now, c)
             return Recovery(requeued: requeued, abandoned: runs)
@@ -215,24 +218,24 @@ extension PostgresStore {
             let rows = try await c.query("""
                 UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, started_at = NULL
                 WHERE id = ANY(\(ids)::text[]) AND status IN ('held', 'running') AND owner = \(owner) RETURNING id
-                """, logger: logger).collect()
+                """, logger: self.logger).collect()
             let handed = try rows.map { try $0.decode(String.self) }
             if !handed.isEmpty { try await self.record(handed.map { (.runQueued, $0) }, at: at, c) }
         }
     }
 
     public func beat(owner: String, at: Date) async throws {
-        try await client.query("""
+        _ = try await read("""
             INSERT INTO processes (owner, heartbeat_at) VALUES (\(owner), \(PostgresSchema.millis(at)))
             ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at
-            """, logger: logger)
+            """)
     }
 
     // MARK: Helpers
 
     /// The error for a run that a fenced write did not match.
     func missingRun(_ id: String, _ c: PostgresConnection) async throws -> StoreError {
-        let exists = try await c.query("SELECT 1 FROM runs WHERE id = \(id)", logger: logger).collect()
+        let exists = try await c.query("SELECT 1 FROM runs WHERE id = \(id)", logger: self.logger).collect()
         return exists.isEmpty ? .runNotFound(id) : .leaseLost(runID: id)
     }
 
@@ -248,7 +251,7 @@ extension PostgresStore {
                                             WHEN \(failed) THEN consecutive_failures + 1
                                             ELSE consecutive_failures END
             WHERE schedule_id = \(scheduleID)
-            """, logger: logger)
+            """, logger: self.logger)
     }
 }
 

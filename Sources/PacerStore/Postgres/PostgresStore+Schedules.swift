@@ -10,7 +10,7 @@ extension PostgresStore {
             try await self.saveDefinition(s, insert: true, c)
             try await c.query("""
                 INSERT INTO schedule_states (schedule_id, next_fire_at) VALUES (\(s.id), \(first.map(PostgresSchema.millis)))
-                """, logger: logger)
+                """, logger: self.logger)
             try await self.recordRevision(s, author: author, at: at, c)
             try await self.record([(.scheduleCreated, s.id)], at: at, c)
             return s
@@ -31,26 +31,26 @@ extension PostgresStore {
             firsts.append(first.map(PostgresSchema.millis) ?? 0); hasFirst.append(first != nil)
         }
         let at = clock()
-        try await write { c in
+        try await write { [ids, names, enabled, definitions, firsts, hasFirst] c in
             do {
                 try await c.query("""
                     INSERT INTO schedules (id, name, enabled, revision, definition)
                     SELECT id, name, enabled, 1, definition
                     FROM unnest(\(ids)::text[], \(names)::text[], \(enabled)::boolean[], \(definitions)::text[])
                          AS t(id, name, enabled, definition)
-                    """, logger: logger)
+                    """, logger: self.logger)
             } catch where Self.sqlState(error)?.constraint == "schedules_name_key" {
                 throw StoreError.nameTaken("one of \(names.count) names")
             }
             try await c.query("""
                 INSERT INTO schedule_states (schedule_id, next_fire_at)
                 SELECT id, CASE WHEN has THEN first END FROM unnest(\(ids)::text[], \(firsts)::bigint[], \(hasFirst)::boolean[]) AS t(id, first, has)
-                """, logger: logger)
+                """, logger: self.logger)
             try await c.query("""
                 INSERT INTO revisions (schedule_id, revision, snapshot, created_at, author)
                 SELECT id, 1, definition, \(PostgresSchema.millis(at)), \(author)
                 FROM unnest(\(ids)::text[], \(definitions)::text[]) AS t(id, definition)
-                """, logger: logger)
+                """, logger: self.logger)
             try await self.record(ids.map { (.scheduleCreated, $0) }, at: at, c)
         }
     }
@@ -87,7 +87,7 @@ extension PostgresStore {
     public func deleteSchedule(id: String) async throws -> Bool {
         let at = clock()
         return try await write { c in
-            let deleted = try await c.query("DELETE FROM schedules WHERE id = \(id) RETURNING id", logger: logger).collect()
+            let deleted = try await c.query("DELETE FROM schedules WHERE id = \(id) RETURNING id", logger: self.logger).collect()
             if deleted.isEmpty { return false }
             try await self.record([(.scheduleDeleted, id)], at: at, c)
             return true
@@ -111,7 +111,7 @@ extension PostgresStore {
             let stored = try await self.fetchForUpdate(scheduleID, c)
             guard let row = try await c.query("""
                 SELECT snapshot FROM revisions WHERE schedule_id = \(scheduleID) AND revision = \(Int64(revision))
-                """, logger: logger).collect().first else {
+                """, logger: self.logger).collect().first else {
                 throw StoreError.revisionNotFound(scheduleID: scheduleID, revision: revision)
             }
             var restored = try PostgresSchema.decode(Schedule.self, try row.decode(String.self))
@@ -130,7 +130,7 @@ extension PostgresStore {
 
     func fetchForUpdate(_ id: String, _ c: PostgresConnection) async throws -> Schedule {
         guard let row = try await c.query("SELECT definition FROM schedules WHERE id = \(id) FOR UPDATE",
-                                          logger: logger).collect().first
+                                          logger: self.logger).collect().first
         else { throw StoreError.scheduleNotFound(id) }
         return try PostgresSchema.decode(Schedule.self, try row.decode(String.self))
     }
@@ -145,12 +145,12 @@ extension PostgresStore {
         try s.requireValid()
         try await saveDefinition(s, insert: false, c)
         if s.timing != stored.timing {
-            let lastFire = try await c.query("SELECT last_fire_at FROM schedule_states WHERE schedule_id = \(s.id)", logger: logger)
+            let lastFire = try await c.query("SELECT last_fire_at FROM schedule_states WHERE schedule_id = \(s.id)", logger: self.logger)
                 .collect().first?.decode(Int64?.self)
             let next = try s.nextFireAfterEdit(now: at, lastFire: PostgresSchema.date(lastFire ?? nil))
             try await c.query("""
                 UPDATE schedule_states SET next_fire_at = \(next.map(PostgresSchema.millis)) WHERE schedule_id = \(s.id)
-                """, logger: logger)
+                """, logger: self.logger)
         }
         try await recordRevision(s, author: author, at: at, c)
         try await record([(.scheduleUpdated, s.id)], at: at, c)
@@ -165,12 +165,12 @@ extension PostgresStore {
                 try await c.query("""
                     INSERT INTO schedules (id, name, enabled, revision, definition)
                     VALUES (\(s.id), \(s.name), \(s.enabled), \(revision), \(definition))
-                    """, logger: logger)
+                    """, logger: self.logger)
             } else {
                 try await c.query("""
                     UPDATE schedules SET name = \(s.name), enabled = \(s.enabled), revision = \(revision),
                         definition = \(definition) WHERE id = \(s.id)
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
         } catch where Self.sqlState(error)?.constraint == "schedules_name_key" {
             throw StoreError.nameTaken(s.name)
@@ -181,6 +181,6 @@ extension PostgresStore {
         try await c.query("""
             INSERT INTO revisions (schedule_id, revision, snapshot, created_at, author)
             VALUES (\(s.id), \(Int64(s.revision)), \(try PostgresSchema.json(s)), \(PostgresSchema.millis(at)), \(author))
-            """, logger: logger)
+            """, logger: self.logger)
     }
 }

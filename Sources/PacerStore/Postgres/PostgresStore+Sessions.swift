@@ -60,7 +60,7 @@ extension PostgresStore {
                 WHERE state = 'waiting' AND resume_at IS NOT NULL AND resume_at <= \(PostgresSchema.millis(now))
                 ORDER BY resume_at, id LIMIT \(Int64(limit))
                 FOR UPDATE SKIP LOCKED
-                """, logger: logger).collect()
+                """, logger: self.logger).collect()
             var claimed: [Session] = []
             for row in rows {
                 var s = try Self.session(row)
@@ -87,10 +87,10 @@ extension PostgresStore {
 
     /// Reads a session under `FOR UPDATE`, applies `change` and writes it back, in one
     /// transaction: concurrent appends never lose each other's messages.
-    func updateLocked(_ id: String, at: Date, _ change: @Sendable (inout Session) -> Void) async throws -> Session {
+    func updateLocked(_ id: String, at: Date, _ change: @escaping @Sendable (inout Session) -> Void) async throws -> Session {
         try await write { c in
             guard let row = try await c.query("SELECT document FROM sessions WHERE id = \(id) FOR UPDATE",
-                                              logger: logger).collect().first
+                                              logger: self.logger).collect().first
             else { throw StoreError.sessionNotFound(id) }
             var s = try Self.session(row)
             change(&s)
@@ -110,12 +110,12 @@ extension PostgresStore {
                 INSERT INTO sessions (id, schedule_id, item_key, state, resume_at, created_at, updated_at, document)
                 VALUES (\(s.id), \(s.scheduleID), \(s.itemKey ?? ""), \(s.state.rawValue), \(resumeAt), \(created),
                         \(updated), \(document))
-                """, logger: logger)
+                """, logger: self.logger)
         } else {
             try await c.query("""
                 UPDATE sessions SET state = \(s.state.rawValue), resume_at = \(resumeAt), updated_at = \(updated),
                     document = \(document) WHERE id = \(s.id)
-                """, logger: logger)
+                """, logger: self.logger)
         }
     }
 }

@@ -5,17 +5,17 @@ import PostgresNIO
 extension PostgresStore {
     public func publishPolicy(_ policy: ServerPolicy) async throws {
         let text = try PostgresSchema.json(policy)
-        try await client.query("""
+        _ = try await read("""
             INSERT INTO settings (key, value) VALUES (\(policySettingKey), \(text))
             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
-            """, logger: logger)
+            """)
     }
 
     public func probeWrite(at: Date) async throws {
-        try await client.query("""
+        _ = try await read("""
             INSERT INTO settings (key, value) VALUES ('health_probe', \(PacerJSON.format(at)))
             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
-            """, logger: logger)
+            """)
     }
 
     public func publishedPolicy() async throws -> ServerPolicy? {

@@ -8,11 +8,11 @@ extension PostgresStore {
         let created = PostgresSchema.millis(token.createdAt), used = token.lastUsedAt.map(PostgresSchema.millis)
         return try await write { c in
             do {
-                try await c.query("DELETE FROM revoked_token_names WHERE name = \(token.name)", logger: logger)
+                try await c.query("DELETE FROM revoked_token_names WHERE name = \(token.name)", logger: self.logger)
                 try await c.query("""
                     INSERT INTO tokens (id, name, scopes, hash, created_at, last_used_at)
                     VALUES (\(token.id), \(token.name), \(token.storedScopes), \(token.hash), \(created), \(used))
-                    """, logger: logger)
+                    """, logger: self.logger)
             } catch where Self.sqlState(error)?.constraint == "tokens_name_key" {
                 throw StoreError.nameTaken(token.name)
             } catch where Self.sqlState(error)?.constraint == "tokens_hash_key" {
@@ -36,15 +36,15 @@ extension PostgresStore {
     public func deleteToken(nameOrID: String) async throws -> Bool {
         let at = PostgresSchema.millis(clock())
         return try await write { c in
-            var deleted = try await c.query("DELETE FROM tokens WHERE name = \(nameOrID) RETURNING name", logger: logger).collect()
+            var deleted = try await c.query("DELETE FROM tokens WHERE name = \(nameOrID) RETURNING name", logger: self.logger).collect()
             if deleted.isEmpty {
-                deleted = try await c.query("DELETE FROM tokens WHERE id = \(nameOrID) RETURNING name", logger: logger).collect()
+                deleted = try await c.query("DELETE FROM tokens WHERE id = \(nameOrID) RETURNING name", logger: self.logger).collect()
             }
             guard let name = try deleted.first?.decode(String.self) else { return false }
             try await c.query("""
                 INSERT INTO revoked_token_names (name, revoked_at) VALUES (\(name), \(at))
                 ON CONFLICT (name) DO UPDATE SET revoked_at = EXCLUDED.revoked_at
-                """, logger: logger)
+                """, logger: self.logger)
             return true
         }
     }
@@ -59,9 +59,9 @@ extension PostgresStore {
 
     public func touchToken(id: String, at: Date) async throws {
         let millis = PostgresSchema.millis(at)
-        try await client.query("""
+        _ = try await read("""
             UPDATE tokens SET last_used_at = \(millis) WHERE id = \(id) AND (last_used_at IS NULL OR last_used_at < \(millis))
-            """, logger: logger)
+            """)
     }
 
     static let tokenColumns = "id, name, scopes, hash, created_at, last_used_at"

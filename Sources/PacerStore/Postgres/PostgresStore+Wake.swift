@@ -19,12 +19,12 @@ extension PostgresStore {
                   AND \(unescaped: PostgresSchema.scheduleNotHeld)
                 ORDER BY resume_at, id LIMIT \(Int64(limit))
                 FOR UPDATE SKIP LOCKED
-                """, logger: logger).collect().map(Self.session)
+                """, logger: self.logger).collect().map(Self.session)
             guard !due.isEmpty else { return [] }
             let scheduleIDs = Array(Set(due.compactMap(\.scheduleID)))
             let live = Set(try await c.query("""
                 SELECT id FROM schedules WHERE id = ANY(\(scheduleIDs)::text[]) FOR KEY SHARE
-                """, logger: logger).collect().map { try $0.decode(String.self) })
+                """, logger: self.logger).collect().map { try $0.decode(String.self) })
             var woken: [Session] = []
             var runs: [Run] = []
             var events: [(Event.Kind, String)] = []
@@ -48,7 +48,7 @@ extension PostgresStore {
                 SELECT pg_advisory_xact_lock(\(PostgresSchema.wakeLockClass), k)
                 FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(\(runs.map(\.scheduleID))::text[]) AS id) AS keys
                 ORDER BY k
-                """, logger: logger)
+                """, logger: self.logger)
             let inserted = try await self.insertShifting(runs, c)
             try await self.record(events, at: now, c)
             return inserted
@@ -82,7 +82,7 @@ extension PostgresStore {
                     FROM free
                     ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING
                     RETURNING scheduled_at
-                    """, logger: logger).collect().first
+                    """, logger: self.logger).collect().first
                 guard let landed else { continue }
                 run.scheduledAt = PostgresSchema.date(try landed.decode(Int64.self))!
                 run.firesAt = run.scheduledAt
@@ -104,7 +104,7 @@ extension PostgresStore {
             SELECT document FROM sessions WHERE id = ANY(\(Array(runBySession.keys))::text[])
               AND state = ANY(\(states)::text[])
             ORDER BY id FOR UPDATE
-            """, logger: logger).collect().map(Self.session)
+            """, logger: self.logger).collect().map(Self.session)
         let ended = live.map { s in
             var s = s
             s.state = .error
@@ -127,6 +127,6 @@ extension PostgresStore {
             FROM unnest(\(ids)::text[], \(states)::text[], \(updated)::int8[], \(documents)::text[])
                 AS t(id, state, updated_at, document)
             WHERE s.id = t.id
-            """, logger: logger)
+            """, logger: self.logger)
     }
 }

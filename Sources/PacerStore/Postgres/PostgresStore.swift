@@ -8,22 +8,24 @@ import PostgresNIO
 /// (`PostgresClient`), claims with `FOR UPDATE SKIP LOCKED`, the change signal over
 /// `LISTEN/NOTIFY`, the schema migrated on open under an advisory lock.
 public final class PostgresStore: Store {
-    let client: PostgresClient
+    let pool: PostgresPool
     let logger: Logger
     let clock: @Sendable () -> Date
     let changeHub: PostgresChangeHub
     /// Decoded cadences of claimed schedules, per revision.
     let cadences = PostgresCadenceCache()
-    private let poolTask: Task<Void, Never>
 
     /// Connects, migrates the schema and starts listening for changes.
     /// - Parameters:
     ///   - url: `postgres://user:password@host:port/database`; `sslmode=disable` (or a loopback
     ///     host) turns TLS off, `sslmode=require` requires it, otherwise TLS is preferred.
     ///   - maximumConnections: the pool's size.
+    ///   - callTimeout: seconds a store call may take (waiting for a connection included)
+    ///     before it fails with ``StoreError/timedOut``; the server ends statements and idle
+    ///     transactions that outlive it too.
     ///   - clock: the instant of changes (revision times, rollbacks); the system clock unless a
     ///     test fixes it.
-    public init(url: String, maximumConnections: Int = 8,
+    public init(url: String, maximumConnections: Int = 8, callTimeout: Double = 15,
                 clock: @escaping @Sendable () -> Date = { Date() }) async throws {
         let endpoint = try Self.endpoint(url)
         let listenConfiguration = try endpoint.connectionConfiguration()
@@ -34,21 +36,19 @@ public final class PostgresStore: Store {
         // Quiet about the first lease racing `run()` starting in its task (the lease waits).
         var poolLogger = logger
         poolLogger.logLevel = .error
-        let client = PostgresClient(configuration: config, backgroundLogger: poolLogger)
-        self.client = client
+        let pool = PostgresPool(configuration: config, callTimeout: callTimeout, logger: poolLogger)
+        self.pool = pool
         self.logger = logger
         self.clock = clock
-        poolTask = Task { await client.run() }
-        changeHub = PostgresChangeHub(configuration: listenConfiguration, logger: logger)
+        changeHub = PostgresChangeHub(configuration: listenConfiguration, callTimeout: callTimeout, logger: logger)
         do {
             // The listener's own connection first: a wrong password or a closed port fails
             // here at once, where a pooled lease would wait for the pool to retry.
             try await changeHub.start()
-            try await PostgresSchema.migrate(client, logger: logger)
+            try await PostgresSchema.migrate(pool, logger: logger)
         } catch {
             await changeHub.stop()
-            poolTask.cancel()
-            await poolTask.value
+            await pool.close()
             throw error
         }
     }
@@ -59,32 +59,28 @@ public final class PostgresStore: Store {
 
     public func close() async throws {
         await changeHub.stop()
-        poolTask.cancel()
-        await poolTask.value
+        await pool.close()
     }
 
     // MARK: Transactions
 
-    /// Runs `body` in one transaction on a pooled connection; errors thrown by `body` come out
-    /// as they were thrown, unique violations as ``StoreError`` where `body` maps them.
-    func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let result = try await Self.transaction(client, logger: logger, body)
+    /// Runs `body` in one transaction on a pooled connection, within the call timeout; errors
+    /// thrown by `body` come out as they were thrown, unique violations as ``StoreError``
+    /// where `body` maps them.
+    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let result = try await pool.transaction(body)
         changeHub.signal()
         return result
     }
 
-    /// A read on a pooled connection.
+    /// A read on a pooled connection, within the call timeout.
     func read(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await client.query(query, logger: logger).collect()
+        try await pool.query(query)
     }
 
-    static func transaction<T: Sendable>(_ client: PostgresClient, logger: Logger,
-                                         _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { c in try await body(c) }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
-        }
+    /// Statements on one pooled connection, outside a transaction, within the call timeout.
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await pool.withConnection(body)
     }
 
     /// The SQLSTATE of a server error (`23505` unique violation, `23503` foreign key).

@@ -242,7 +242,9 @@ struct ServeCommand: AsyncParsableCommand {
             })
         // The engine starts once the server listens: a server that cannot bind fires nothing.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: AfterListening(engine, signal: listening)), .init(service: app)],
+            services: [.init(service: AfterListening(engine, signal: listening)), .init(service: app),
+                       .init(service: ShutdownDeadline(drainTimeout: drainTimeout, logger: logger),
+                             successTerminationBehavior: .ignore)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         var failure: (any Error)?

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PacerCore
 import ServiceLifecycle
 import Synchronization
@@ -70,5 +71,31 @@ enum ServeNotice {
             + (policy.allowedEnvironment.isEmpty ? "none (--allow-env NAME to allow one)" : policy.allowedEnvironment.map(\.text).joined(separator: ", ")))
         out.append("log deliveries: " + (policy.logDirectory.map { "files under \($0)" } ?? "off (--log-dir DIR to allow files under DIR)"))
         return out
+    }
+}
+
+/// The last word on how long a stop may take: once a graceful shutdown begins (SIGTERM,
+/// SIGINT), the process ends within the drain timeout plus `grace`, even when something it
+/// waits for never answers (a database gone, a target that ignores cancellation). Work not
+/// written by then is settled by the store's recovery, and children die with their guard.
+/// The timer runs on a dispatch queue, not on Swift's cooperative pool, so a blocked pool
+/// cannot hold it up.
+struct ShutdownDeadline: Service {
+    let drainTimeout: Double
+    var grace: Double = 10
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await gracefulShutdown()
+        } catch {
+            return  // cancelled: the group ended without a graceful shutdown
+        }
+        let limit = drainTimeout + grace
+        let logger = logger
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
+            logger.critical("the server did not stop within \(Int(limit)) s of the shutdown signal (drain timeout \(Int(drainTimeout)) s); exiting now")
+            exit(3)
+        }
     }
 }

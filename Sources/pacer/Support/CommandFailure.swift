@@ -52,6 +52,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case .sessionNotFound(let id): "no session with id '\(id)'"
         case .notFound(let kind, let id): "no \(kind) with id '\(id)'"
         case .closed: "the store is closed"
+        case .timedOut(let s): "the database did not answer within \(Int(s)) s; try again"
         }
     }
 
