@@ -8,7 +8,14 @@ extension Engine {
     func maintain(now: Date) async throws {
         if now >= lastBeat.addingTimeInterval(configuration.livenessInterval) {
             lastBeat = now
-            try await store.beat(owner: configuration.owner, at: now)
+            do {
+                try await store.beat(owner: configuration.owner, at: now)
+                if beatFailing { reconnectedAt = now }
+                beatFailing = false
+            } catch {
+                beatFailing = true
+                throw error
+            }
         }
         if now >= lastSweep.addingTimeInterval(configuration.safetySweepInterval) {
             try await sweep(now: now)
@@ -16,7 +23,7 @@ extension Engine {
         if now >= lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval) {
             await renewLeases(now: now)
         }
-        if now >= lastRecovery.addingTimeInterval(configuration.recoveryInterval) {
+        if now >= lastRecovery.addingTimeInterval(configuration.recoveryInterval), mayJudgeOthers(now: now) {
             try await recoverAbandoned(now: now)
         }
         if now >= lastRetention.addingTimeInterval(configuration.retentionInterval) {
@@ -56,13 +63,29 @@ extension Engine {
         held.elements.map(\.run.id)
     }
 
+    /// Whether this process may judge others dead by their stale beats and leases: not right
+    /// after it could not reach the store itself (an outage stops every process's beats and
+    /// renewals alike), only once its own beats have been written again for long enough that
+    /// every live process has beaten and renewed its leases since.
+    func mayJudgeOthers(now: Date) -> Bool {
+        guard !beatFailing else { return false }
+        guard let back = reconnectedAt else { return true }
+        let settle = max(configuration.livenessTimeout, configuration.heartbeatInterval) + configuration.livenessInterval
+        if now < back.addingTimeInterval(settle) { return false }
+        reconnectedAt = nil
+        return true
+    }
+
     /// Takes over the work of processes that stopped: their held fires come back to the queue
     /// (started by this or another live process, no attempt spent), and their running runs
     /// (or any whose lease expired) are abandoned and retried per the schedule's retry policy.
     func recoverAbandoned(now: Date) async throws {
         lastRecovery = now
-        let recovery = try await store.recover(now: now, leaseTimeout: configuration.leaseTimeout,
-                                               livenessTimeout: configuration.livenessTimeout)
+        // The only engine the store can have takes over all other work at once when it starts.
+        let takeAll = configuration.exclusiveStore && !recoveredOnce
+        let recovery = try await store.recover(now: now, leaseTimeout: takeAll ? 0.001 : configuration.leaseTimeout,
+                                               livenessTimeout: takeAll ? 0.001 : configuration.livenessTimeout)
+        recoveredOnce = true
         for run in recovery.requeued {
             logger.warning("held fire taken over (its process stopped)", metadata: ["run": "\(run.id)"])
             enqueueQueued(run)

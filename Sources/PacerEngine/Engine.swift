@@ -99,6 +99,12 @@ public actor Engine: Service {
     var lastHeartbeat = Date.distantPast
     var lastRetention = Date.distantPast
     var lastBeat = Date.distantPast
+    /// Whether this process's last liveness beat failed to write (the store unreachable).
+    var beatFailing = false
+    /// When its beats were written again after failing (recovery waits a while after that).
+    var reconnectedAt: Date?
+    /// Whether a recovery pass has run (the first one of an exclusive engine takes all).
+    var recoveredOnce = false
     /// When finishes the store refused are written again.
     var finishRetryAt: Date?
     /// Deliveries in flight, by a serial number.

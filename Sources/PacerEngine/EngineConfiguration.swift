@@ -37,6 +37,10 @@ extension Engine {
         /// Whether other engines share the store (PostgreSQL replicas): the overlap policy
         /// then also looks for runs of the schedule held by other processes.
         public var sharedStore: Bool
+        /// Whether this process is known to be the only engine on the store (`pacer serve`
+        /// holding the SQLite file's lock): every other owner's held and running work is then
+        /// taken over at start, without waiting for its liveness to time out.
+        public var exclusiveStore: Bool
         /// Most full definitions kept in memory (the rest are read from the store when a run
         /// starts).
         public var definitionCacheSize: Int
@@ -48,7 +52,9 @@ extension Engine {
                     retentionDays: Double = 30, retentionInterval: TimeInterval = 86_400,
                     drainTimeout: TimeInterval = 30, finishBatch: Int = 512, claimAhead: TimeInterval = 0.75,
                     definitionCacheSize: Int = 16_384, sharedStore: Bool = false,
-                    livenessInterval: TimeInterval = 1, livenessTimeout: TimeInterval = 10) {
+                    livenessInterval: TimeInterval = 1, livenessTimeout: TimeInterval = 10,
+                    exclusiveStore: Bool = false) {
+            self.exclusiveStore = exclusiveStore
             self.livenessInterval = livenessInterval
             self.livenessTimeout = livenessTimeout
             self.sharedStore = sharedStore

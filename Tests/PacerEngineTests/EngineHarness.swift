@@ -68,7 +68,7 @@ struct Harness {
     static func makeEngine(store: any Store, runner: ScriptedRunner, clock: ManualClock, maxConcurrent: Int = 4,
                            leaseTimeout: TimeInterval = 60, drainTimeout: TimeInterval = 30, owner: String = "engine-1",
                            recoveryInterval: TimeInterval = 5, claimAhead: TimeInterval = 0,
-                           sharedStore: Bool = false, livenessTimeout: TimeInterval = 3600,
+                           sharedStore: Bool = false, livenessTimeout: TimeInterval = 3600, exclusiveStore: Bool = false,
                            gate: (any RunGate)? = nil, items: (any ItemReader)? = nil,
                            deliverer: (any Deliverer)? = nil) -> Engine {
         Engine(store: store, runners: Runners(byKind: [.http: runner, .command: runner], items: items, deliverer: deliverer, gate: gate),
@@ -77,7 +77,8 @@ struct Harness {
                                     heartbeatInterval: 10, safetySweepInterval: 3600, recoveryInterval: recoveryInterval,
                                     drainTimeout: drainTimeout, claimAhead: claimAhead, sharedStore: sharedStore,
                                     // Tests step engines by hand: beats every hour unless a test asks.
-                                    livenessInterval: min(3600, livenessTimeout / 4), livenessTimeout: livenessTimeout))
+                                    livenessInterval: min(3600, livenessTimeout / 4), livenessTimeout: livenessTimeout,
+                                    exclusiveStore: exclusiveStore))
     }
 
     /// Creates a schedule at the clock's now with an HTTP target.

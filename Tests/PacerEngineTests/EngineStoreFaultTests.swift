@@ -76,3 +76,64 @@ import Testing
         #expect(deliverer.delivered.withLock { $0 }.count == 1, "delivered before the engine stopped")
     }
 }
+
+/// Who may be judged dead, and when: never on the evidence of an outage this process saw too.
+@Suite(.timeLimit(.minutes(1))) struct EngineRecoveryJudgementTests {
+    @Test func afterItsOwnOutage_anEngineWaits_untilLiveProcessesHaveBeatenAgain() async throws {
+        let h = try Harness(leaseTimeout: 30, livenessTimeout: 10)
+        defer { Task { await h.close() } }
+        let s = try await h.add("elsewhere")
+        // Another process runs the fire at 60 and is alive throughout.
+        h.clock.advance(to: Harness.t0.addingTimeInterval(60))
+        try await h.store.beat(owner: "other-process", at: h.clock.now())
+        let theirs = try await h.store.claimDue(now: h.clock.now(), limit: 10, owner: "other-process", start: true)
+        _ = try await h.store.startHeld(ids: theirs.map(\.id), owner: "other-process", at: h.clock.now())
+        await h.tick(to: 60)
+        // The store is unreachable from 61 to 90 for everyone: no beats, no renewals.
+        let faults = try EngineStoreFaultTests.injectFailures(h.directory.appendingPathComponent("pacer.db").path)
+        try await faults.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER fail_beat BEFORE INSERT ON processes WHEN EXISTS (SELECT 1 FROM fail_writes)
+                BEGIN SELECT RAISE(ABORT, 'injected: the database is gone'); END;
+                CREATE TRIGGER fail_beat_update BEFORE UPDATE ON processes WHEN EXISTS (SELECT 1 FROM fail_writes)
+                BEGIN SELECT RAISE(ABORT, 'injected: the database is gone'); END;
+                INSERT INTO fail_writes VALUES (1);
+                """)
+        }
+        for t in [61.0, 70, 80] { await h.tick(to: t) }  // each pass fails at its beat
+        try await faults.write { try $0.execute(sql: "DELETE FROM fail_writes") }
+        // Back at 90: this engine beats first; the other process beats and renews a second later.
+        for t in stride(from: 90.0, through: 110, by: 1) {
+            if t >= 91 {
+                try await h.store.beat(owner: "other-process", at: h.clock.now())
+                try await h.store.heartbeat(runID: theirs[0].id, owner: "other-process", at: h.clock.now())
+            }
+            await h.tick(to: t)
+        }
+        let run = try await h.store.run(id: theirs[0].id)
+        #expect(run?.status == .running, "a live process's run is not abandoned for beats the outage stopped: \(String(describing: run))")
+        #expect(h.runner.recorded.filter { Harness.at($0.scheduledAt) == 60 }.isEmpty, "and not run again here")
+        _ = s
+    }
+
+    @Test func theOnlyEngineTheStoreCanHave_takesOverADeadOwnersWork_atItsFirstPass() async throws {
+        let h = try Harness(leaseTimeout: 600, livenessTimeout: 600)
+        defer { Task { await h.close() } }
+        let s = try await h.add("after-a-crash") { $0.timing.rule = "every 30s" }
+        // The previous server (killed with -9) held the fire at 30 and was running the one at 60.
+        h.clock.advance(to: Harness.t0.addingTimeInterval(30))
+        try await h.store.beat(owner: "killed-server", at: h.clock.now())
+        var held = try await h.store.claimDue(now: h.clock.now(), limit: 10, owner: "killed-server", start: true)
+        held += try await h.store.claimDue(now: h.clock.now().addingTimeInterval(30), limit: 10, owner: "killed-server", start: true)
+        try #require(held.count == 2)
+        _ = try await h.store.startHeld(ids: [held[0].id], owner: "killed-server", at: h.clock.now())
+        h.clock.advance(to: Harness.t0.addingTimeInterval(61))
+        let engine = Harness.makeEngine(store: h.store, runner: h.runner, clock: h.clock, leaseTimeout: 600, owner: "restarted",
+                                        livenessTimeout: 600, exclusiveStore: true)
+        await engine.step()
+        await engine.settle()
+        let runs = try await h.runs(s)
+        #expect(try await h.store.run(id: held[0].id)?.status == .abandoned, "its running run, at once: \(runs)")
+        #expect(try await h.store.run(id: held[1].id)?.status == .succeeded, "its held fire runs here at once, first attempt: \(runs)")
+    }
+}

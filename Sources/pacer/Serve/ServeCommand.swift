@@ -224,7 +224,7 @@ struct ServeCommand: AsyncParsableCommand {
                                  heartbeatInterval: max(0.5, leaseTimeout / 4), recoveryInterval: min(2, max(0.5, leaseTimeout / 2)),
                                  retentionDays: retentionDays,
                                  drainTimeout: drainTimeout, definitionCacheSize: definitionCache,
-                                 sharedStore: isPostgres),
+                                 sharedStore: isPostgres, exclusiveStore: lock != nil),
             logger: Logger(label: "pacer.engine"))
         let host = self.host
         let open = await (try? database.hasTokens()) == false
