@@ -119,12 +119,8 @@ extension Engine {
         setNext(schedule.id, state?.nextFireAt)
     }
 
-    /// Keeps a definition in the bounded cache (an arbitrary one leaves when it is full).
+    /// Keeps a definition in the bounded cache (the oldest leaves when it is full).
     func remember(_ schedule: Schedule) {
-        if definitions[schedule.id] == nil, definitions.count >= configuration.definitionCacheSize,
-           let any = definitions.indices.first {
-            definitions.remove(at: any)
-        }
         definitions[schedule.id] = schedule
     }
 

@@ -69,7 +69,7 @@ public actor Engine: Service {
     }
 
     var entries: [String: Entry] = [:]
-    var definitions: [String: Schedule] = [:]
+    var definitions: DefinitionCache
     var fireHeap = Heap<(Date, String)> { $0.0 < $1.0 }
     var waiting = Heap<Waiting> { $0.due < $1.due }
     /// Fires claimed ahead (or jittered) and held under our lease until their instant.
@@ -129,6 +129,7 @@ public actor Engine: Service {
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
+        definitions = DefinitionCache(capacity: configuration.definitionCacheSize)
     }
 
     /// Runs until graceful shutdown (then drains) or cancellation.
