@@ -159,6 +159,10 @@ extension Engine {
     /// again elsewhere; a held fire the store no longer holds for this process (it was taken
     /// over meanwhile) is dropped here.
     func startReady() async {
+        if let retryAt = startRetryAt {
+            guard clock.now() >= retryAt else { return }
+            startRetryAt = nil
+        }
         var batch: [Run] = []
         while executing.count + starting < configuration.maxConcurrent, let run = ready.popMin()?.run {
             batch.append(run)
@@ -171,11 +175,13 @@ extension Engine {
             do {
                 confirmed = try await store.startHeld(ids: held, owner: configuration.owner, at: clock.now())
             } catch {
-                // Nothing started: they wait in `ready` for the next pass (the store's lease
-                // recovery takes them back if this process never gets through).
-                logger.error("marking held fires started failed; retrying", metadata: ["error": "\(StoreFailure.describe(error))"])
+                // Nothing started: they wait in `ready` and are tried again in a second (the
+                // store's recovery takes them back if this process never gets through).
+                logger.error("marking held fires started failed; retrying in 1 s", metadata: [
+                    "runs": "\(held.count)", "error": "\(StoreFailure.describe(error))"])
                 starting -= batch.count
                 for run in batch { ready.insert(Waiting(run: run, due: run.firesAt)) }
+                startRetryAt = clock.now().addingTimeInterval(1)
                 wakeup.poke()
                 return
             }

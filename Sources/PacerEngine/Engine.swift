@@ -105,6 +105,8 @@ public actor Engine: Service {
     var reconnectedAt: Date?
     /// Whether a recovery pass has run (the first one of an exclusive engine takes all).
     var recoveredOnce = false
+    /// When starting ready runs may be tried again after the store refused their start marks.
+    var startRetryAt: Date?
     /// When finishes the store refused are written again.
     var finishRetryAt: Date?
     /// Deliveries in flight, by a serial number.
@@ -251,6 +253,7 @@ public actor Engine: Service {
         }
         consider(waiting.min?.due)
         consider(held.min?.due)
+        if ready.count > 0 { consider(startRetryAt) }
         consider(nextSessionWake)
         consider(earliestTimeout())
         if !finishQueue.isEmpty { consider(finishRetryAt ?? now) }

@@ -6,8 +6,8 @@ import Synchronization
 /// the deadline (or when the caller is cancelled) the caller gets ``StoreError/timedOut``
 /// (or `CancellationError`) and walks away, `onTimeout` closes what the call holds, and the
 /// call's task is cancelled and left to end when it can.
-enum Deadline {
-    static func run<T: Sendable>(seconds: Double, onTimeout: @escaping @Sendable () -> Void = {},
+public enum Deadline {
+    public static func run<T: Sendable>(seconds: Double, onTimeout: @escaping @Sendable () -> Void = {},
                                  _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let slot = ContinuationSlot<T>()
         let work = Task { try await operation() }

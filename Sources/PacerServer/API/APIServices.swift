@@ -15,6 +15,9 @@ public struct APIServices: Sendable {
     public var publicURL: String
     /// What definitions may reach on this server (commands, environment variables, log files).
     public var policy: ServerPolicy
+    /// How long `/healthz` lets a store write go unanswered before it says the store does not
+    /// answer.
+    public var healthProbeStuckAfter: Duration = WriteProbe.stuckAfter
 
     /// - Parameters:
     ///   - store: the store.

@@ -10,7 +10,7 @@ import Synchronization
 /// `/healthz/live` only says the process answers.
 enum Health {
     static func register(on router: Router<APIRequestContext>, services: APIServices) {
-        let probe = WriteProbe(store: services.store, now: services.now)
+        let probe = WriteProbe(store: services.store, now: services.now, stuckAfter: services.healthProbeStuckAfter)
         router.get("/healthz/live") { _, _ -> Response in
             try jsonResponse(JSONValue.object(["status": "ok"]))
         }
@@ -37,28 +37,71 @@ enum Health {
 }
 
 /// A write to the store at most every few seconds, its result remembered in between, so health
-/// checks cannot turn into a write load.
-final class WriteProbe: Sendable {
+/// checks cannot turn into a write load. A check never waits long for the store: it waits for
+/// a probe up to `answerWithin`, and a probe still unanswered after `stuckAfter` is itself the
+/// problem (a database gone may take its call timeout to fail).
+public final class WriteProbe: Sendable {
     static let interval: Duration = .seconds(5)
+    static let answerWithin: Duration = .seconds(1)
+    public static let stuckAfter: Duration = .seconds(5)
+    private struct State {
+        var last: (at: ContinuousClock.Instant, problem: String?)?
+        var inFlight: (since: ContinuousClock.Instant, task: Task<String?, Never>)?
+    }
     private let store: any Store
     private let now: @Sendable () -> Date
-    private let last = Mutex<(at: ContinuousClock.Instant, problem: String?)?>(nil)
+    private let state = Mutex(State())
+    private let stuckAfter: Duration
 
-    init(store: any Store, now: @escaping @Sendable () -> Date) {
+    init(store: any Store, now: @escaping @Sendable () -> Date, stuckAfter: Duration = WriteProbe.stuckAfter) {
         self.store = store
         self.now = now
+        self.stuckAfter = stuckAfter
     }
 
-    /// Why the store cannot be written, or `nil` when the last probe wrote.
+    /// Why the store cannot be written, or `nil` when the last probe wrote (or one is under way
+    /// and not yet overdue).
     func problem() async -> String? {
-        if let cached = last.withLock({ $0 }), ContinuousClock.now - cached.at < Self.interval { return cached.problem }
-        var problem: String?
-        do {
-            try await store.probeWrite(at: now())
-        } catch {
-            problem = "the store cannot be written: \(error)"
+        let (cached, probe) = state.withLock { s -> (String??, (since: ContinuousClock.Instant, task: Task<String?, Never>)?) in
+            if let last = s.last, ContinuousClock.now - last.at < Self.interval { return (.some(last.problem), nil) }
+            if s.inFlight == nil {
+                let store = store, at = now()
+                let task = Task<String?, Never> {
+                    do {
+                        try await store.probeWrite(at: at)
+                        return nil
+                    } catch {
+                        return "the store cannot be written: \(StoreFailure.describe(error))"
+                    }
+                }
+                s.inFlight = (ContinuousClock.now, task)
+                Task { [state = self] in
+                    let problem = await task.value
+                    state.finish(problem)
+                }
+            }
+            return (nil, s.inFlight)
         }
-        last.withLock { $0 = (ContinuousClock.now, problem) }
-        return problem
+        if let cached { return cached }
+        guard let probe else { return nil }
+        if let answer = try? await Deadline.run(seconds: Self.seconds(Self.answerWithin), { await probe.task.value }) {
+            return answer
+        }
+        let waited = ContinuousClock.now - probe.since
+        if waited >= stuckAfter {
+            return "the store has not answered a write for \(Int(Self.seconds(waited))) s"
+        }
+        return state.withLock { $0.last?.problem }
+    }
+
+    private func finish(_ problem: String?) {
+        state.withLock { s in
+            s.last = (ContinuousClock.now, problem)
+            s.inFlight = nil
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
