@@ -15,7 +15,7 @@ import Testing
             let proxy = try await TCPProxy(to: direct.host ?? "127.0.0.1", port: direct.port ?? 5432)
             var proxied = direct
             proxied.port = proxy.port
-            let store = try await PostgresStore(url: try #require(proxied.string), callTimeout: 3)
+            let store = try await PostgresStore(url: try #require(proxied.string), callTimeout: 5)
             try await store.beat(owner: "p1", at: Date())
             let signals = SignalCounter(store.changes())
 

@@ -42,12 +42,13 @@ final class PostgresPool: Sendable {
         current = Mutex(Current(client: client, task: Task { await client.run() }))
     }
 
-    /// Runs `body` on a pooled connection within the call timeout.
-    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` on a pooled connection within the call timeout (or `timeout` seconds).
+    func withConnection<T: Sendable>(timeout: Double? = nil,
+                                     _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let (client, generation) = current.withLock { ($0.client, $0.generation) }
         let leased = Leased()
         do {
-            let result = try await Deadline.run(seconds: callTimeout, onTimeout: {
+            let result = try await Deadline.run(seconds: timeout ?? callTimeout, onTimeout: {
                 if let connection = leased.connection {
                     let _: EventLoopFuture<Void> = connection.close()  // fails the queries it has in flight
                 }
@@ -68,9 +69,10 @@ final class PostgresPool: Sendable {
     /// Runs `body` in one transaction within the call timeout. Written here rather than with
     /// `PostgresClient.withTransaction`, which sends its `ROLLBACK` on a connection the server
     /// has just closed (where it never completes).
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(timeout: Double? = nil,
+                                  _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = logger
-        return try await withConnection { connection in
+        return try await withConnection(timeout: timeout) { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
                 let value = try await body(connection)

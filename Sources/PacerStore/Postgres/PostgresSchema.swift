@@ -148,7 +148,10 @@ enum PostgresSchema: StoreMapping {
     /// Applies pending migrations, each in its own transaction under the migration lock.
     static func migrate(_ pool: PostgresPool, logger: Logger) async throws {
         for migration in migrations {
-            try await pool.transaction { c in
+            // A migration may wait for another replica's and rewrite large tables: it gets an
+            // hour, not the deadline of ordinary calls.
+            try await pool.transaction(timeout: 3600) { c in
+                try await c.query("SET LOCAL statement_timeout = 0", logger: logger)
                 try await c.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
                 try await c.query("""
                     CREATE TABLE IF NOT EXISTS pacer_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)
