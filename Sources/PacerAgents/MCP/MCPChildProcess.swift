@@ -30,6 +30,8 @@ final class MCPChildProcess: Sendable {
         let stderrTail = Mutex("")
         /// Whether `onEnd` was called.
         let ended = Mutex(false)
+        /// Whether standard error reached its end (everything the child wrote there is read).
+        let stderrEnded = Mutex(false)
     }
 
     /// The process id.
@@ -93,7 +95,7 @@ final class MCPChildProcess: Sendable {
                 t += text + "\n"
                 if t.utf8.count > 4096 { t = String(t.suffix(2048)) }
             }
-        }, onEnd: {})
+        }, onEnd: { shared.stderrEnded.withLock { $0 = true } })
     }
 
     /// Writes one message and a newline to the child's standard input.
@@ -132,9 +134,10 @@ final class MCPChildProcess: Sendable {
     /// How the process ended, waiting up to `seconds` for it to be reaped: `exit status 1`,
     /// `signal 9 (SIGKILL)`, `still running`; with the last line of its standard error.
     /// - Parameter seconds: the longest wait.
-    func exitDescription(waiting seconds: Double = 1) async -> String {
+    func exitDescription(waiting seconds: Double = 5) async -> String {
+        // The exit, then the rest of standard error (its reader may lag behind a busy machine).
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while process.isRunning, ContinuousClock.now < deadline {
+        while process.isRunning || !shared.stderrEnded.withLock({ $0 }), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         var out = process.exit?.description ?? "its output ended"
