@@ -12,8 +12,7 @@ final class CadenceCache: Sendable {
     /// The cadence of a schedule at a revision, decoding `definition` only when not cached.
     func cadence(id: String, revision: Int, definition: () throws -> String) throws -> Cadence {
         if let hit = entries.withLock({ $0[id] }), hit.revision == revision { return hit.cadence }
-        let schedule = try SQLiteSchema.decode(Schedule.self, try definition())
-        let cadence = try schedule.cadence()
+        let cadence = try Schedule.cadence(ofStored: Data(try definition().utf8))
         entries.withLock { $0[id] = (revision, cadence) }
         return cadence
     }

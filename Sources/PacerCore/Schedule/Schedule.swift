@@ -104,6 +104,29 @@ public struct Schedule: Sendable, Hashable, Codable {
         try timing.cadence(defaultAnchor: createdAt, jitterSeed: Cadence.seed(for: id))
     }
 
+    /// The cadence of a stored definition, decoding only what says when it fires (the id, the
+    /// creation instant and the timing), not its target, policies or delivery: what a claim
+    /// needs the first time it meets a schedule.
+    /// - Parameter definition: the definition's JSON.
+    public static func cadence(ofStored definition: Data) throws -> Cadence {
+        try PacerJSON.decode(TimingPart.self, from: definition).cadence()
+    }
+
+    /// The parts of a definition that say when it fires.
+    struct TimingPart: Decodable {
+        let id: String
+        let createdAt: Date
+        let timing: ScheduleTiming
+        enum CodingKeys: String, CodingKey {
+            case id, timing
+            case createdAt = "created_at"
+        }
+
+        func cadence() throws(RecurrenceError) -> Cadence {
+            try timing.cadence(defaultAnchor: createdAt, jitterSeed: Cadence.seed(for: id))
+        }
+    }
+
     /// Whether the rule fires once (an instant): its misfire defaults differ.
     public var firesOnce: Bool {
         if case .once? = try? Rule.parse(timing.rule) { return true }

@@ -50,7 +50,7 @@ extension PostgresStore {
                     let (id, revision, digest, definition) = try row.decode((String, Int64, String, String).self)
                     // One schedule's bad state never stops the claiming of the others.
                     do {
-                        let cadence = try PostgresSchema.decode(Schedule.self, definition).cadence()
+                        let cadence = try Schedule.cadence(ofStored: Data(definition.utf8))
                         found[id] = cadence
                         decoded.append((.init(id: id, revision: revision, digest: digest), cadence))
                     } catch {
