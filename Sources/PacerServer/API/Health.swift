@@ -36,16 +36,16 @@ enum Health {
     }
 }
 
-/// A write to the store at most every few seconds, its result remembered in between, so health
-/// checks cannot turn into a write load. A check never waits long for the store: it waits for
-/// a probe up to `answerWithin`, and a probe still unanswered after `stuckAfter` is itself the
-/// problem (a database gone may take its call timeout to fail).
+/// A write to the store every few seconds, in the background for as long as the server runs,
+/// so that `/healthz` answers at once with a current picture (a check never waits on a
+/// database that is gone, and health checks cannot turn into a write load): the last probe's
+/// result, or, when a probe has gone unanswered for `stuckAfter`, that. Before the first
+/// result a check waits for it (at most `stuckAfter`).
 public final class WriteProbe: Sendable {
     static let interval: Duration = .seconds(5)
-    static let answerWithin: Duration = .seconds(1)
     public static let stuckAfter: Duration = .seconds(5)
     private struct State {
-        var last: (at: ContinuousClock.Instant, problem: String?)?
+        var last: String??
         var inFlight: (since: ContinuousClock.Instant, task: Task<String?, Never>)?
     }
     private let store: any Store
@@ -57,47 +57,56 @@ public final class WriteProbe: Sendable {
         self.store = store
         self.now = now
         self.stuckAfter = stuckAfter
+        // Ends once the probe is gone (the router that holds it was dropped).
+        Task { [weak self] in
+            while !Task.isCancelled {
+                guard let probe = self?.startProbe() else { return }
+                _ = await probe.value
+                try? await Task.sleep(for: Self.interval)
+            }
+        }
     }
 
-    /// Why the store cannot be written, or `nil` when the last probe wrote (or one is under way
-    /// and not yet overdue).
+    /// Why the store cannot be written, or `nil` when the last probe wrote.
     func problem() async -> String? {
-        let (cached, probe) = state.withLock { s -> (String??, (since: ContinuousClock.Instant, task: Task<String?, Never>)?) in
-            if let last = s.last, ContinuousClock.now - last.at < Self.interval { return (.some(last.problem), nil) }
-            if s.inFlight == nil {
-                let store = store, at = now()
-                let task = Task<String?, Never> {
-                    do {
-                        try await store.probeWrite(at: at)
-                        return nil
-                    } catch {
-                        return "the store cannot be written: \(StoreFailure.describe(error))"
-                    }
-                }
-                s.inFlight = (ContinuousClock.now, task)
-                Task { [state = self] in
-                    let problem = await task.value
-                    state.finish(problem)
-                }
+        let (first, stuck) = state.withLock { s -> (Task<String?, Never>?, String?) in
+            if let f = s.inFlight, ContinuousClock.now - f.since >= stuckAfter {
+                return (nil, "the store has not answered a write for \(Int(Self.seconds(ContinuousClock.now - f.since))) s")
             }
-            return (nil, s.inFlight)
+            return (s.last == nil ? s.inFlight?.task : nil, nil)
         }
-        if let cached { return cached }
-        guard let probe else { return nil }
-        if let answer = try? await Deadline.run(seconds: Self.seconds(Self.answerWithin), { await probe.task.value }) {
+        if let stuck { return stuck }
+        if let first {
+            guard let answer = try? await Deadline.run(seconds: Self.seconds(stuckAfter), { await first.value }) else {
+                return "the store has not answered a write for \(Int(Self.seconds(stuckAfter))) s"
+            }
             return answer
         }
-        let waited = ContinuousClock.now - probe.since
-        if waited >= stuckAfter {
-            return "the store has not answered a write for \(Int(Self.seconds(waited))) s"
-        }
-        return state.withLock { $0.last?.problem }
+        return state.withLock { $0.last ?? nil }
     }
 
-    private func finish(_ problem: String?) {
+    /// Starts a probe (or returns the one under way).
+    private func startProbe() -> Task<String?, Never> {
         state.withLock { s in
-            s.last = (ContinuousClock.now, problem)
-            s.inFlight = nil
+            if let f = s.inFlight { return f.task }
+            let store = store, at = now()
+            let task = Task<String?, Never> {
+                do {
+                    try await store.probeWrite(at: at)
+                    return nil
+                } catch {
+                    return "the store cannot be written: \(StoreFailure.describe(error))"
+                }
+            }
+            s.inFlight = (ContinuousClock.now, task)
+            Task { [weak self] in
+                let problem = await task.value
+                self?.state.withLock { s in
+                    s.last = .some(problem)
+                    s.inFlight = nil
+                }
+            }
+            return task
         }
     }
 
