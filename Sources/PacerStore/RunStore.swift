@@ -76,7 +76,8 @@ public protocol RunStore: Sendable {
     func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?) async throws -> Recovery
 
     /// Marks held runs of `owner` as running (their runners are about to be called), in one
-    /// transaction.
+    /// transaction. Marking again a run `owner` already marked is no error: a call whose
+    /// outcome was unknown (a timeout after the commit) is repeated, and those runs start.
     /// - Returns: the ids still held by `owner`; the others went back to the queue or were
     ///   finished meanwhile, and must not run here.
     func startHeld(ids: [String], owner: String, at: Date) async throws -> Set<String>

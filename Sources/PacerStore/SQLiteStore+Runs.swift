@@ -218,7 +218,7 @@ extension SQLiteStore {
             for id in ids {
                 try db.executeCached("""
                     UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?
-                    WHERE id = ? AND status = 'held' AND owner = ?
+                    WHERE id = ? AND status IN ('held', 'running') AND owner = ?
                     """, [t, t, id, owner])
                 if db.changesCount > 0 { started.insert(id) }
             }

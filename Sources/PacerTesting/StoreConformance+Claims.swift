@@ -71,6 +71,9 @@ extension StoreConformance {
                       "held by w1 since the claim, not started: \(run)")
             try check(try await store.startHeld(ids: [run.id], owner: "w2", at: fire).isEmpty, "another process cannot start it")
             try check(try await store.startHeld(ids: [run.id], owner: "w1", at: fire) == [run.id], "its owner starts it")
+            try check(try await store.startHeld(ids: [run.id], owner: "w1", at: fire) == [run.id],
+                      "a start its owner repeats (the first one's outcome unknown) is confirmed again")
+            try check(try await store.startHeld(ids: [run.id], owner: "w2", at: fire).isEmpty, "and still not another's")
             run.status = .running
             run.startedAt = fire
             try check(try await store.run(id: run.id) == run, "reads back equal")

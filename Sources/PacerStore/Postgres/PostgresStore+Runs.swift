@@ -207,7 +207,7 @@ extension PostgresStore {
         let ms = PostgresSchema.millis(at)
         let rows = try await read("""
             UPDATE runs SET status = 'running', started_at = \(ms), heartbeat_at = \(ms)
-            WHERE id = ANY(\(ids)::text[]) AND status = 'held' AND owner = \(owner) RETURNING id
+            WHERE id = ANY(\(ids)::text[]) AND status IN ('held', 'running') AND owner = \(owner) RETURNING id
             """)
         return Set(try rows.map { try $0.decode(String.self) })
     }
