@@ -77,10 +77,11 @@ public final class WriteProbe: Sendable {
         }
         if let stuck { return stuck }
         if let first {
-            guard let answer = try? await Deadline.run(seconds: Self.seconds(stuckAfter), { await first.value }) else {
+            do {
+                return try await Deadline.run(seconds: Self.seconds(stuckAfter)) { await first.value }
+            } catch {
                 return "the store has not answered a write for \(Int(Self.seconds(stuckAfter))) s"
             }
-            return answer
         }
         return state.withLock { $0.last ?? nil }
     }
