@@ -24,11 +24,13 @@ extension Engine {
                     stale.append(id)
                 }
                 for id in stale { try await reloadSchedule(id) }
-                if let again = earliestFire(), again <= horizon {
-                    // The store still says it is due but did not give it (another process is
-                    // claiming it right now): look again shortly rather than spin.
-                    claimPausedUntil = now.addingTimeInterval(0.2)
-                }
+                guard let again = earliestFire(), again <= horizon else { return }
+                // A backlog (after an outage or a full disk) comes one instant per schedule
+                // per batch: while batches bring fires, claim on at once.
+                if !runs.isEmpty { continue }
+                // The store still says it is due but did not give it (another process is
+                // claiming it right now): look again shortly rather than spin.
+                claimPausedUntil = now.addingTimeInterval(0.2)
                 return
             }
         }

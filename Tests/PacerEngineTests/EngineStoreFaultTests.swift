@@ -137,3 +137,24 @@ import Testing
         #expect(try await h.store.run(id: held[1].id)?.status == .succeeded, "its held fire runs here at once, first attempt: \(runs)")
     }
 }
+
+/// A backlog left by a stall (a full disk, a database outage) is claimed at once, not one
+/// instant per schedule every 0.2 s.
+@Suite(.timeLimit(.minutes(1))) struct EngineBacklogTests {
+    @Test func aBacklogOfOneSchedule_isClaimedInOnePass() async throws {
+        let h = try Harness(maxConcurrent: 100)
+        defer { Task { await h.close() } }
+        let s = try await h.add("stalled") {
+            $0.timing.rule = "every 1s"
+            $0.policies.overlap = .allow
+            $0.policies.misfireGraceSeconds = 600
+        }
+        await h.tick(to: 0)
+        // The engine could not claim for 20 s; one pass at 20 s sees every instant since.
+        h.clock.advance(to: Harness.t0.addingTimeInterval(20))
+        await h.engine.step()
+        await h.engine.settle()
+        let fired = try await h.runs(s).map { Harness.at($0.scheduledAt) }.filter { $0 >= 1 && $0 <= 20 }
+        #expect(Set(fired).count == 20, "every instant from 1 to 20 s in one pass: \(fired.sorted())")
+    }
+}
