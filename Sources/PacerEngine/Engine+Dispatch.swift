@@ -108,17 +108,36 @@ extension Engine {
         setNext(id, date)
     }
 
-    /// Starts the runs queued in the store that are due (Run Now, retries, per-item runs),
-    /// each taken with a fenced `startRun` so that only one process starts it.
+    /// Starts the runs queued in the store that are due (Run Now, retries, continuations,
+    /// per-item runs), each taken with a fenced `startRun` so that only one process starts it.
+    /// A continuation of a paused or disabled schedule is held until it is resumed; a session
+    /// continuation is read again first (its session may have been deferred meanwhile).
     func promoteWaiting(now: Date) async throws {
         while let w = waiting.min, w.due <= now {
             waiting.popMin()
+            guard waitingIDs.contains(w.run.id) else { continue }  // a moved run's older entry
+            if movable.contains(w.run.id) {
+                guard let current = try await store.run(id: w.run.id), current.status == .queued else {
+                    waitingIDs.remove(w.run.id)
+                    movable.remove(w.run.id)
+                    continue
+                }
+                if current.firesAt > now {
+                    waiting.insert(Waiting(run: current, due: current.firesAt))
+                    continue
+                }
+            }
+            if w.run.step > 0, let entry = entries[w.run.scheduleID], !entry.enabled || entry.paused {
+                parked[w.run.scheduleID, default: []].append(w.run)
+                continue
+            }
             waitingIDs.remove(w.run.id)
+            movable.remove(w.run.id)
             do {
                 var run = try await store.startRun(id: w.run.id, owner: configuration.owner, at: now)
                 run.firesAt = w.run.firesAt
-                if run.itemKey != nil || [.manual, .resume, .retry].contains(w.run.trigger) {
-                    // Item runs, Run Now, session wake-ups and retries are not subject to the
+                if run.itemKey != nil || [.manual, .resume, .retry, .continuation].contains(w.run.trigger) {
+                    // Item runs, Run Now, continuations and retries are not subject to the
                     // overlap policy of new fires: they continue a fire that was let through.
                     markReady(run)
                 } else {

@@ -28,7 +28,7 @@ extension Engine {
         if let refusal = await runners.gate?.refusal(for: schedule) {
             // Nothing of the run executes, its item source included.
             ending = Ending(status: .failed, outcome: refusal, delivers: false)
-        } else if schedule.dispatch.mode == .perItem && run.itemKey == nil && run.trigger != .resume {
+        } else if schedule.dispatch.mode == .perItem && run.itemKey == nil && run.step == 0 {
             ending = await fanOut(run, schedule: schedule, now: started)
         } else {
             ending = await runTarget(run, schedule: schedule, started: started)
@@ -134,8 +134,10 @@ extension Engine {
         enqueueQueued(run)
     }
 
-    /// A run ended: free its slot, release a buffered fire, queue its finish.
-    func completed(_ run: Run, _ ending: Ending, startedAt: Date) {
+    /// A run ended: free its slot, release a buffered fire, queue its finish with the fire's
+    /// next run (its continuation, or its retry), written in one transaction.
+    func completed(_ run: Run, _ given: Ending, startedAt: Date) {
+        var ending = given
         executing[run.id] = nil
         cancelReasons[run.id] = nil
         timedOut.remove(run.id)
@@ -143,22 +145,25 @@ extension Engine {
         release(run.scheduleID)
         var finished = run
         finished.startedAt = startedAt
-        let o = ending.outcome
         let now = clock.now()
-        var retry: Run? = nil
-        if let policy = entries[run.scheduleID]?.policies.retry,
-           case .retry(let delay) = RetryDecision.decide(status: ending.status, failure: o.failure, attempt: run.attempt,
-                                                         policy: policy, retryAfter: o.retryAfter,
-                                                         unit: Double.random(in: 0..<1)) {
-            // The next attempt is written with this finish, in one transaction.
-            retry = Run(id: PacerID.make(.run, at: now), scheduleID: run.scheduleID, scheduledAt: run.scheduledAt,
-                        firesAt: now.addingTimeInterval(delay), attempt: run.attempt + 1, status: .queued,
-                        trigger: .retry, itemKey: run.itemKey)
+        var next: Run? = nil
+        if ending.status == .succeeded, let continuation = ending.outcome.continuation {
+            if let problem = ContinuationCheck.problem(continuation) {
+                ending = Ending(status: .failed, outcome: .failed(problem, output: ending.outcome.output, failure: .permanent))
+            } else {
+                next = run.followUp(id: PacerID.make(.run, at: now), at: continuation.at, trigger: continuation.trigger,
+                                    state: continuation.state)
+                if continuation.trigger == .resume { next?.sessionID = ending.outcome.sessionID ?? run.sessionID }
+            }
+        }
+        let o = ending.outcome
+        if next == nil, let policy = entries[run.scheduleID]?.policies.retry {
+            next = Self.retry(of: run, status: ending.status, outcome: o, policy: policy, now: now)
         }
         finishQueue.append(PendingFinish(
             finish: RunFinish(id: run.id, status: ending.status, at: now, output: o.output, error: o.error,
                               startedAt: startedAt, firesAt: run.firesAt == run.scheduledAt ? nil : run.firesAt,
-                              retry: retry, sessionID: o.sessionID),
+                              next: next, sessionID: o.sessionID),
             run: finished, outcome: o, delivers: ending.delivers))
         wakeup.poke()
     }

@@ -39,6 +39,7 @@ extension Engine {
             seen.insert(state.scheduleID)
             if entries[state.scheduleID] != nil {
                 entries[state.scheduleID]?.paused = state.isPaused
+                unpark(state.scheduleID)
                 setNext(state.scheduleID, state.nextFireAt)
             } else {
                 try await reloadSchedule(state.scheduleID)
@@ -63,15 +64,14 @@ extension Engine {
                 switch e.event.kind {
                 case .scheduleCreated, .scheduleUpdated, .scheduleStateChanged:
                     reload.insert(e.event.entityID)
-                    sessionWakeDirty = true  // a resumed schedule releases its held sessions
                 case .scheduleDeleted:
                     deleted.insert(e.event.entityID)
                 case .runQueued:
-                    if !waitingIDs.contains(e.event.entityID) { queued.append(e.event.entityID) }
+                    // A known session continuation may have been moved (deferred or woken now).
+                    let id = e.event.entityID
+                    if !waitingIDs.contains(id) || movable.contains(id) { queued.append(id) }
                 case .runFinished:
                     if executing[e.event.entityID] != nil { finishedElsewhere.append(e.event.entityID) }
-                case .sessionChanged:
-                    sessionWakeDirty = true
                 default:
                     break
                 }
@@ -114,9 +114,11 @@ extension Engine {
                           paused: false, next: nil)
         }
         entry.paused = state?.isPaused == true
+        entry.enabled = schedule.enabled
         entries[schedule.id] = entry
         remember(schedule)
         setNext(schedule.id, state?.nextFireAt)
+        unpark(schedule.id)
     }
 
     /// Keeps a definition in the bounded cache (the oldest leaves when it is full).
@@ -138,15 +140,33 @@ extension Engine {
     func forget(_ id: String) {
         entries[id] = nil
         definitions[id] = nil
+        for run in parked.removeValue(forKey: id) ?? [] {  // deleted with their schedule
+            waitingIDs.remove(run.id)
+            movable.remove(run.id)
+        }
         if let run = buffered.removeValue(forKey: id) {
             enqueueFinish(run, .cancelled, error: "schedule deleted before the run started")
         }
     }
 
-    /// A queued run (Run Now, retry, per-item) waits until it is due.
+    /// A queued run (Run Now, retry, continuation, per-item) waits until it is due. A session
+    /// continuation already waiting gets one more heap entry when it was moved earlier (the
+    /// later entry finds it started, or checks its instant again).
     func enqueueQueued(_ run: Run) {
-        guard !waitingIDs.contains(run.id), executing[run.id] == nil else { return }
+        guard executing[run.id] == nil else { return }
+        if waitingIDs.contains(run.id) {
+            if movable.contains(run.id) { waiting.insert(Waiting(run: run, due: run.firesAt)) }
+            return
+        }
         waitingIDs.insert(run.id)
+        if run.trigger == .resume { movable.insert(run.id) }
         waiting.insert(Waiting(run: run, due: run.firesAt))
+    }
+
+    /// Continuations held while their schedule was paused or disabled wait again for their
+    /// instant once it can fire.
+    func unpark(_ id: String) {
+        guard let entry = entries[id], entry.enabled, !entry.paused, let runs = parked.removeValue(forKey: id) else { return }
+        for run in runs { waiting.insert(Waiting(run: run, due: run.firesAt)) }
     }
 }

@@ -26,9 +26,10 @@ extension Engine {
                     if let firesAt = pending.finish.firesAt { run.firesAt = firesAt }
                     if let session = pending.finish.sessionID { run.sessionID = session }
                     if pending.outcome != nil { metrics.finished(run.status) }
-                    if let retry = pending.finish.retry {
-                        enqueueQueued(retry)
-                        logger.info("retry queued", metadata: ["run": "\(run.id)", "attempt": "\(retry.attempt)"])
+                    if let next = pending.finish.next {
+                        enqueueQueued(next)
+                        logger.info(next.trigger == .retry ? "retry queued" : "continuation queued", metadata: [
+                            "run": "\(run.id)", "step": "\(next.step)", "attempt": "\(next.attempt)"])
                     }
                     await afterFinish(run, outcome: pending.outcome, delivers: pending.delivers)
                 case StoreError.leaseLost?, StoreError.runNotFound?:
@@ -58,26 +59,16 @@ extension Engine {
         }
     }
 
-    /// Queues the next attempt of a failed, timed-out or abandoned run when the policy allows.
-    func retry(_ run: Run, policy: RetryPolicy, failure: RunOutcome.Failure?, retryAfter: Double?) async {
-        // A woken session that was lost cannot be continued by a fresh run.
-        guard run.trigger != .resume else { return }
-        let action = RetryDecision.decide(status: run.status, failure: failure, attempt: run.attempt,
-                                          policy: policy, retryAfter: retryAfter,
-                                          unit: Double.random(in: 0..<1))
-        guard case .retry(let delay) = action else { return }
-        let now = clock.now()
-        let next = Run(id: PacerID.make(.run, at: now), scheduleID: run.scheduleID, scheduledAt: run.scheduledAt,
-                       firesAt: now.addingTimeInterval(delay), attempt: run.attempt + 1, status: .queued,
-                       trigger: .retry, itemKey: run.itemKey)
-        do {
-            enqueueQueued(try await store.insertRun(next))
-            logger.info("retry queued", metadata: ["run": "\(run.id)", "attempt": "\(next.attempt)", "in": "\(delay)s"])
-        } catch StoreError.duplicateRun {
-            // Another process queued this attempt already.
-        } catch {
-            logger.error("queueing a retry failed", metadata: ["run": "\(run.id)", "error": "\(StoreFailure.describe(error))"])
-        }
+    /// The next attempt of a failed, timed-out or abandoned run when the policy retries it
+    /// (the one retry decision: finishes and recovery both ask it), or `nil`. A session's
+    /// continuation that was lost is not retried: a fresh run could not continue it.
+    static func retry(of run: Run, status: Run.Status, outcome: RunOutcome?, policy: RetryPolicy, now: Date,
+                      unit: Double = Double.random(in: 0..<1)) -> Run? {
+        guard run.trigger != .resume else { return nil }
+        let action = RetryDecision.decide(status: status, failure: outcome == nil ? .transient : outcome?.failure,
+                                          attempt: run.attempt, policy: policy, retryAfter: outcome?.retryAfter, unit: unit)
+        guard case .retry(let delay) = action else { return nil }
+        return run.followUp(id: PacerID.make(.run, at: now), at: now.addingTimeInterval(delay), trigger: .retry)
     }
 
     /// Pauses a schedule whose consecutive failures reached `pause_after_failures`.

@@ -83,8 +83,12 @@ extension Engine {
         lastRecovery = now
         // The only engine the store can have takes over all other work at once when it starts.
         let takeAll = configuration.exclusiveStore && !recoveredOnce
+        // An abandoned run's retry is written with its mark, in the same transaction.
         let recovery = try await store.recover(now: now, leaseTimeout: takeAll ? 0.001 : configuration.leaseTimeout,
-                                               livenessTimeout: takeAll ? 0.001 : configuration.livenessTimeout)
+                                               livenessTimeout: takeAll ? 0.001 : configuration.livenessTimeout,
+                                               retry: { run, policy in
+            Engine.retry(of: run, status: .abandoned, outcome: nil, policy: policy, now: now)
+        })
         recoveredOnce = true
         for run in recovery.requeued {
             logger.warning("held fire taken over (its process stopped)", metadata: ["run": "\(run.id)"])
@@ -96,7 +100,6 @@ extension Engine {
             metrics.finished(.abandoned)
             if entries[run.scheduleID] == nil { try await reloadSchedule(run.scheduleID) }
             guard let entry = entries[run.scheduleID] else { continue }
-            await retry(run, policy: entry.policies.retry, failure: .transient, retryAfter: nil)
             await pauseIfFailing(run.scheduleID, limit: entry.policies.pauseAfterFailures)
         }
     }

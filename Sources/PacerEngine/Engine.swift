@@ -87,9 +87,12 @@ public actor Engine: Service {
     var itemsByRun: [String: JSONValue] = [:]
     var finishQueue: [PendingFinish] = []
     var claimPausedUntil: Date?
-    /// The earliest `resume_at` of a waiting session, and whether to read it again.
-    var nextSessionWake: Date?
-    var sessionWakeDirty = true
+    /// Waiting agent-session continuations: their instant follows the session's `resume_at`
+    /// (deferred, or woken now through another surface), so it is read again before they start.
+    var movable: Set<String> = []
+    /// Continuations of paused or disabled schedules, by schedule: they wait for it to be
+    /// resumed (still counted in `waitingIDs`).
+    var parked: [String: [Run]] = [:]
     var feedCursor: Int64 = 0
     var feedDirty = true
     var loaded = false
@@ -219,7 +222,6 @@ public actor Engine: Service {
             expireTimeouts(now: now)
             if !isStopping {
                 await releaseHeld(now: now)
-                try await wakeSessions(now: now)
                 try await promoteWaiting(now: now)
                 await startReady()
             }
@@ -254,7 +256,6 @@ public actor Engine: Service {
         consider(waiting.min?.due)
         consider(held.min?.due)
         if ready.count > 0 { consider(startRetryAt) }
-        consider(nextSessionWake)
         consider(earliestTimeout())
         if !finishQueue.isEmpty { consider(finishRetryAt ?? now) }
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))

@@ -18,10 +18,13 @@ public struct RunFinish: Sendable, Hashable {
     public var startedAt: Date?
     /// The jittered instant it was due, when it differs from the scheduled instant.
     public var firesAt: Date?
-    /// The next attempt to queue with the finish (a failed run the retry policy retries),
-    /// in the same transaction where the store can, so a crash between the two cannot lose
-    /// it. A retry that exists already is not an error.
-    public var retry: Run?
+    /// The fire's next run to queue with the finish, in the same transaction, so a crash
+    /// between the two cannot lose it: the next attempt of a failed run the retry policy
+    /// retries, or the next step of a run that continues (see ``PacerCore/Run/followUp(id:at:trigger:state:)``).
+    /// One that exists already is not an error. An agent session's next step (trigger
+    /// `resume`) is due at the session's `resume_at` as the finish finds it, and is not queued
+    /// when the session is no longer `waiting` (it was cancelled meanwhile).
+    public var next: Run?
     /// The agent session the run drove, written to the run when set (an existing link is
     /// never cleared).
     public var sessionID: String?
@@ -34,11 +37,11 @@ public struct RunFinish: Sendable, Hashable {
     ///   - error: failure or skip reason.
     ///   - startedAt: the real start, if the claim's is not it.
     ///   - firesAt: the jittered due instant, if any.
-    ///   - retry: the next attempt to queue with the finish, if any.
+    ///   - next: the fire's next run to queue with the finish, if any.
     ///   - sessionID: the agent session the run drove, if any.
     public init(id: String, status: Run.Status, at: Date, output: String? = nil, error: String? = nil,
-                startedAt: Date? = nil, firesAt: Date? = nil, retry: Run? = nil, sessionID: String? = nil) {
-        self.retry = retry
+                startedAt: Date? = nil, firesAt: Date? = nil, next: Run? = nil, sessionID: String? = nil) {
+        self.next = next
         self.sessionID = sessionID
         self.startedAt = startedAt
         self.firesAt = firesAt
@@ -73,6 +76,11 @@ extension RunStore {
         try await recover(now: now, leaseTimeout: leaseTimeout, livenessTimeout: nil).abandoned
     }
 
+    /// ``recover(now:leaseTimeout:livenessTimeout:retry:)`` queueing no retries.
+    public func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?) async throws -> Recovery {
+        try await recover(now: now, leaseTimeout: leaseTimeout, livenessTimeout: livenessTimeout, retry: { _, _ in nil })
+    }
+
     /// Finishes several runs of `owner`, each as ``finishRun(id:owner:status:at:output:error:)``
     /// would. Stores that can do it in one transaction override this; the default finishes
     /// them one by one.
@@ -88,15 +96,15 @@ extension RunStore {
         }
     }
 
-    /// Finishes runs one at a time with `finish`, queueing each one's retry after it.
+    /// Finishes runs one at a time with `finish`, queueing each one's next run after it.
     func finishRunsOneByOne(_ finishes: [RunFinish], finish: (RunFinish) async throws -> Void) async -> [(any Error)?] {
         var out: [(any Error)?] = []
         out.reserveCapacity(finishes.count)
         for f in finishes {
             do {
                 try await finish(f)
-                if let retry = f.retry {
-                    do { _ = try await insertRun(retry) } catch StoreError.duplicateRun {}
+                if let next = f.next {
+                    do { _ = try await insertRun(next) } catch StoreError.duplicateRun {}
                 }
                 out.append(nil)
             } catch {

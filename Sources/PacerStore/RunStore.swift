@@ -11,6 +11,9 @@ import PacerCore
 /// Processes record that they are alive (``beat(owner:at:)``); the runs of one that stopped are
 /// taken over within its liveness timeout, not the run lease.
 public protocol RunStore: Sendable {
+    /// The next attempt of an abandoned run under its schedule's retry policy, or `nil`.
+    typealias RetryRule = @Sendable (Run, RetryPolicy) -> Run?
+
     /// Records a run made outside `claimDue` (Run Now, a retry, a backfill or catch-up fire).
     /// - Throws: ``StoreError/duplicateRun(scheduleID:scheduledAt:attempt:itemKey:)`` when the
     ///   unique key exists, ``StoreError/scheduleNotFound(_:)``.
@@ -65,15 +68,20 @@ public protocol RunStore: Sendable {
     /// In one transaction: held runs of processes not seen for `livenessTimeout` (or whose
     /// lease is older than `leaseTimeout`) go back to the queue, unowned (they never started:
     /// no attempt is spent); running runs of such processes, or whose heartbeat is older than
-    /// `now - leaseTimeout`, are marked `abandoned` and returned, so a live process can retry
-    /// them. An abandoned run's agent session that is still `running` or `pending` ends in
-    /// `error` with an `abandoned` event (`run_id`, `reason`). A run whose owner never recorded
-    /// a liveness beat is judged by its lease alone.
+    /// `now - leaseTimeout`, are marked `abandoned` and returned, each with the next attempt
+    /// `retry` makes of it under its schedule's retry policy queued in the same transaction.
+    /// An abandoned run's agent session that is still `running` or `pending` ends in `error`
+    /// with an `abandoned` event (`run_id`, `reason`); one already `waiting` (its run deferred
+    /// it and stopped before its finish was written) gets its continuation queued at its
+    /// `resume_at`. A run whose owner never recorded a liveness beat is judged by its lease
+    /// alone.
     /// - Parameters:
     ///   - now: the clock.
     ///   - leaseTimeout: the run lease.
     ///   - livenessTimeout: how long a process may go without a beat; `nil` judges by leases only.
-    func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?) async throws -> Recovery
+    ///   - retry: the next attempt of an abandoned run, or `nil` (a pure decision).
+    func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?,
+                 retry: @escaping RetryRule) async throws -> Recovery
 
     /// Marks held runs of `owner` as running (their runners are about to be called), in one
     /// transaction. Marking again a run `owner` already marked is no error: a call whose

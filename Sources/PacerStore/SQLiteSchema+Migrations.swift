@@ -124,5 +124,50 @@ extension SQLiteSchema {
                 );
                 """)
         }
+        m.registerMigration("v11-continuations") { db in
+            // A fire's runs are its steps (0 for the fire, 1 for its first continuation, ...)
+            // and each step's attempts; a continuation carries the state its step reads. The
+            // unique key gains the step (SQLite cannot alter a table constraint: the table is
+            // rebuilt). A waiting agent session becomes the queued continuation of its fire.
+            try db.execute(sql: """
+                CREATE TABLE runs_next (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    schedule_id TEXT NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+                    scheduled_at INTEGER NOT NULL,
+                    fires_at INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    item_key TEXT NOT NULL DEFAULT '',
+                    status TEXT NOT NULL,
+                    trigger TEXT NOT NULL,
+                    owner TEXT,
+                    started_at INTEGER,
+                    finished_at INTEGER,
+                    heartbeat_at INTEGER,
+                    output TEXT,
+                    error TEXT,
+                    delivery_error TEXT,
+                    session_id TEXT,
+                    step INTEGER NOT NULL DEFAULT 0,
+                    state TEXT,
+                    UNIQUE (schedule_id, scheduled_at, item_key, step, attempt)
+                );
+                INSERT INTO runs_next (id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, owner,
+                                       started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id)
+                SELECT id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, owner,
+                       started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id FROM runs;
+                DROP TABLE runs;
+                ALTER TABLE runs_next RENAME TO runs;
+                CREATE INDEX runs_status ON runs(status, fires_at);
+                CREATE INDEX runs_finished_at ON runs(finished_at);
+                CREATE INDEX runs_session ON runs(session_id) WHERE session_id IS NOT NULL;
+                INSERT INTO runs (id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, session_id, step)
+                SELECT 'run_' || substr(s.id, 5), s.schedule_id,
+                       COALESCE((SELECT max(r.scheduled_at) FROM runs r WHERE r.session_id = s.id), s.resume_at),
+                       s.resume_at, 1, COALESCE(s.item_key, ''), 'queued', 'resume', s.id, 1
+                FROM sessions s
+                WHERE s.state = 'waiting' AND s.resume_at IS NOT NULL
+                  AND s.schedule_id IN (SELECT id FROM schedules);
+                """)
+        }
     }
 }

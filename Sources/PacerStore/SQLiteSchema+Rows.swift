@@ -26,6 +26,8 @@ extension SQLiteSchema {
         run.error = row["error"]
         run.deliveryError = row["delivery_error"]
         run.sessionID = row["session_id"]
+        run.step = row["step"]
+        run.state = try (row["state"] as String?).map { try decode(JSONValue.self, $0) }
         return run
     }
 

@@ -93,22 +93,13 @@ enum SQLiteSchema: StoreMapping {
     static func insert(_ run: Run, _ db: Database) throws {
         try db.executeCached("""
             INSERT INTO runs (id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, owner,
-                              started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id,
+                              step, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [run.id, run.scheduleID, millis(run.scheduledAt), millis(run.firesAt), run.attempt,
                         run.itemKey ?? "", run.status.rawValue, run.trigger.rawValue, run.owner,
                         run.startedAt.map(millis), run.finishedAt.map(millis), run.heartbeatAt.map(millis),
-                        run.output, run.error, run.deliveryError, run.sessionID])
+                        run.output, run.error, run.deliveryError, run.sessionID, run.step, try run.state.map(json)])
     }
-}
-
-extension SQLiteSchema {
-    /// A condition on a session `s` joined to its schedule `sc`: the schedule is gone (its
-    /// sessions are cancelled when due), or enabled and not paused. Sessions of a paused or
-    /// disabled schedule are held: they wake once it is resumed.
-    static let scheduleNotHeld = """
-        (sc.id IS NULL OR (sc.enabled = 1 AND NOT EXISTS (
-            SELECT 1 FROM schedule_states st WHERE st.schedule_id = sc.id AND st.paused_reason IS NOT NULL)))
-        """
 }

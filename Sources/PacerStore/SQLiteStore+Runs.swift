@@ -29,7 +29,7 @@ extension SQLiteStore {
     public func runs(scheduleID: String, limit: Int) async throws -> [Run] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM runs WHERE schedule_id = ? ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT ?
+                SELECT * FROM runs WHERE schedule_id = ? ORDER BY scheduled_at DESC, step DESC, attempt DESC, id DESC LIMIT ?
                 """, arguments: [scheduleID, max(0, limit)]).map(SQLiteSchema.run)
         }
     }
@@ -38,7 +38,7 @@ extension SQLiteStore {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM runs WHERE status IN ('queued', 'running', 'held') AND (?1 IS NULL OR schedule_id = ?1)
-                ORDER BY scheduled_at, attempt, id
+                ORDER BY scheduled_at, step, attempt, id
                 """, arguments: [scheduleID]).map(SQLiteSchema.run)
         }
     }
@@ -119,14 +119,7 @@ extension SQLiteStore {
         let scheduledAt: Int64 = row[1]
         try recordOutcome(scheduleID: scheduleID, scheduledAt: scheduledAt, status: f.status, db)
         try SQLiteSchema.log(.runFinished, f.id, at: f.at, db)
-        if let retry = f.retry {
-            do {
-                try SQLiteSchema.insert(retry, db)
-                try SQLiteSchema.log(.runQueued, retry.id, at: f.at, db)
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                // Another process queued this attempt already.
-            }
-        }
+        if let next = f.next { try queueNext(next, at: f.at, db) }
     }
 
     static func finish(_ f: RunFinish, owner: String, _ db: Database) throws -> Run {
@@ -148,6 +141,7 @@ extension SQLiteStore {
         let finished = try SQLiteSchema.run(row)
         try recordOutcome(of: finished, status: status, db)
         try SQLiteSchema.log(.runFinished, id, at: at, db)
+        if let next = f.next { try queueNext(next, at: at, db) }
         return finished
     }
 
@@ -168,7 +162,8 @@ extension SQLiteStore {
         }
     }
 
-    public func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?) async throws -> Recovery {
+    public func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?,
+                        retry: @escaping RetryRule) async throws -> Recovery {
         let expiry = SQLiteSchema.millis(now.addingTimeInterval(-leaseTimeout))
         let dead = livenessTimeout.map { SQLiteSchema.millis(now.addingTimeInterval(-$0)) } ?? Int64.min
         return try await write { db in
@@ -200,7 +195,11 @@ extension SQLiteStore {
                     """, arguments: [SQLiteSchema.millis(now), Self.abandonReason(run, now: now, expiry: expiry), run.id])
                 try Self.recordOutcome(of: run, status: .abandoned, db)
                 try SQLiteSchema.log(.runFinished, run.id, at: now, db)
-                if let sessionID = run.sessionID { try Self.abandonSession(sessionID, runID: run.id, at: now, db) }
+                if let sessionID = run.sessionID {
+                    try Self.abandonSession(sessionID, run: run, at: now, db)
+                } else if let policy = try Self.retryPolicy(run.scheduleID, db), let next = retry(run, policy) {
+                    try Self.queueNext(next, at: now, db)
+                }
                 recovery.abandoned.append(try Self.fetchRun(run.id, db))
             }
             // A process dead for a day is forgotten.

@@ -67,36 +67,8 @@ extension SQLiteStore {
                                  try recurrence.map(SQLiteSchema.json), SQLiteSchema.millis(at), id])
             guard db.changesCount > 0 else { return try Self.fetchSession(id, db) }
             try SQLiteSchema.log(.sessionChanged, id, at: at, db)
+            try Self.syncContinuation(ofSession: id, state: state, resumeAt: resumeAt, at: at, db)
             return try Self.fetchSession(id, db)
-        }
-    }
-
-    public func claimWaitingSessions(now: Date, limit: Int) async throws -> [Session] {
-        guard limit > 0 else { return [] }
-        let t = SQLiteSchema.millis(now)
-        return try await write { db in
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM sessions WHERE state = 'waiting' AND resume_at IS NOT NULL AND resume_at <= ?
-                ORDER BY resume_at, id LIMIT ?
-                """, arguments: [t, limit])
-            var out: [Session] = []
-            for id in ids {
-                try db.execute(sql: """
-                    UPDATE sessions SET state = 'running', updated_at = ? WHERE id = ? AND state = 'waiting'
-                    """, arguments: [t, id])
-                try SQLiteSchema.log(.sessionChanged, id, at: now, db)
-                out.append(try Self.fetchSession(id, db))
-            }
-            return out
-        }
-    }
-
-    public func nextSessionWakeUp() async throws -> Date? {
-        try await pool.read { db in
-            SQLiteSchema.date(try Int64.fetchOne(db, sql: """
-                SELECT MIN(s.resume_at) FROM sessions s LEFT JOIN schedules sc ON sc.id = s.schedule_id
-                WHERE s.state = 'waiting' AND s.resume_at IS NOT NULL AND \(SQLiteSchema.scheduleNotHeld)
-                """))
         }
     }
 

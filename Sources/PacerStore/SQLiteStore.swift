@@ -176,6 +176,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "DELETE FROM schedules WHERE id = ?", arguments: [id])
             guard db.changesCount > 0 else { return false }
             try SQLiteSchema.log(.scheduleDeleted, id, at: at, db)
+            try Self.cancelWaitingSessions(scheduleID: id, at: at, db)
             return true
         }
     }

@@ -24,35 +24,12 @@ public protocol SessionStore: Sendable {
 
     /// Sets a session's state and its resume / recurrence fields. A `cancelled` session stays
     /// cancelled (the change is ignored and the session returned as it is), so a run that
-    /// finishes after a cancel cannot revive it.
+    /// finishes after a cancel cannot revive it. The session's queued continuation (the run
+    /// that will wake it) follows in the same transaction: a waiting session's is due at its
+    /// new `resume_at`; an ended session's is cancelled.
     /// - Throws: ``StoreError/sessionNotFound(_:)``.
     func updateSession(id: String, state: Session.State, resumeAt: Date?, resumePrompt: String?,
                        recurrence: SessionRecurrence?, at: Date) async throws -> Session
-
-    /// In one transaction: moves up to `limit` `waiting` sessions whose `resume_at` is at or
-    /// before `now` to `running` and returns them, so exactly one process resumes each.
-    func claimWaitingSessions(now: Date, limit: Int) async throws -> [Session]
-
-    /// Wakes due sessions through ordinary runs, so concurrency limits, leases, heartbeats and
-    /// crash recovery apply to a resumed session as to any run. In one transaction, for up to
-    /// `limit` `waiting` sessions whose `resume_at` is at or before `now` (earliest first, then
-    /// by id):
-    /// - a session of an existing schedule becomes `pending` and gets a `queued` run of that
-    ///   schedule (trigger ``PacerCore/Run/Trigger/resume``, attempt 1, scheduled and due at the
-    ///   session's `resume_at`, its item key, `session_id` set, no owner); when another run holds
-    ///   that unique key, the instant moves on by 1 ms until it is free;
-    /// - a session without a schedule, or whose schedule was deleted, becomes `cancelled` (a
-    ///   `state_changed` event says why) and gets no run.
-    ///
-    /// Concurrent callers, in any process, never wake one session twice.
-    /// - Parameters:
-    ///   - now: the instant sessions must be due by.
-    ///   - limit: most sessions to wake.
-    /// - Returns: the runs queued, in wake order.
-    func wakeSessions(now: Date, limit: Int) async throws -> [Run]
-
-    /// The earliest `resume_at` among waiting sessions (for the engine's heap), or `nil`.
-    func nextSessionWakeUp() async throws -> Date?
 }
 
 /// Agents, monitors and workflows: saved whole, validated first, unique names.

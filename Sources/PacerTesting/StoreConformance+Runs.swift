@@ -24,7 +24,7 @@ extension StoreConformance {
                           startedAt: Fixture.at(305), firesAt: Fixture.at(304)),
                 RunFinish(id: theirs[0].id, status: .failed, at: Fixture.at(310), error: "not mine"),
                 RunFinish(id: ours[1].id, status: .failed, at: Fixture.at(311), error: "boom",
-                          retry: Run(id: "run_retry_of_third", scheduleID: ours[1].scheduleID, scheduledAt: ours[1].scheduledAt,
+                          next: Run(id: "run_retry_of_third", scheduleID: ours[1].scheduleID, scheduledAt: ours[1].scheduledAt,
                                      firesAt: Fixture.at(341), attempt: 2, status: .queued, trigger: .retry)),
             ], owner: "w1")
             try check(results.count == 3 && results[0] == nil && results[2] == nil, "ours finished: \(results)")

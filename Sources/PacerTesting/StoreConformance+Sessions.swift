@@ -48,7 +48,6 @@ extension StoreConformance {
                                                      resumePrompt: "again", recurrence: nil, at: Fixture.at(3))
             try check(late.state == .cancelled && late.resumeAt == nil, "the late update is ignored: \(late)")
             try check(try await store.session(id: s.id)?.state == .cancelled, "stored as cancelled")
-            try check(try await store.nextSessionWakeUp() == nil, "it will not wake")
             do {
                 _ = try await store.updateSession(id: "ses_missing", state: .done, resumeAt: nil, resumePrompt: nil,
                                                   recurrence: nil, at: Fixture.at(4))
@@ -97,30 +96,6 @@ extension StoreConformance {
                       "one item's sessions")
             try check(try await store.sessions(scheduleID: nil, itemKey: nil, limit: 2).count == 2, "the limit holds")
             try check(try await store.sessions(scheduleID: nil, itemKey: nil, limit: 10).count == 5, "all sessions")
-        },
-        ConformanceCase("session_claimWaiting_resumesEachOnce") { store in
-            try check(try await store.nextSessionWakeUp() == nil, "no wake-up without waiting sessions")
-            var ids: [String] = []
-            for i in 0..<10 {
-                let s = try await store.createSession(Fixture.session(at: Double(i)))
-                _ = try await store.updateSession(id: s.id, state: .waiting, resumeAt: Fixture.at(Double(600 + i * 60)),
-                                                  resumePrompt: "wake \(i)", recurrence: nil, at: Fixture.at(Double(i)))
-                ids.append(s.id)
-            }
-            try check(try await store.nextSessionWakeUp() == Fixture.at(600), "the earliest wake-up")
-            try check(try await store.claimWaitingSessions(now: Fixture.at(599), limit: 10).isEmpty, "nobody is due yet")
-            let now = Fixture.at(600 + 5 * 60)  // six are due
-            let claimed = try await withThrowingTaskGroup(of: [Session].self) { group in
-                for _ in 0..<3 { group.addTask { try await store.claimWaitingSessions(now: now, limit: 10) } }
-                var out: [Session] = []
-                for try await batch in group { out += batch }
-                return out
-            }
-            try check(claimed.count == 6 && Set(claimed.map(\.id)) == Set(ids.prefix(6)), "each due session claimed once: \(claimed.map(\.id))")
-            try check(claimed.allSatisfy { $0.state == .running && $0.resumePrompt != nil }, "claimed sessions run, prompt kept")
-            try check(try await store.nextSessionWakeUp() == Fixture.at(600 + 6 * 60), "the next wake-up moves on")
-            let limited = try await store.claimWaitingSessions(now: Fixture.at(86_400), limit: 2)
-            try check(limited.map(\.id) == [ids[6], ids[7]], "earliest first, limited: \(limited.map(\.id))")
         },
     ]
 }

@@ -43,7 +43,7 @@ public struct ConformanceFailure: Error, CustomStringConvertible {
 public enum StoreConformance {
     /// Every case, grouped by feature.
     public static let cases: [ConformanceCase] =
-        scheduleCases + claimCases + runCases + runSessionCases + sessionCases + wakeCases + catalogCases
+        scheduleCases + claimCases + runCases + runSessionCases + sessionCases + continuationCases + catalogCases
         + feedCases + tokenCases
 }
 

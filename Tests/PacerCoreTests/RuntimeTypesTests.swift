@@ -19,10 +19,13 @@ import Testing
         run.output = Run.excerpt(String(repeating: "x", count: 5000))
         run.deliveryError = "webhook returned 500"
         run.sessionID = "ses_1"
+        run.step = 2
+        run.state = "cursor-7"
         let text = try json(run)
         #expect(try decode(Run.self, text) == run)
-        #expect(try keys(in: text) == ["id", "schedule_id", "scheduled_at", "fires_at", "started_at", "attempt", "status", "owner",
-                                        "heartbeat_at", "item_key", "trigger", "output", "delivery_error", "session_id"])
+        #expect(try keys(in: text) == ["id", "schedule_id", "scheduled_at", "fires_at", "started_at", "attempt", "step", "state",
+                                        "status", "owner", "heartbeat_at", "item_key", "trigger", "output", "delivery_error",
+                                        "session_id"])
         #expect(run.output?.count == Run.outputExcerptLimit)
         #expect(text.contains(#""fires_at":"2026-03-08T09:00:01.500Z""#))
     }

@@ -85,8 +85,11 @@ struct AgentEngineTests {
             .text("Deploy started; checking again in five minutes."))
         await bench.advance(to: 3600)
         var runs = try await bench.runs(schedule)
-        #expect(runs.map(\.status) == [.succeeded])
+        // The wake-up is the fire's next step, queued with the run's finish.
+        #expect(runs.map(\.status) == [.succeeded, .queued])
         let sessionID = try #require(runs[0].sessionID)
+        #expect(runs[1].trigger == .resume && runs[1].step == 1 && runs[1].sessionID == sessionID)
+        #expect(runs[1].firesAt == AgentEngineBench.t0.addingTimeInterval(3900))
         var session = try #require(try await bench.store.session(id: sessionID))
         #expect(session.state == .waiting)
         #expect(session.resumeAt == AgentEngineBench.t0.addingTimeInterval(3900))
@@ -101,7 +104,8 @@ struct AgentEngineTests {
         #expect(runs[1].trigger == .resume)
         #expect(runs[1].status == .succeeded)
         #expect(runs[1].sessionID == sessionID)
-        #expect(runs[1].scheduledAt == AgentEngineBench.t0.addingTimeInterval(3900))
+        #expect(runs[1].scheduledAt == runs[0].scheduledAt && runs[1].firesAt == AgentEngineBench.t0.addingTimeInterval(3900))
+        #expect(runs[1].idempotencyKey == runs[0].idempotencyKey, "one fire, one key")
         session = try #require(try await bench.store.session(id: sessionID))
         #expect(session.state == .done)
         #expect(session.messages.filter { $0.role == .user }.map(\.text) == ["Watch the deploy.", "Is it done?"])
@@ -128,7 +132,7 @@ struct AgentEngineTests {
         await bench.advance(to: 3600.5)
 
         await bench.advance(to: 4000)
-        #expect(try await bench.runs(schedule).count == 1, "no resume run while paused")
+        #expect(try await bench.runs(schedule).map(\.status) == [.succeeded, .queued], "the wake-up is held while paused")
         #expect(try await bench.store.session(id: sessionID)?.state == .waiting)
         #expect(await bench.model.calls.count == 2)
 

@@ -41,6 +41,18 @@ extension APIBench {
         s.cost = 0.0125
         return try await store.createSession(s)
     }
+
+    /// The queued run that will wake a waiting session (the continuation of its schedule's fire).
+    func queuedWakeUp(of s: Session) async throws -> Run {
+        let schedule = try await store.createSchedule(
+            Schedule(id: s.scheduleID!, name: "wake-\(s.id)", owner: "local", timing: ScheduleTiming(rule: "every 1h"),
+                     target: .command(CommandTarget(argv: ["true"])), createdAt: Self.t0), author: "test")
+        var run = Run(id: PacerID.make(.run, at: Self.t0), scheduleID: schedule.id, scheduledAt: Self.t0,
+                      firesAt: s.resumeAt, status: .queued, trigger: .resume)
+        run.step = 1
+        run.sessionID = s.id
+        return try await store.insertRun(run)
+    }
 }
 
 extension JSONValue {
@@ -241,6 +253,7 @@ extension JSONValue {
         let s = try await bench.fixtureSession(schedule: "sch_x", at: 1, state: state,
                                             resumeAt: state == .waiting ? APIBench.t0.addingTimeInterval(600) : nil,
                                             resumePrompt: "later")
+        let wake = state == .waiting ? try await bench.queuedWakeUp(of: s) : nil
         bench.clock.advance(by: 60)
         try await bench.test { client in
             let r = try await client.execute(uri: "/v1/sessions/\(s.id)/cancel", method: .post)
@@ -253,7 +266,9 @@ extension JSONValue {
         let event = try #require(stored.events.last)
         #expect(event.kind == .stateChanged)
         #expect(event.detail == ["from": .string(state.rawValue), "to": "cancelled", "by": "local"])
-        #expect(try await bench.store.nextSessionWakeUp() == nil)
+        if let wake {
+            #expect(try await bench.store.run(id: wake.id)?.status == .cancelled, "its wake-up is cancelled with it")
+        }
         await bench.close()
     }
 
@@ -278,6 +293,7 @@ extension JSONValue {
         let s = try await bench.fixtureSession(schedule: "sch_x", at: 1, state: .waiting,
                                             resumeAt: APIBench.t0.addingTimeInterval(7200), resumePrompt: "check the PR",
                                             recurrence: recurrence)
+        let wake = try await bench.queuedWakeUp(of: s)
         bench.clock.advance(by: 90)
         let now = APIBench.t0.addingTimeInterval(90)
         try await bench.test { client in
@@ -290,8 +306,8 @@ extension JSONValue {
         #expect(stored.state == .waiting && stored.resumeAt == now)
         #expect(stored.resumePrompt == "check the PR" && stored.recurrence == recurrence)
         #expect(stored.events.last?.kind.rawValue == "resume_requested" && stored.events.last?.detail["by"] == "local")
-        // The engine's next wake-up is now.
-        #expect(try await bench.store.nextSessionWakeUp() == now)
+        // The run that wakes it is due now.
+        #expect(try await bench.store.run(id: wake.id)?.firesAt == now)
         await bench.close()
     }
 

@@ -26,8 +26,21 @@ enum PostgresTestServer {
     /// Runs `body` with the URL of a new, empty database, dropped afterwards.
     static func withDatabase(_ serverURL: String, _ body: (String) async throws -> Void) async throws {
         let name = "pacer_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        try await admin(serverURL) { c in
-            try await c.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+        // CREATE DATABASE copies template1 and fails while another creation holds it (SQLSTATE
+        // 55006, suites create databases in parallel): try again shortly.
+        var attempt = 0
+        while true {
+            do {
+                try await admin(serverURL) { c in
+                    try await c.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+                }
+                break
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 20 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            } catch let error as PSQLError {
+                throw PostgresSetupError(message: String(reflecting: error))
+            }
         }
         var parts = try #require(URLComponents(string: serverURL))
         parts.path = "/" + name
@@ -68,4 +81,10 @@ enum PostgresTestServer {
             return try (0..<row.count).map { try row.makeRandomAccess()[$0].decode(Int64.self) }
         }
     }
+}
+
+/// A failed setup statement, with the server's message (PSQLError hides it from `description`).
+struct PostgresSetupError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

@@ -2,8 +2,8 @@ import Foundation
 import PacerCore
 
 /// Starts and continues the agent sessions of agent-target runs: a fire starts a new session
-/// (chained to the previous one of the same schedule and item), and a `resume` run continues
-/// the waiting session it names.
+/// (chained to the previous one of the same schedule and item), and a `resume` run (the
+/// continuation a waiting session's run queued) continues the session it names.
 public struct AgentSessions: Sendable {
     /// The store.
     public var store: any AgentStore
@@ -148,7 +148,10 @@ public struct AgentSessions: Sendable {
         case .waiting(let at):
             let note = "session \(id) waits until \(PacerJSON.format(at))"
             let output = text.map { $0 + "\n\n" + note } ?? note
-            return RunOutcome(status: .succeeded, output: Run.excerpt(output), sessionID: id, text: text)
+            var outcome = RunOutcome(status: .succeeded, output: Run.excerpt(output), sessionID: id, text: text)
+            // The wake-up is the fire's next step, queued with this run's finish.
+            outcome.continuation = RunOutcome.Continuation(at: at, trigger: .resume)
+            return outcome
         case .failed(let message, let transient):
             return RunOutcome(status: .failed, output: text.map(Run.excerpt), error: message,
                               failure: transient ? .transient : .permanent, sessionID: id, text: text)

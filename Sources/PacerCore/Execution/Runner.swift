@@ -67,6 +67,31 @@ public struct RunOutcome: Sendable, Hashable {
     /// The whole result for delivery (an agent's final text), when the excerpt in `output`
     /// may be cut short.
     public var text: String?
+    /// The fire goes on later: the engine queues its next step with this finish, in one
+    /// transaction (only for a `succeeded` outcome).
+    public var continuation: Continuation?
+
+    /// "Continue at instant `at` with state `state`": the next step of the same fire (same
+    /// scheduled instant, item and idempotency key), which reads `state` from its run.
+    public struct Continuation: Sendable, Hashable {
+        /// When the next step is due.
+        public var at: Date
+        /// What the next step reads (at most ``Run/stateLimit`` bytes of JSON).
+        public var state: JSONValue?
+        /// `continuation`, or `resume` for an agent session's wake-up (the next step
+        /// continues the session its run names).
+        public var trigger: Run.Trigger
+
+        /// - Parameters:
+        ///   - at: when the next step is due.
+        ///   - state: its state.
+        ///   - trigger: `continuation` or `resume`.
+        public init(at: Date, state: JSONValue? = nil, trigger: Run.Trigger = .continuation) {
+            self.at = at
+            self.state = state
+            self.trigger = trigger
+        }
+    }
 
     /// - Parameters:
     ///   - status: `succeeded`, `failed` (or `cancelled` when the engine stopped it).
@@ -91,6 +116,17 @@ public struct RunOutcome: Sendable, Hashable {
     /// - Parameter output: the output excerpt.
     public static func succeeded(output: String?) -> RunOutcome {
         RunOutcome(status: .succeeded, output: output.map(Run.excerpt), error: nil, failure: nil, retryAfter: nil)
+    }
+
+    /// A success that continues the fire at `at` with `state`.
+    /// - Parameters:
+    ///   - at: when the next step is due.
+    ///   - state: what it reads.
+    ///   - output: this step's output excerpt.
+    public static func continued(at: Date, state: JSONValue?, output: String? = nil) -> RunOutcome {
+        var outcome = RunOutcome.succeeded(output: output)
+        outcome.continuation = Continuation(at: at, state: state)
+        return outcome
     }
 
     /// A failure.

@@ -32,13 +32,19 @@ public struct Run: Sendable, Hashable, Codable {
         case backfill
         /// A missed fire run by the misfire policy.
         case catchup
-        /// A waiting agent session woke up (`schedule_resume`, `schedule_recurring`).
+        /// A waiting agent session woke up (`schedule_resume`, `schedule_recurring`): the
+        /// continuation of the fire whose run deferred it.
         case resume
+        /// A later step of a fire a runner asked to continue (a monitor's next check, a
+        /// workflow's next step).
+        case continuation
         public static let wireName = "run trigger"
     }
 
     /// Most characters of output kept on a run.
     public static let outputExcerptLimit = 4096
+    /// Most bytes of a continuation's state (as compact JSON).
+    public static let stateLimit = 16 * 1024
 
     /// `run_...`.
     public var id: String
@@ -52,8 +58,13 @@ public struct Run: Sendable, Hashable, Codable {
     public var startedAt: Date?
     /// When it ended.
     public var finishedAt: Date?
-    /// 1 for the first attempt, 2 for the first retry, ...
+    /// 1 for the first attempt, 2 for the first retry, ... (within the step).
     public var attempt: Int
+    /// 0 for the fire itself, 1 for its first continuation, ... A fire's runs are ordered by
+    /// (step, attempt); they share the scheduled instant, the item and the idempotency key.
+    public var step: Int = 0
+    /// What the previous step left for this one (a continuation's state), or `nil`.
+    public var state: JSONValue?
     /// Where it is.
     public var status: Run.Status
     /// The process holding the lease while it runs.
@@ -77,7 +88,46 @@ public struct Run: Sendable, Hashable, Codable {
         case id, attempt, status, owner, trigger, output, error
         case scheduleID = "schedule_id", scheduledAt = "scheduled_at", firesAt = "fires_at", startedAt = "started_at"
         case finishedAt = "finished_at", heartbeatAt = "heartbeat_at", itemKey = "item_key"
-        case deliveryError = "delivery_error", sessionID = "session_id"
+        case deliveryError = "delivery_error", sessionID = "session_id", step, state
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        scheduleID = try c.decode(String.self, forKey: .scheduleID)
+        scheduledAt = try c.decode(Date.self, forKey: .scheduledAt)
+        firesAt = try c.decode(Date.self, forKey: .firesAt)
+        startedAt = try c.decodeIfPresent(Date.self, forKey: .startedAt)
+        finishedAt = try c.decodeIfPresent(Date.self, forKey: .finishedAt)
+        attempt = try c.decode(Int.self, forKey: .attempt)
+        step = try c.decodeIfPresent(Int.self, forKey: .step) ?? 0
+        state = try c.decodeIfPresent(JSONValue.self, forKey: .state)
+        status = try c.decode(Run.Status.self, forKey: .status)
+        owner = try c.decodeIfPresent(String.self, forKey: .owner)
+        heartbeatAt = try c.decodeIfPresent(Date.self, forKey: .heartbeatAt)
+        itemKey = try c.decodeIfPresent(String.self, forKey: .itemKey)
+        trigger = try c.decode(Trigger.self, forKey: .trigger)
+        output = try c.decodeIfPresent(String.self, forKey: .output)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+        deliveryError = try c.decodeIfPresent(String.self, forKey: .deliveryError)
+        sessionID = try c.decodeIfPresent(String.self, forKey: .sessionID)
+    }
+
+    /// The next run of this fire: the next attempt of this step (a retry), or the first
+    /// attempt of the next step (a continuation), queued and due at `at`, unowned.
+    /// - Parameters:
+    ///   - id: the new run's id.
+    ///   - at: when it is due.
+    ///   - trigger: `retry` for the next attempt; `resume` or `continuation` for the next step.
+    ///   - state: the next step's state (a retry repeats this step with its own state).
+    public func followUp(id: String, at: Date, trigger: Trigger, state: JSONValue? = nil) -> Run {
+        let isRetry = trigger == .retry
+        var next = Run(id: id, scheduleID: scheduleID, scheduledAt: scheduledAt, firesAt: at,
+                       attempt: isRetry ? attempt + 1 : 1, status: .queued, trigger: trigger, itemKey: itemKey)
+        next.step = isRetry ? step : step + 1
+        next.state = isRetry ? self.state : state
+        if trigger == .resume || (isRetry && self.trigger == .resume) { next.sessionID = sessionID }
+        return next
     }
 
     /// A queued run.

@@ -12,10 +12,6 @@ enum PostgresSchema: StoreMapping {
     /// `pg_advisory_xact_lock` key held from the event insert to the commit, so event
     /// sequence numbers become visible in order (a reader never skips a late commit).
     static let eventLock: Int64 = 0x7061_6365_7202
-    /// First key of the two-key `pg_advisory_xact_lock(class, hashtext(schedule_id))` a
-    /// session wake-up holds per schedule while it places its runs, so two wakers never insert
-    /// into one schedule's keys in opposite orders (a deadlock).
-    static let wakeLockClass: Int32 = 0x7061_6365
     /// The `LISTEN/NOTIFY` channel; the payload is the last event sequence of the write.
     static let channel = "pacer_changes"
 
@@ -143,6 +139,25 @@ enum PostgresSchema: StoreMapping {
         ("v8-processes", [
             "CREATE TABLE processes (owner text PRIMARY KEY, heartbeat_at bigint NOT NULL)",
         ]),
+        // A fire's runs are its steps (0 for the fire, 1 for its first continuation, ...) and
+        // each step's attempts; a continuation carries the state its step reads. A waiting
+        // agent session becomes the queued continuation of its fire.
+        ("v9-continuations", [
+            "ALTER TABLE runs ADD COLUMN step bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE runs ADD COLUMN state text",
+            "ALTER TABLE runs DROP CONSTRAINT runs_fire_key",
+            "ALTER TABLE runs ADD CONSTRAINT runs_fire_key UNIQUE (schedule_id, scheduled_at, item_key, step, attempt)",
+            "CREATE INDEX runs_session ON runs(session_id) WHERE session_id IS NOT NULL",
+            """
+            INSERT INTO runs (id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, session_id, step)
+            SELECT 'run_' || substr(s.id, 5), s.schedule_id,
+                   COALESCE((SELECT max(r.scheduled_at) FROM runs r WHERE r.session_id = s.id), s.resume_at),
+                   s.resume_at, 1, s.item_key, 'queued', 'resume', s.id, 1
+            FROM sessions s
+            WHERE s.state = 'waiting' AND s.resume_at IS NOT NULL
+              AND s.schedule_id IN (SELECT id FROM schedules)
+            """,
+        ]),
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.
@@ -190,14 +205,4 @@ enum PostgresSchema: StoreMapping {
                              lastStatus: try status.map(Self.status), fireCount: Int(count),
                              consecutiveFailures: Int(failures), pausedReason: paused)
     }
-}
-
-extension PostgresSchema {
-    /// A condition on a row of `sessions`: its schedule is gone (its sessions are cancelled
-    /// when due), or enabled and not paused. Sessions of a paused or disabled schedule are
-    /// held: they wake once it is resumed.
-    static let scheduleNotHeld = """
-        NOT EXISTS (SELECT 1 FROM schedules sc LEFT JOIN schedule_states st ON st.schedule_id = sc.id
-                    WHERE sc.id = sessions.schedule_id AND (NOT sc.enabled OR st.paused_reason IS NOT NULL))
-        """
 }

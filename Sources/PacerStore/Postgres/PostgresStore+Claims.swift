@@ -182,7 +182,7 @@ extension PostgresStore {
     static let runRecordType = """
         id text, schedule_id text, scheduled_at bigint, fires_at bigint, attempt bigint, item_key text,
         status text, trigger text, owner text, started_at bigint, finished_at bigint, heartbeat_at bigint,
-        output text, error text, delivery_error text, session_id text
+        output text, error text, delivery_error text, session_id text, step bigint, state text
         """
 
     /// Runs as a JSON array of rows.
@@ -237,6 +237,8 @@ private struct RunRow: Encodable {
     var owner: String?
     var started_at, finished_at, heartbeat_at: Int64?
     var output, error, delivery_error, session_id: String?
+    var step: Int64
+    var state: String?
 
     init(_ r: Run) {
         id = r.id; schedule_id = r.scheduleID
@@ -246,5 +248,6 @@ private struct RunRow: Encodable {
         started_at = r.startedAt.map(PostgresSchema.millis); finished_at = r.finishedAt.map(PostgresSchema.millis)
         heartbeat_at = r.heartbeatAt.map(PostgresSchema.millis)
         output = r.output; error = r.error; delivery_error = r.deliveryError; session_id = r.sessionID
+        step = Int64(r.step); state = r.state.flatMap { try? PostgresSchema.json($0) }
     }
 }

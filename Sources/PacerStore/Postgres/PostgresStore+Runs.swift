@@ -5,14 +5,14 @@ import PostgresNIO
 extension PostgresStore {
     static let runColumns = """
         id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, owner,
-        started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id
+        started_at, finished_at, heartbeat_at, output, error, delivery_error, session_id, step, state
         """
 
     static func run(_ row: PostgresRow) throws -> Run {
         let (id, scheduleID, scheduledAt, firesAt, attempt, itemKey, status, trigger, owner,
-             startedAt, finishedAt, heartbeatAt, output, error, deliveryError, sessionID) = try row.decode(
+             startedAt, finishedAt, heartbeatAt, output, error, deliveryError, sessionID, step, state) = try row.decode(
             (String, String, Int64, Int64, Int64, String, String, String, String?,
-             Int64?, Int64?, Int64?, String?, String?, String?, String?).self)
+             Int64?, Int64?, Int64?, String?, String?, String?, String?, Int64, String?).self)
         guard let t = Run.Trigger(rawValue: trigger) else { throw StoreError.corrupt("run trigger '\(trigger)'") }
         var run = Run(id: id, scheduleID: scheduleID, scheduledAt: PostgresSchema.date(scheduledAt)!,
                       firesAt: PostgresSchema.date(firesAt), attempt: Int(attempt),
@@ -25,6 +25,8 @@ extension PostgresStore {
         run.error = error
         run.deliveryError = deliveryError
         run.sessionID = sessionID
+        run.step = Int(step)
+        run.state = try state.map { try PostgresSchema.decode(JSONValue.self, $0) }
         return run
     }
 
@@ -46,7 +48,7 @@ extension PostgresStore {
     public func runs(scheduleID: String, limit: Int) async throws -> [Run] {
         try await read("""
             SELECT \(unescaped: Self.runColumns) FROM runs WHERE schedule_id = \(scheduleID)
-            ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT \(Int64(max(0, limit)))
+            ORDER BY scheduled_at DESC, step DESC, attempt DESC, id DESC LIMIT \(Int64(max(0, limit)))
             """).map(Self.run)
     }
 
@@ -54,7 +56,7 @@ extension PostgresStore {
         try await read("""
             SELECT \(unescaped: Self.runColumns) FROM runs
             WHERE status IN ('queued', 'running', 'held') AND (\(scheduleID)::text IS NULL OR schedule_id = \(scheduleID))
-            ORDER BY scheduled_at, attempt, id
+            ORDER BY scheduled_at, step, attempt, id
             """).map(Self.run)
     }
 
@@ -100,21 +102,14 @@ extension PostgresStore {
                                            error: error, succeeded: status == .succeeded, failed: failed,
                                            startedAt: f.startedAt.map(PostgresSchema.millis),
                                            firesAt: f.firesAt.map(PostgresSchema.millis), sessionID: f.sessionID)
-        if let retry = f.retry {
-            // The next attempt is written with the finish, in one transaction: a crash between
-            // the two cannot lose it.
+        if let next = f.next {
+            // The fire's next run is written with the finish, in one transaction: a crash
+            // between the two cannot lose it.
             return try await write { c in
                 var finished: Run?
                 for try await run in try await c.execute(statement, logger: self.logger) { finished = run }
                 guard let finished else { throw try await self.missingRun(id, c) }
-                let queued = try await c.query("""
-                    INSERT INTO runs (\(unescaped: Self.runColumns))
-                    SELECT \(unescaped: Self.runColumns)
-                    FROM json_to_recordset(\(try Self.runRows([retry]))::json) AS t(\(unescaped: Self.runRecordType))
-                    ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING
-                    RETURNING id
-                    """, logger: self.logger).collect()
-                if !queued.isEmpty { try await self.record([(.runQueued, retry.id)], at: at, c) }
+                try await self.queueNext(next, at: at, c)
                 return finished
             }
         }
@@ -163,7 +158,8 @@ extension PostgresStore {
         }
     }
 
-    public func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?) async throws -> Recovery {
+    public func recover(now: Date, leaseTimeout: TimeInterval, livenessTimeout: TimeInterval?,
+                        retry: @escaping RetryRule) async throws -> Recovery {
         let ms = PostgresSchema.millis(now)
         let cutoff = PostgresSchema.millis(now.addingTimeInterval(-leaseTimeout))
         let dead = livenessTimeout.map { PostgresSchema.millis(now.addingTimeInterval(-$0)) } ?? Int64.min
@@ -194,6 +190,11 @@ extension PostgresStore {
                                             scheduledAt: PostgresSchema.millis(run.scheduledAt), c)
             }
             let ended = try await self.abandonSessions(of: runs, at: now, c)
+            for run in runs where run.sessionID == nil {
+                if let policy = try await self.retryPolicy(run.scheduleID, c), let next = retry(run, policy) {
+                    try await self.queueNext(next, at: now, c)
+                }
+            }
             try await c.query("DELETE FROM processes WHERE heartbeat_at < \(PostgresSchema.millis(now.addingTimeInterval(-86_400)))",
                               logger: self.logger)
             try await self.record(requeued.map { (.runQueued, $0.id) } + runs.map { (.runFinished, $0.id) }

@@ -89,7 +89,8 @@ extension PostgresStore {
         return try await write { c in
             let deleted = try await c.query("DELETE FROM schedules WHERE id = \(id) RETURNING id", logger: self.logger).collect()
             if deleted.isEmpty { return false }
-            try await self.record([(.scheduleDeleted, id)], at: at, c)
+            let cancelled = try await self.cancelWaitingSessions(scheduleID: id, at: at, c)
+            try await self.record([(.scheduleDeleted, id)] + cancelled.map { (.sessionChanged, $0) }, at: at, c)
             return true
         }
     }

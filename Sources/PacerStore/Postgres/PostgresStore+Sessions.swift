@@ -42,41 +42,23 @@ extension PostgresStore {
 
     public func updateSession(id: String, state: Session.State, resumeAt: Date?, resumePrompt: String?,
                               recurrence: SessionRecurrence?, at: Date) async throws -> Session {
-        try await updateLocked(id, at: at) { s in
+        try await write { c in
+            guard let row = try await c.query("SELECT document FROM sessions WHERE id = \(id) FOR UPDATE",
+                                              logger: self.logger).collect().first
+            else { throw StoreError.sessionNotFound(id) }
+            var s = try Self.session(row)
             // A cancelled session stays cancelled: a run finishing after the cancel cannot revive it.
-            if s.state == .cancelled && state != .cancelled { return }
+            if s.state == .cancelled && state != .cancelled { return s }
             s.state = state
             s.resumeAt = resumeAt
             s.resumePrompt = resumePrompt
             s.recurrence = recurrence
+            s.updatedAt = at
+            try await self.saveSession(s, insert: false, c)
+            let runs = try await self.syncContinuation(ofSession: id, state: state, resumeAt: resumeAt, at: at, c)
+            try await self.record([(.sessionChanged, id)] + runs, at: at, c)
+            return s
         }
-    }
-
-    public func claimWaitingSessions(now: Date, limit: Int) async throws -> [Session] {
-        guard limit > 0 else { return [] }
-        return try await write { c in
-            let rows = try await c.query("""
-                SELECT document FROM sessions
-                WHERE state = 'waiting' AND resume_at IS NOT NULL AND resume_at <= \(PostgresSchema.millis(now))
-                ORDER BY resume_at, id LIMIT \(Int64(limit))
-                FOR UPDATE SKIP LOCKED
-                """, logger: self.logger).collect()
-            var claimed: [Session] = []
-            for row in rows {
-                var s = try Self.session(row)
-                s.state = .running
-                s.updatedAt = now
-                try await self.saveSession(s, insert: false, c)
-                claimed.append(s)
-            }
-            try await self.record(claimed.map { (.sessionChanged, $0.id) }, at: now, c)
-            return claimed
-        }
-    }
-
-    public func nextSessionWakeUp() async throws -> Date? {
-        try await read("SELECT min(resume_at) FROM sessions WHERE state = 'waiting' AND \(unescaped: PostgresSchema.scheduleNotHeld)")
-            .first.flatMap { PostgresSchema.date(try $0.decode(Int64?.self)) }
     }
 
     // MARK: Helpers

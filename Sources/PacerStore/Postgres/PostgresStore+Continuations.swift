@@ -1,0 +1,114 @@
+import Foundation
+import PacerCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// Queues a fire's next run (a retry or a continuation) inside the caller's transaction.
+    /// A run that holds its key already (another process queued it) is no error. A session's
+    /// continuation is due at the session's `resume_at` as it is now, and is dropped when the
+    /// session is no longer waiting.
+    func queueNext(_ next: Run, at: Date, _ c: PostgresConnection) async throws {
+        var run = next
+        if run.trigger == .resume, let id = run.sessionID {
+            guard let row = try await c.query("""
+                SELECT resume_at FROM sessions WHERE id = \(id) AND state = 'waiting' FOR UPDATE
+                """, logger: logger).collect().first else { return }
+            if let resumeAt = PostgresSchema.date(try row.decode(Int64?.self)) { run.firesAt = resumeAt }
+        }
+        let queued = try await c.query("""
+            INSERT INTO runs (\(unescaped: Self.runColumns))
+            SELECT \(unescaped: Self.runColumns)
+            FROM json_to_recordset(\(try Self.runRows([run]))::json) AS t(\(unescaped: Self.runRecordType))
+            ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING
+            RETURNING id
+            """, logger: logger).collect()
+        if !queued.isEmpty { try await record([(.runQueued, run.id)], at: at, c) }
+    }
+
+    /// Keeps a session's queued continuation in step with the session: a waiting session's
+    /// continuation is due at its `resume_at` (deferred, or woken now); a session that ended
+    /// takes its queued continuation with it (`cancelled`).
+    /// - Returns: the events to record.
+    func syncContinuation(ofSession id: String, state: Session.State, resumeAt: Date?, at: Date,
+                          _ c: PostgresConnection) async throws -> [(Event.Kind, String)] {
+        if state == .waiting, let resumeAt {
+            return try await c.query("""
+                UPDATE runs SET fires_at = \(PostgresSchema.millis(resumeAt))
+                WHERE session_id = \(id) AND status = 'queued' AND trigger = 'resume' RETURNING id
+                """, logger: logger).collect().map { (.runQueued, try $0.decode(String.self)) }
+        }
+        guard state.isTerminal else { return [] }
+        return try await c.query("""
+            UPDATE runs SET status = 'cancelled', finished_at = \(PostgresSchema.millis(at)),
+                error = \("its session is \(state.rawValue)")
+            WHERE session_id = \(id) AND status = 'queued' AND trigger = 'resume' RETURNING id
+            """, logger: logger).collect().map { (.runFinished, try $0.decode(String.self)) }
+    }
+
+    /// The retry policy of a schedule, or `nil` when it is gone.
+    func retryPolicy(_ scheduleID: String, _ c: PostgresConnection) async throws -> RetryPolicy? {
+        guard let row = try await c.query("SELECT definition FROM schedules WHERE id = \(scheduleID)",
+                                          logger: logger).collect().first else { return nil }
+        return try PostgresSchema.decode(Schedule.self, try row.decode(String.self)).policies.retry
+    }
+
+    /// Cancels the waiting sessions of a schedule being deleted (their continuations go with
+    /// its runs), each with a `state_changed` event saying why.
+    /// - Returns: the ids of the sessions cancelled.
+    func cancelWaitingSessions(scheduleID: String, at: Date, _ c: PostgresConnection) async throws -> [String] {
+        let waiting = try await c.query("""
+            SELECT document FROM sessions WHERE schedule_id = \(scheduleID) AND state = 'waiting' ORDER BY id FOR UPDATE
+            """, logger: logger).collect().map(Self.session)
+        let cancelled = waiting.map { s in
+            var s = s
+            s.state = .cancelled
+            s.events.append(SessionWake.cancelled(at: at))
+            s.updatedAt = at
+            return s
+        }
+        try await saveSessions(cancelled, c)
+        return cancelled.map(\.id)
+    }
+
+    /// Ends the still `running` or `pending` sessions of abandoned runs in `error`, each with
+    /// an `abandoned` event, inside the caller's transaction. A session already `waiting`
+    /// (its run deferred it, then stopped before its finish was written) gets the continuation
+    /// its finish would have queued.
+    /// - Returns: the ids of the sessions ended.
+    func abandonSessions(of runs: [Run], at: Date, _ c: PostgresConnection) async throws -> [String] {
+        let runBySession = Dictionary(runs.compactMap { r in r.sessionID.map { ($0, r.id) } }, uniquingKeysWith: { a, _ in a })
+        guard !runBySession.isEmpty else { return [] }
+        for run in runs where run.sessionID != nil {
+            try await queueNext(run.followUp(id: PacerID.make(.run, at: at), at: at, trigger: .resume), at: at, c)
+        }
+        let states = SessionWake.abandonable.map(\.rawValue)
+        let live = try await c.query("""
+            SELECT document FROM sessions WHERE id = ANY(\(Array(runBySession.keys))::text[])
+              AND state = ANY(\(states)::text[])
+            ORDER BY id FOR UPDATE
+            """, logger: self.logger).collect().map(Self.session)
+        let ended = live.map { s in
+            var s = s
+            s.state = .error
+            s.events.append(SessionWake.abandoned(runID: runBySession[s.id]!, at: at))
+            s.updatedAt = at
+            return s
+        }
+        try await saveSessions(ended, c)
+        return ended.map(\.id)
+    }
+
+    /// Writes sessions' state and document in one statement (their resume instants are kept).
+    func saveSessions(_ sessions: [Session], _ c: PostgresConnection) async throws {
+        guard !sessions.isEmpty else { return }
+        let ids = sessions.map(\.id), states = sessions.map(\.state.rawValue)
+        let updated = sessions.map { PostgresSchema.millis($0.updatedAt) }
+        let documents = try sessions.map { try PostgresSchema.json($0) }
+        try await c.query("""
+            UPDATE sessions s SET state = t.state, updated_at = t.updated_at, document = t.document
+            FROM unnest(\(ids)::text[], \(states)::text[], \(updated)::int8[], \(documents)::text[])
+                AS t(id, state, updated_at, document)
+            WHERE s.id = t.id
+            """, logger: self.logger)
+    }
+}

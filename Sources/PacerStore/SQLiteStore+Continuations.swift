@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import PacerCore
+
+/// A fire's next runs (retries and continuations) and the agent sessions they continue, inside
+/// the caller's write transaction.
+extension SQLiteStore {
+    /// Queues a fire's next run. A run that holds its key already (another process queued it)
+    /// is no error. A session's continuation is due at the session's `resume_at` as it is now,
+    /// and is dropped when the session is no longer waiting.
+    static func queueNext(_ next: Run, at: Date, _ db: Database) throws {
+        var run = next
+        if run.trigger == .resume, let id = run.sessionID {
+            guard let row = try Row.fetchOne(db, sql: "SELECT state, resume_at FROM sessions WHERE id = ?", arguments: [id]),
+                  (row["state"] as String) == Session.State.waiting.rawValue
+            else { return }
+            if let resumeAt = SQLiteSchema.date(row["resume_at"]) { run.firesAt = resumeAt }
+        }
+        do {
+            try SQLiteSchema.insert(run, db)
+            try SQLiteSchema.log(.runQueued, run.id, at: at, db)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            // Queued already.
+        }
+    }
+
+    /// Keeps a session's queued continuation in step with the session: a waiting session's
+    /// continuation is due at its `resume_at` (deferred, or woken now); a session that ended
+    /// takes its queued continuation with it (`cancelled`).
+    static func syncContinuation(ofSession id: String, state: Session.State, resumeAt: Date?, at: Date, _ db: Database) throws {
+        let queued = try String.fetchAll(db, sql: """
+            SELECT id FROM runs WHERE session_id = ? AND status = 'queued' AND trigger = 'resume'
+            """, arguments: [id])
+        guard !queued.isEmpty else { return }
+        for runID in queued {
+            if state == .waiting, let resumeAt {
+                try db.execute(sql: "UPDATE runs SET fires_at = ? WHERE id = ?",
+                               arguments: [SQLiteSchema.millis(resumeAt), runID])
+                try SQLiteSchema.log(.runQueued, runID, at: at, db)
+            } else if state.isTerminal {
+                try db.execute(sql: """
+                    UPDATE runs SET status = 'cancelled', finished_at = ?, error = ? WHERE id = ?
+                    """, arguments: [SQLiteSchema.millis(at), "its session is \(state.rawValue)", runID])
+                try SQLiteSchema.log(.runFinished, runID, at: at, db)
+            }
+        }
+    }
+
+    /// The retry policy of a schedule, or `nil` when it is gone.
+    static func retryPolicy(_ scheduleID: String, _ db: Database) throws -> RetryPolicy? {
+        guard let text = try String.fetchOne(db, sql: "SELECT definition FROM schedules WHERE id = ?", arguments: [scheduleID])
+        else { return nil }
+        return try SQLiteSchema.schedule(text).policies.retry
+    }
+
+    /// The session of an abandoned run: one still `running` or `pending` ends in `error` with
+    /// an `abandoned` event; one already `waiting` (the run deferred it, then stopped before
+    /// its finish was written) gets the continuation its finish would have queued.
+    static func abandonSession(_ id: String, run: Run, at: Date, _ db: Database) throws {
+        if let state = try String.fetchOne(db, sql: "SELECT state FROM sessions WHERE id = ?", arguments: [id]),
+           state == Session.State.waiting.rawValue {
+            try queueNext(run.followUp(id: PacerID.make(.run, at: at), at: at, trigger: .resume), at: at, db)
+            return
+        }
+        try moveSession(id, from: SessionWake.abandonable, to: .error,
+                        event: SessionWake.abandoned(runID: run.id, at: at), at: at, db)
+    }
+
+    /// Cancels the waiting sessions of a schedule being deleted (their continuations go with
+    /// its runs), each with a `state_changed` event saying why.
+    static func cancelWaitingSessions(scheduleID: String, at: Date, _ db: Database) throws {
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM sessions WHERE schedule_id = ? AND state = 'waiting'",
+                                      arguments: [scheduleID])
+        for id in ids {
+            try moveSession(id, from: [.waiting], to: .cancelled, event: SessionWake.cancelled(at: at), at: at, db)
+        }
+    }
+
+    /// Moves a session in one of the states `from` to `state` and appends `event` to its
+    /// events (read, modified and written inside the caller's transaction, as appends are).
+    /// A session in another state, or missing, is left alone.
+    static func moveSession(_ id: String, from: Set<Session.State>, to state: Session.State, event: SessionEvent,
+                            at: Date, _ db: Database) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT state, events FROM sessions WHERE id = ?", arguments: [id]),
+              from.contains(try SQLiteSchema.wire(Session.State.self, row["state"]))
+        else { return }
+        let events = try SQLiteSchema.decode([SessionEvent].self, row["events"]) + [event]
+        try db.execute(sql: "UPDATE sessions SET state = ?, events = ?, updated_at = ? WHERE id = ?",
+                       arguments: [state.rawValue, try SQLiteSchema.json(events), SQLiteSchema.millis(at), id])
+        try SQLiteSchema.log(.sessionChanged, id, at: at, db)
+    }
+}
