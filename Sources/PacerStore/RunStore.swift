@@ -22,6 +22,19 @@ public protocol RunStore: Sendable {
     /// The run with that id, or `nil`.
     func run(id: String) async throws -> Run?
 
+    /// Every run of the fire `runID` belongs to (same schedule, scheduled instant and item):
+    /// its steps and each step's attempts, in order.
+    /// - Throws: ``StoreError/runNotFound(_:)``.
+    func fireRuns(of runID: String) async throws -> [Run]
+
+    /// Cancels a whole fire: in one transaction, its queued, held and running runs end
+    /// `cancelled` with `reason` (an engine executing one stops it on the change), and the
+    /// agent sessions its runs drive that are not over end `cancelled`, so nothing of the
+    /// chain comes back later.
+    /// - Returns: the fire's runs after the cancel, in order.
+    /// - Throws: ``StoreError/runNotFound(_:)``.
+    func cancelFire(of runID: String, reason: String, at: Date) async throws -> [Run]
+
     /// Runs of a schedule, newest scheduled instant first.
     /// - Parameters:
     ///   - scheduleID: the schedule.

@@ -2,9 +2,38 @@ import Foundation
 import GRDB
 import PacerCore
 
-/// A fire's next runs (retries and continuations) and the agent sessions they continue, inside
-/// the caller's write transaction.
+/// A fire's next runs (retries and continuations) and the agent sessions they continue.
 extension SQLiteStore {
+    public func fireRuns(of runID: String) async throws -> [Run] {
+        try await pool.read { db in try Self.fire(of: runID, db) }
+    }
+
+    public func cancelFire(of runID: String, reason: String, at: Date) async throws -> [Run] {
+        try await write { db in
+            for run in try Self.fire(of: runID, db) where !run.status.isTerminal {
+                try db.execute(sql: "UPDATE runs SET status = 'cancelled', finished_at = ?, error = ? WHERE id = ?",
+                               arguments: [SQLiteSchema.millis(at), reason, run.id])
+                try SQLiteSchema.log(.runFinished, run.id, at: at, db)
+            }
+            let sessions = Set(try Self.fire(of: runID, db).compactMap(\.sessionID))
+            for id in sessions.sorted() {
+                let event = SessionEvent(at: at, kind: .stateChanged, detail: ["to": "cancelled", "reason": .string(reason)])
+                try Self.moveSession(id, from: [.pending, .running, .waiting], to: .cancelled, event: event, at: at, db)
+            }
+            return try Self.fire(of: runID, db)
+        }
+    }
+
+    /// The runs of the fire `runID` belongs to, by step and attempt.
+    static func fire(of runID: String, _ db: Database) throws -> [Run] {
+        let run = try fetchRun(runID, db)
+        return try Row.fetchAll(db, sql: """
+            SELECT * FROM runs WHERE schedule_id = ? AND scheduled_at = ? AND item_key = ? ORDER BY step, attempt, id
+            """, arguments: [run.scheduleID, SQLiteSchema.millis(run.scheduledAt), run.itemKey ?? ""]).map(SQLiteSchema.run)
+    }
+
+    // MARK: Inside the caller's write transaction
+
     /// Queues a fire's next run. A run that holds its key already (another process queued it)
     /// is no error. A session's continuation is due at the session's `resume_at` as it is now,
     /// and is dropped when the session is no longer waiting.

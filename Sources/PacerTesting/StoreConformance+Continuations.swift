@@ -96,6 +96,32 @@ extension StoreConformance {
                       "its waiting session is cancelled, with the reason: \(String(describing: ended?.events.last))")
             try check(try await store.session(id: other.id)?.state == .waiting, "another session is left alone")
         },
+        ConformanceCase("cancelFire_endsEveryUnfinishedRunOfTheChain_andItsSession") { store in
+            let (s, run) = try await startedRun(store, "agent-loop")
+            let session = try await waitingSession(store, scheduleID: s.id, resumeAt: 900)
+            var wake = run.followUp(id: "run_wake", at: Fixture.at(900), trigger: .resume)
+            wake.sessionID = session.id
+            _ = await store.finishRuns([RunFinish(id: run.id, status: .succeeded, at: Fixture.at(301), next: wake,
+                                                  sessionID: session.id)], owner: "w1")
+            let other = try await store.claimDue(now: Fixture.at(600), limit: 1, owner: "w1", start: true)
+            try check(other.count == 1 && other[0].scheduledAt == Fixture.at(600), "the schedule's next fire")
+            let fire = try await store.fireRuns(of: "run_wake")
+            try check(fire.map(\.id) == [run.id, "run_wake"], "the fire's runs, in step order: \(fire.map(\.id))")
+            let cursor = try await store.lastEventSequence()
+            let after = try await store.cancelFire(of: run.id, reason: "cancelled by ada", at: Fixture.at(400))
+            try check(after.map(\.status) == [.succeeded, .cancelled], "the finished step stays, the queued one ends: \(after)")
+            try check(after.last?.error == "cancelled by ada" && after.last?.finishedAt == Fixture.at(400), "with the reason")
+            try check(try await store.session(id: session.id)?.state == .cancelled, "and its session ends")
+            try check(try await store.run(id: other[0].id)?.status == .held, "another fire is left alone")
+            let events = try await store.events(after: cursor, limit: 10).map(\.event)
+            try check(events.contains(Event(kind: .runFinished, entityID: "run_wake", at: Fixture.at(400)))
+                      && events.contains(Event(kind: .sessionChanged, entityID: session.id, at: Fixture.at(400))),
+                      "engines and watchers are told: \(events)")
+            do {
+                _ = try await store.fireRuns(of: "run_missing")
+                try check(false, "a missing run is an error")
+            } catch StoreError.runNotFound {}
+        },
         ConformanceCase("recover_abandonedRun_queuesItsRetryWithTheMark_andAWaitingSessionsWakeUp") { store in
             let policies = Policies(retry: RetryPolicy(maxAttempts: 3))
             let (_, plain) = try await startedRun(store, "http", owner: "dead", policies: policies)

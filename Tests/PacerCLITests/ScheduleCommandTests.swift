@@ -192,7 +192,7 @@ import Testing
 
         let history = try await ws.pacer("schedule", "history", "ping")
         #expect(history.status == 0, "\(history.stderr)")
-        #expect(history.rows.first == ["SCHEDULED", "RUN", "STATUS", "ATTEMPT", "TRIGGER", "DURATION", "DETAIL"])
+        #expect(history.rows.first == ["SCHEDULED", "RUN", "STATUS", "STEP", "ATTEMPT", "TRIGGER", "DURATION", "DETAIL"])
         #expect(history.rows.dropFirst().first?.contains(id) == true)
         #expect(history.rows.dropFirst().first?.contains("manual") == true)
         let json = try #require(try await ws.pacer("schedule", "history", "ping", "--json").json() as? [[String: Any]])

@@ -76,4 +76,33 @@ import Testing
         }
         await bench.close()
     }
+
+    @Test func fire_listsAttemptsAndContinuationsTogether_andCancelEndsTheWholeChain() async throws {
+        let bench = try APIBench.make()
+        let runs = try await seed(bench)
+        let first = runs["a1"]!
+        var step = first.followUp(id: "run_a1_step1", at: APIBench.t0.addingTimeInterval(600), trigger: .continuation,
+                                  state: ["checks": 1])
+        step = try await bench.store.insertRun(step)
+        try await bench.test { client in
+            let fire = try await APICall.send(client, .get, "/v1/runs/run_a1_step1/fire")
+            #expect(fire.status == .ok, "\(fire.text)")
+            #expect(ids(fire) == ["run_a1", "run_a1_step1"])
+            if case .array(let list)? = fire.json["runs"] {
+                #expect(list.map { $0["step"] } == [0, 1] && list.last?["state"]?["checks"] == 1, "\(fire.text)")
+            }
+            let cancelled = try await APICall.send(client, .post, "/v1/runs/run_a1/cancel")
+            #expect(cancelled.status == .ok, "\(cancelled.text)")
+            if case .array(let list)? = cancelled.json["runs"] {
+                #expect(list.map { $0["status"]?.text } == ["succeeded", "cancelled"], "\(cancelled.text)")
+                #expect(list.last?["error"]?.text == "cancelled by local")
+            }
+            let again = try await APICall.send(client, .post, "/v1/runs/run_a1/cancel")
+            APICall.expectError(again, .conflict, field: "id")
+            APICall.expectError(try await APICall.send(client, .get, "/v1/runs/run_nope/fire"), .notFound)
+            APICall.expectError(try await APICall.send(client, .post, "/v1/runs/run_nope/cancel"), .notFound)
+        }
+        #expect(try await bench.store.run(id: "run_a3")?.status == .queued, "another fire is left alone")
+        await bench.close()
+    }
 }

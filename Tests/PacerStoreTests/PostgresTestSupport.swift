@@ -47,6 +47,9 @@ enum PostgresTestServer {
         let url = try #require(parts.string)
         do {
             try await body(url)
+        } catch let error as PSQLError {
+            try? await drop(name, serverURL)
+            throw PostgresSetupError(message: String(reflecting: error))  // with the server's message
         } catch {
             try? await drop(name, serverURL)
             throw error
@@ -83,7 +86,7 @@ enum PostgresTestServer {
     }
 }
 
-/// A failed setup statement, with the server's message (PSQLError hides it from `description`).
+/// A failed statement, with the server's message (PSQLError hides it from `description`).
 struct PostgresSetupError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

@@ -209,6 +209,7 @@ public struct RunHistoryTool: AgentTool {
                 var o: [String: JSONValue] = [
                     "id": .string(run.id), "status": .string(run.status.rawValue), "trigger": .string(run.trigger.rawValue),
                     "scheduled_at": .string(PacerJSON.format(run.scheduledAt)), "attempt": .number(Double(run.attempt)),
+                    "step": .number(Double(run.step)),
                 ]
                 if let at = run.startedAt { o["started_at"] = .string(PacerJSON.format(at)) }
                 if let at = run.finishedAt { o["finished_at"] = .string(PacerJSON.format(at)) }

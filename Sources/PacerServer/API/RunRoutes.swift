@@ -3,7 +3,8 @@ import Hummingbird
 import PacerCore
 import PacerStore
 
-/// `/v1/runs`: runs across schedules, filtered by schedule and status, and one run by id.
+/// `/v1/runs`: runs across schedules, filtered by schedule and status, one run by id, a run's
+/// whole fire (its attempts and continuations), and cancelling that fire.
 public enum RunRoutes {
     /// The routes.
     public static func routes(_ services: APIServices) -> [APIRoute] {
@@ -25,7 +26,37 @@ public enum RunRoutes {
                 guard let run = try await services.store.run(id: id) else { throw APIError.notFound("run", String(id.prefix(200))) }
                 return try jsonResponse(run)
             },
+
+            APIRoute(.get, "/v1/runs/{id}/fire", scope: .read, doc: OperationDoc(
+                "getRunFire", "A run's fire: every attempt and continuation of it, in order", tag: "runs",
+                responses: [200: ResponseDoc("The fire's runs, by step then attempt",
+                                             ScheduleRoutes.list("runs", Schema.ref("Run")))], errors: [404])
+            ) { _, context in
+                let id = try context.reference("id", kind: "run")
+                return try jsonResponse(["runs": try await services.store.fireRuns(of: id)])
+            },
+
+            APIRoute(.post, "/v1/runs/{id}/cancel", scope: .run, doc: OperationDoc(
+                "cancelRun", "Cancel a run's whole fire: its unfinished attempts and continuations, and the session they drive",
+                tag: "runs",
+                responses: [200: ResponseDoc("The fire's runs after the cancel", ScheduleRoutes.list("runs", Schema.ref("Run")))],
+                errors: [404, 409])
+            ) { _, context in
+                let id = try context.reference("id", kind: "run")
+                let caller = context.caller?.name ?? "local"
+                return try jsonResponse(["runs": try await cancelFire(id, by: caller, services.store, at: services.now())])
+            },
         ]
+    }
+
+    /// Cancels the fire of run `id`.
+    /// - Throws: ``APIError`` 404, or 409 when every run of the fire is over already.
+    static func cancelFire(_ id: String, by caller: String, _ store: any Store, at now: Date) async throws -> [Run] {
+        let fire = try await store.fireRuns(of: id)
+        guard fire.contains(where: { !$0.status.isTerminal }) else {
+            throw APIError.conflict("every run of run \(id)'s fire is over already; nothing to cancel", field: "id")
+        }
+        return try await store.cancelFire(of: id, reason: "cancelled by \(caller)", at: now)
     }
 
     /// Their named schemas (`Run` is among the schedules' schemas).

@@ -145,7 +145,7 @@ function runsTable(runs, { showSchedule = false } = {}) {
       h('th', null, 'Scheduled'), h('th', { class: 'hide-md' }, 'Started'), h('th', { class: 'hide-md' }, 'Finished'),
       h('th', { class: 'num' }, 'Duration'), h('th', null, 'Output'), h('th', null, 'Session'))),
     h('tbody', null, runs.map(r => h('tr', { dataset: { runId: r.id, status: r.status } },
-      h('td', null, pill(r.status), r.attempt > 1 ? h('span', { class: 'muted small' }, ` try ${r.attempt}`) : null),
+      h('td', null, pill(r.status), r.step > 0 ? h('span', { class: 'muted small' }, ` step ${r.step}`) : null, r.attempt > 1 ? h('span', { class: 'muted small' }, ` try ${r.attempt}`) : null),
       showSchedule ? h('td', null, link(`/schedules/${encodeURIComponent(r.schedule_id)}`, Names.schedule(r.schedule_id))) : null,
       h('td', { class: 'hide-sm' }, r.trigger, r.item_key ? h('div', { class: 'cell-sub' }, 'item ', h('code', null, r.item_key)) : null),
       h('td', null, when(r.scheduled_at)),

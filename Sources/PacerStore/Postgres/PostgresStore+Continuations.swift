@@ -3,6 +3,52 @@ import PacerCore
 import PostgresNIO
 
 extension PostgresStore {
+    public func fireRuns(of runID: String) async throws -> [Run] {
+        try await withConnection { c in try await self.fire(of: runID, c) }
+    }
+
+    public func cancelFire(of runID: String, reason: String, at: Date) async throws -> [Run] {
+        try await write { c in
+            let fire = try await self.fire(of: runID, c, lock: true)
+            let open = fire.filter { !$0.status.isTerminal }.map(\.id)
+            if !open.isEmpty {
+                try await c.query("""
+                    UPDATE runs SET status = 'cancelled', finished_at = \(PostgresSchema.millis(at)), error = \(reason)
+                    WHERE id = ANY(\(open)::text[])
+                    """, logger: self.logger)
+            }
+            let ids = Array(Set(fire.compactMap(\.sessionID))).sorted()
+            var ended: [Session] = []
+            if !ids.isEmpty {
+                ended = try await c.query("""
+                    SELECT document FROM sessions WHERE id = ANY(\(ids)::text[]) AND state IN ('pending', 'running', 'waiting')
+                    ORDER BY id FOR UPDATE
+                    """, logger: self.logger).collect().map(Self.session).map { s in
+                    var s = s
+                    s.events.append(SessionEvent(at: at, kind: .stateChanged, detail: [
+                        "from": .string(s.state.rawValue), "to": "cancelled", "reason": .string(reason)]))
+                    s.state = .cancelled
+                    s.updatedAt = at
+                    return s
+                }
+                try await self.saveSessions(ended, c)
+            }
+            try await self.record(open.map { (.runFinished, $0) } + ended.map { (.sessionChanged, $0.id) }, at: at, c)
+            return try await self.fire(of: runID, c)
+        }
+    }
+
+    /// The runs of the fire `runID` belongs to, by step and attempt (locked when asked).
+    func fire(of runID: String, _ c: PostgresConnection, lock: Bool = false) async throws -> [Run] {
+        let rows = try await c.query("""
+            SELECT \(unescaped: Self.runColumns) FROM runs
+            WHERE (schedule_id, scheduled_at, item_key) = (SELECT schedule_id, scheduled_at, item_key FROM runs WHERE id = \(runID))
+            ORDER BY step, attempt, id \(unescaped: lock ? "FOR UPDATE" : "")
+            """, logger: logger).collect().map(Self.run)
+        if rows.isEmpty { throw StoreError.runNotFound(runID) }
+        return rows
+    }
+
     /// Queues a fire's next run (a retry or a continuation) inside the caller's transaction.
     /// A run that holds its key already (another process queued it) is no error. A session's
     /// continuation is due at the session's `resume_at` as it is now, and is dropped when the

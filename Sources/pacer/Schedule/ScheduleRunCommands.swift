@@ -103,10 +103,11 @@ struct ScheduleHistoryCommand: AsyncParsableCommand {
                 Output.out("no runs of '\(s.name)' yet\n")
                 return
             }
-            var table = Table("SCHEDULED", "RUN", "STATUS", "ATTEMPT", "TRIGGER", "DURATION", "DETAIL")
+            // A fire's continuations and retries are listed together, under its scheduled instant.
+            var table = Table("SCHEDULED", "RUN", "STATUS", "STEP", "ATTEMPT", "TRIGGER", "DURATION", "DETAIL")
             for r in runs {
                 let detail = Table.excerpt(r.error ?? r.output ?? r.deliveryError.map { "delivery: " + $0 })
-                table.add([ScheduleText.local(r.scheduledAt), r.id, r.status.rawValue, String(r.attempt),
+                table.add([ScheduleText.local(r.scheduledAt), r.id, r.status.rawValue, String(r.step), String(r.attempt),
                            r.trigger.rawValue, ScheduleText.duration(r), detail])
             }
             Output.out(table.text)
