@@ -142,22 +142,24 @@ public actor Engine: Service {
         let changes = store.changes()
         let wakeup = self.wakeup
         listening = true
-        let listener = Task {
-            for await _ in changes { self.markFeedDirty() }
-        }
-        defer { listener.cancel() }
-        // Held fires are released by a loop of their own, so a claim or a batch of finishes
-        // being written never delays a start.
-        let releaser = Task { await self.releaseLoop() }
-        defer { releaser.cancel() }
-        await withGracefulShutdownHandler {
-            while !self.isStopping, !Task.isCancelled {
-                let deadline = await self.step()
-                if self.isStopping || Task.isCancelled { break }
-                await wakeup.wait(until: deadline, clock: self.clock)
+        await withDiscardingTaskGroup { group in
+            // The store's change signal marks the feed to read; held fires are released by a
+            // loop of their own, so a claim or a batch of finishes being written never delays
+            // a start. Both end with the loop.
+            group.addTask {
+                for await _ in changes { await self.markFeedDirty() }
             }
-        } onGracefulShutdown: {
-            self.stop()
+            group.addTask { await self.releaseLoop() }
+            await withGracefulShutdownHandler {
+                while !self.isStopping, !Task.isCancelled {
+                    let deadline = await self.step()
+                    if self.isStopping || Task.isCancelled { break }
+                    await wakeup.wait(until: deadline, clock: self.clock)
+                }
+            } onGracefulShutdown: {
+                self.stop()
+            }
+            group.cancelAll()
         }
         await drain()
     }

@@ -240,11 +240,19 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 listening.open()
             })
+        // Every long-lived part is a service of one group, which stops them in reverse order:
+        // the engine drains first (the API still answers meanwhile), then the HTTP server
+        // stops, then the runners' client, the MCP hub and its children, and last the store.
         // The engine starts once the server listens: a server that cannot bind fires nothing.
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: AfterListening(engine, signal: listening)), .init(service: app),
-                       .init(service: ShutdownDeadline(drainTimeout: drainTimeout, logger: logger),
-                             successTerminationBehavior: .ignore)],
+            services: [
+                .init(service: Resource(name: "store", logger: logger) { try? await database.close() }),
+                .init(service: Resource(name: "mcp hub", logger: logger) { await mcpHub.shutdown() }),
+                .init(service: Resource(name: "runners", logger: logger) { try? await standard.shutdown() }),
+                .init(service: app),
+                .init(service: AfterListening(engine, signal: listening)),
+                .init(service: ShutdownDeadline(drainTimeout: drainTimeout, logger: logger), successTerminationBehavior: .ignore),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         var failure: (any Error)?
@@ -254,9 +262,6 @@ struct ServeCommand: AsyncParsableCommand {
             failure = error
             if listening.isOpen { logger.error("stopped", metadata: ["error": "\(error)"]) }
         }
-        await mcpHub.shutdown()
-        try? await standard.shutdown()
-        try? await database.close()
         if let failure, !listening.isOpen {
             throw CommandFailure("--port: cannot listen on \(host):\(port): \(failure)")
         }

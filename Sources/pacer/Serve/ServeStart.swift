@@ -74,6 +74,23 @@ enum ServeNotice {
     }
 }
 
+/// A long-lived part of the server (the store, the MCP hub, the runners' HTTP client and
+/// deliveries) as a service: open while the group runs, closed when the group shuts down. The
+/// group stops its services in reverse order, so a part listed before the engine closes only
+/// after the engine has drained and written its last finish.
+struct Resource: Service {
+    let name: String
+    let logger: Logger
+    let close: @Sendable () async -> Void
+
+    func run() async throws {
+        // Returns at a graceful shutdown; throws when the group is cancelled: close either way.
+        try? await gracefulShutdown()
+        await close()
+        logger.debug("closed", metadata: ["part": "\(name)"])
+    }
+}
+
 /// The last word on how long a stop may take: once a graceful shutdown begins (SIGTERM,
 /// SIGINT), the process ends within the drain timeout plus `grace`, even when something it
 /// waits for never answers (a database gone, a target that ignores cancellation). Work not
