@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import PacerCore
 import PacerTesting
 import Testing
@@ -63,6 +66,57 @@ import Testing
 
         serve.signal(SIGTERM)
         #expect(try await serve.waitForExit() == 0)
+    }
+
+    /// A session waiting for its wake-up survives `kill -9` of its server: the wake-up is a
+    /// queued run in the store (the continuation of the fire), and the next server runs it.
+    @Test func serve_killedWhileASessionWaits_theNextServerWakesIt_asTheFiresNextStep() async throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("pacer.db").path
+        let model = try await ScriptedModelServer.start()
+        defer { Task { await model.stop() } }
+        let environment = ["PACER_E2E_MODEL_KEY": "sk-e2e"]
+        let first = try ServeProcess(database: db, extra: ["--allow-env", "PACER_E2E_MODEL_KEY"], environment: environment)
+        _ = try await first.waitUntilListening()
+        var r = try await CLI.run(["agents", "add", "watcher", "--provider", "anthropic", "--base-url", model.anthropicBaseURL,
+                                   "--model", "claude-test", "--api-key-env", "PACER_E2E_MODEL_KEY", "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try await CLI.run(["schedule", "add", "--name", "deploy", "--every", "1h", "--agent", "watcher",
+                               "--prompt", "Watch the deploy.", "--database", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        await model.enqueue(
+            .toolCalls([ScriptedToolCall(name: "schedule_resume", arguments: ["prompt": "Is it done?", "seconds_from_now": 3600])]),
+            .text("Checking again in an hour."))
+        r = try await CLI.run(["schedule", "run", "deploy", "--wait", "--database", db])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)\n\(first.output)")
+        r = try await CLI.run(["schedule", "history", "deploy", "--json", "--database", db])
+        let before = try #require(try r.json() as? [[String: Any]])
+        #expect(before.map { $0["status"] as? String } == ["queued", "succeeded"], "\(r.stdout)")
+        #expect(before.first?["trigger"] as? String == "resume" && before.first?["step"] as? Int == 1)
+        let sessionID = try #require(before.last?["session_id"] as? String)
+
+        first.signal(SIGKILL)
+        _ = try await first.waitForExit()
+        await model.enqueue(.text("Deploy finished."))
+        let second = try ServeProcess(database: db, extra: ["--allow-env", "PACER_E2E_MODEL_KEY"], environment: environment)
+        let base = try await second.waitUntilListening()
+        // Wake it now rather than in an hour (what the dashboard's Resume button does).
+        var request = URLRequest(url: URL(string: base + "/v1/sessions/\(sessionID)/resume")!)
+        request.httpMethod = "POST"
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: body, as: UTF8.self))")
+        try await eventually("the session is done") {
+            let show = try? await CLI.run(["sessions", "list", "--json", "--database", db])
+            return show?.stdout.contains("\"done\"") == true
+        }
+        r = try await CLI.run(["schedule", "history", "deploy", "--json", "--database", db])
+        let after = try #require(try r.json() as? [[String: Any]])
+        #expect(after.map { $0["status"] as? String } == ["succeeded", "succeeded"], "\(r.stdout)\n\(second.output)")
+        #expect(Set(after.map { $0["scheduled_at"] as? String }).count == 1, "one fire: \(r.stdout)")
+        #expect(await model.calls.count == 3, "the woken session called the model once more, not twice")
+        second.signal(SIGTERM)
+        #expect(try await second.waitForExit() == 0)
     }
 
     /// `pacer serve --config` with an `mcp_servers` entry: the agent calls `mcp-server-time`
