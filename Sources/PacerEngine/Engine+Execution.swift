@@ -158,7 +158,8 @@ extension Engine {
         }
         let o = ending.outcome
         if next == nil, let policy = entries[run.scheduleID]?.policies.retry {
-            next = Self.retry(of: run, status: ending.status, outcome: o, policy: policy, now: now)
+            next = RetryDecision.nextAttempt(of: run, status: ending.status, outcome: o, policy: policy, now: now,
+                                             unit: configuration.random())
         }
         finishQueue.append(PendingFinish(
             finish: RunFinish(id: run.id, status: ending.status, at: now, output: o.output, error: o.error,

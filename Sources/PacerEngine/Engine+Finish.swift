@@ -59,18 +59,6 @@ extension Engine {
         }
     }
 
-    /// The next attempt of a failed, timed-out or abandoned run when the policy retries it
-    /// (the one retry decision: finishes and recovery both ask it), or `nil`. A session's
-    /// continuation that was lost is not retried: a fresh run could not continue it.
-    static func retry(of run: Run, status: Run.Status, outcome: RunOutcome?, policy: RetryPolicy, now: Date,
-                      unit: Double = Double.random(in: 0..<1)) -> Run? {
-        guard run.trigger != .resume else { return nil }
-        let action = RetryDecision.decide(status: status, failure: outcome == nil ? .transient : outcome?.failure,
-                                          attempt: run.attempt, policy: policy, retryAfter: outcome?.retryAfter, unit: unit)
-        guard case .retry(let delay) = action else { return nil }
-        return run.followUp(id: PacerID.make(.run, at: now), at: now.addingTimeInterval(delay), trigger: .retry)
-    }
-
     /// Pauses a schedule whose consecutive failures reached `pause_after_failures`.
     func pauseIfFailing(_ id: String, limit: Int?) async {
         guard let limit else { return }

@@ -84,10 +84,11 @@ extension Engine {
         // The only engine the store can have takes over all other work at once when it starts.
         let takeAll = configuration.exclusiveStore && !recoveredOnce
         // An abandoned run's retry is written with its mark, in the same transaction.
+        let random = configuration.random
         let recovery = try await store.recover(now: now, leaseTimeout: takeAll ? 0.001 : configuration.leaseTimeout,
                                                livenessTimeout: takeAll ? 0.001 : configuration.livenessTimeout,
                                                retry: { run, policy in
-            Engine.retry(of: run, status: .abandoned, outcome: nil, policy: policy, now: now)
+            RetryDecision.nextAttempt(of: run, status: .abandoned, outcome: nil, policy: policy, now: now, unit: random())
         })
         recoveredOnce = true
         for run in recovery.requeued {

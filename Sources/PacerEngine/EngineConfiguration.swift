@@ -44,6 +44,8 @@ extension Engine {
         /// Most full definitions kept in memory (the rest are read from the store when a run
         /// starts).
         public var definitionCacheSize: Int
+        /// Random numbers in `[0, 1)` for retry jitter (injected: tests pass a fixed one).
+        public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
         /// - Parameters: see the properties.
         public init(owner: String = Configuration.defaultOwner(), maxConcurrent: Int = 4, claimBatch: Int = 256,

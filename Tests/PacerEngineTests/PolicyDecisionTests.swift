@@ -107,4 +107,27 @@ import Testing
         else { Issue.record("retry expected"); return }
         #expect(d > 50 && d < 51)
     }
+
+    @Test func nextAttempt_isTheRetryOfTheSameStep_withItsState_dueAfterTheBackoffOfTheGivenRandomUnit() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let policy = RetryPolicy(maxAttempts: 3, backoffBaseSeconds: 10, backoffFactor: 2, jitterFraction: 0.5)
+        var run = Run(id: "run_1", scheduleID: "sch_1", scheduledAt: now.addingTimeInterval(-60), attempt: 1,
+                      status: .failed, trigger: .continuation, itemKey: "k")
+        run.step = 2
+        run.state = ["cursor": "c7"]
+        let low = RetryDecision.nextAttempt(of: run, status: .failed, outcome: .failed("HTTP 503"), policy: policy, now: now, unit: 0)
+        let high = RetryDecision.nextAttempt(of: run, status: .failed, outcome: .failed("HTTP 503"), policy: policy, now: now, unit: 0.99)
+        #expect(low?.attempt == 2 && low?.step == 2 && low?.state == run.state && low?.trigger == .retry && low?.itemKey == "k")
+        #expect(low?.scheduledAt == run.scheduledAt && low?.status == .queued && low?.owner == nil)
+        #expect(low?.firesAt == now.addingTimeInterval(policy.delay(beforeAttempt: 2, unit: 0)!))
+        #expect(high?.firesAt == now.addingTimeInterval(policy.delay(beforeAttempt: 2, unit: 0.99)!))
+        #expect(low!.firesAt != high!.firesAt, "the injected unit decides the jitter")
+        #expect(RetryDecision.nextAttempt(of: run, status: .abandoned, outcome: nil, policy: policy, now: now, unit: 0)?.attempt == 2,
+                "an abandoned run is retried as a transient failure")
+        #expect(RetryDecision.nextAttempt(of: run, status: .failed, outcome: .failed("404", failure: .permanent), policy: policy,
+                                          now: now, unit: 0) == nil)
+        run.trigger = .resume
+        #expect(RetryDecision.nextAttempt(of: run, status: .failed, outcome: .failed("503"), policy: policy, now: now, unit: 0) == nil,
+                "a lost session wake-up is not retried")
+    }
 }

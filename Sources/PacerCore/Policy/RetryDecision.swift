@@ -1,5 +1,4 @@
 import Foundation
-import PacerCore
 
 /// What follows a finished attempt.
 public enum RetryAction: Sendable, Hashable {
@@ -35,5 +34,24 @@ public enum RetryDecision {
             return .retry(after: min(max(delay, retryAfter), 86_400))
         }
         return .retry(after: delay)
+    }
+
+    /// The next attempt of a failed, timed-out or abandoned run when the policy retries it,
+    /// or `nil`: the one retry decision, which finishes and recovery both ask. A session's
+    /// wake-up that was lost is not retried: a fresh run could not continue the session.
+    /// - Parameters:
+    ///   - run: the attempt that ended.
+    ///   - status: how it ended.
+    ///   - outcome: the runner's outcome (`nil` for an abandoned run: a transient failure).
+    ///   - policy: the schedule's retry policy.
+    ///   - now: the clock.
+    ///   - unit: a random number in `[0, 1)` for the jitter.
+    public static func nextAttempt(of run: Run, status: Run.Status, outcome: RunOutcome?, policy: RetryPolicy,
+                                   now: Date, unit: Double) -> Run? {
+        guard run.trigger != .resume else { return nil }
+        let action = decide(status: status, failure: outcome == nil ? .transient : outcome?.failure,
+                            attempt: run.attempt, policy: policy, retryAfter: outcome?.retryAfter, unit: unit)
+        guard case .retry(let delay) = action else { return nil }
+        return run.followUp(id: PacerID.make(.run, at: now), at: now.addingTimeInterval(delay), trigger: .retry)
     }
 }

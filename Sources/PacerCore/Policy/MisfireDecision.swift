@@ -1,5 +1,4 @@
 import Foundation
-import PacerCore
 import Recurrence
 
 /// What to do with a claimed fire, given how late it is.
@@ -52,7 +51,7 @@ public enum MisfireDecision {
     }
 
     /// `3h 5m`, `42s`, `1d 2h`.
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         var s = Int(seconds.rounded())
         let d = s / 86_400; s %= 86_400
         let h = s / 3600; s %= 3600

@@ -1,5 +1,3 @@
-import PacerCore
-
 /// What to do with a fire that comes while runs of the same schedule are still going.
 public enum OverlapAction: Sendable, Hashable {
     /// Start it now.

@@ -1,5 +1,4 @@
 import Foundation
-import PacerCore
 
 /// Whether a runner's "continue at T with state S" can be queued (a pure check): the state is
 /// bounded, and the next step is a continuation or a session's wake-up.
