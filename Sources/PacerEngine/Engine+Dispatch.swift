@@ -13,7 +13,9 @@ extension Engine {
         while let earliest = earliestFire(), earliest <= horizon {
             let limit = min(freeSlots, configuration.claimBatch)
             guard limit > 0 else { return }
-            let runs = try await store.claimDue(now: horizon, limit: limit, owner: configuration.owner, start: true)
+            // The store decides each fire in the claim (misfire, exclusions, next fire), judged now.
+            let runs = try await store.claimDue(now: horizon, limit: limit, owner: configuration.owner, start: true,
+                                                deciding: now)
             for run in runs { try await admitClaimed(run, now: now) }
             if runs.count < limit {
                 // The store had fewer due fires than the heap: some entries are stale (paused
@@ -36,35 +38,27 @@ extension Engine {
         }
     }
 
-    /// A fire the store just recorded as running under our lease: advance the heap, then
-    /// apply misfire, exclusion, jitter and overlap.
+    /// A fire the store just claimed and decided: one it recorded as missed or skipped is
+    /// counted; one held under our lease waits for its jittered instant, then the overlap
+    /// policy. The heap takes the next fire the claim's plan gave.
     func admitClaimed(_ run: Run, now: Date) async throws {
         if entries[run.scheduleID] == nil { try await reloadSchedule(run.scheduleID) }
+        metrics.fired()
         guard let entry = entries[run.scheduleID], let cadence = entry.cadence else {
-            enqueueFinish(run, .failed, error: "schedule cannot be evaluated")
+            if !run.status.isTerminal { enqueueFinish(run, .failed, error: "schedule cannot be evaluated") }
+            return
+        }
+        let plan = ClaimPlan(cadence: cadence, exclusions: entry.exclusions, policies: entry.policies)
+        let decision = plan.decide(scheduledMillis: Int64((run.scheduledAt.timeIntervalSince1970 * 1000).rounded()),
+                                   fireCount: 0, now: now)
+        setNext(run.scheduleID, decision.next.map { Date(timeIntervalSince1970: TimeInterval($0)) })
+        if decision.misfired { metrics.misfired() }
+        if run.status.isTerminal {
+            if run.status == .missed { metrics.missed(decision.missedLabel ?? "late") }
+            metrics.finished(run.status)
             return
         }
         let scheduled = Int64(run.scheduledAt.timeIntervalSince1970.rounded(.down))
-        setNext(run.scheduleID, cadence.next(after: scheduled).map { Date(timeIntervalSince1970: TimeInterval($0)) })
-        metrics.fired()
-
-        switch MisfireDecision.decide(entry.policies, cadence: cadence, scheduledAt: run.scheduledAt, now: now) {
-        case .run:
-            break
-        case .runThenResume(let resumeAt):
-            metrics.misfired()
-            try await moveNextFire(run.scheduleID, to: resumeAt)
-        case .skip(let reason, let label, let resumeAt):
-            metrics.misfired()
-            metrics.missed(label)
-            enqueueFinish(run, .missed, error: reason)
-            try await moveNextFire(run.scheduleID, to: resumeAt)
-            return
-        }
-        if Schedule.isExcluded(scheduled, by: entry.exclusions) {
-            enqueueFinish(run, .skipped, error: "excluded by policies.exclusions")
-            return
-        }
         var held = run
         let jitter = cadence.jitterOffset(for: scheduled)
         if jitter > 0 { held.firesAt = run.scheduledAt.addingTimeInterval(jitter) }
@@ -100,12 +94,6 @@ extension Engine {
             $0.status == .running && $0.owner != configuration.owner && $0.scheduledAt < run.scheduledAt
         }
         return others.first?.owner
-    }
-
-    /// Moves a schedule's next fire in the store and the heap (misfire handling).
-    func moveNextFire(_ id: String, to date: Date?) async throws {
-        try await store.setNextFire(scheduleID: id, at: date)
-        setNext(id, date)
     }
 
     /// Starts the runs queued in the store that are due (Run Now, retries, continuations,

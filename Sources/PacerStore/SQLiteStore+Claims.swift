@@ -4,7 +4,7 @@ import PacerCore
 import Recurrence
 
 extension SQLiteStore {
-    public func claimDue(now: Date, limit: Int, owner: String, start: Bool) async throws -> [Run] {
+    public func claimDue(now: Date, limit: Int, owner: String, start: Bool, deciding clock: Date?) async throws -> [Run] {
         guard limit > 0 else { return [] }
         let nowMillis = SQLiteSchema.millis(now)
         return try await write { db in
@@ -21,9 +21,9 @@ extension SQLiteStore {
             for row in due {
                 let scheduleID: String = row["id"]
                 // One schedule's bad state never stops the claiming of the others.
-                let cadence: Cadence
+                let plan: ClaimPlan
                 do {
-                    cadence = try self.cadences.cadence(id: scheduleID, revision: row["revision"]) {
+                    plan = try self.plans.plan(id: scheduleID, revision: row["revision"]) {
                         try String.fetchOne(db.cachedStatement(sql: "SELECT definition FROM schedules WHERE id = ?"),
                                             arguments: [scheduleID]) ?? ""
                     }
@@ -36,15 +36,9 @@ extension SQLiteStore {
                 let scheduledMillis: Int64 = row["next_fire_at"]
                 let fireCount: Int = row["fire_count"]
                 let scheduledAt = SQLiteSchema.date(scheduledMillis)!
-                var run = Run(id: PacerID.make(.run, at: now), scheduleID: scheduleID, scheduledAt: scheduledAt)
-                run.owner = owner
-                if start {
-                    // Held for its instant under the claimer's lease; running once started.
-                    run.status = .held
-                    run.heartbeatAt = now
-                }
-                let seconds = scheduledMillis >= 0 ? scheduledMillis / 1000 : (scheduledMillis - 999) / 1000
-                let next = cadence.next(after: seconds, firedCount: fireCount + 1)
+                let decision = plan.decide(scheduledMillis: scheduledMillis, fireCount: fireCount, now: clock)
+                let next = decision.next
+                let run = decision.run(scheduleID: scheduleID, scheduledAt: scheduledAt, owner: owner, start: start, now: now)
                 // The UNIQUE (schedule, instant, attempt, item) key turns a double claim into an
                 // error; a fire that has its run already is passed over, and the others go on.
                 do {
@@ -56,10 +50,13 @@ extension SQLiteStore {
                 }
                 try db.executeCached("""
                     UPDATE schedule_states
-                    SET next_fire_at = ?, last_fire_at = ?, fire_count = fire_count + 1
+                    SET next_fire_at = ?, last_fire_at = ?, fire_count = fire_count + 1,
+                        last_status = COALESCE(?, last_status)
                     WHERE schedule_id = ?
-                    """, [next.map { $0 * 1000 }, scheduledMillis, scheduleID])
-                try SQLiteSchema.log(start ? .runStarted : .runQueued, run.id, at: now, db)
+                    """, [next.map { $0 * 1000 }, scheduledMillis, decision.status?.rawValue, scheduleID])
+                let kind: Event.Kind = run.status.isTerminal ? .runFinished : start ? .runStarted : .runQueued
+                try SQLiteSchema.log(kind, run.id, at: now, db)
+                if decision.misfired { try SQLiteSchema.log(.scheduleStateChanged, scheduleID, at: now, db) }
                 runs.append(run)
             }
             return runs

@@ -6,15 +6,15 @@ import Synchronization
 
 /// What the claim path needs of a schedule, decoded once per revision instead of once per
 /// fire: decoding a definition costs more than the rest of a claim.
-final class CadenceCache: Sendable {
-    private let entries = Mutex<[String: (revision: Int, cadence: Cadence)]>([:])
+final class ClaimPlanCache: Sendable {
+    private let entries = Mutex<[String: (revision: Int, plan: ClaimPlan)]>([:])
 
-    /// The cadence of a schedule at a revision, decoding `definition` only when not cached.
-    func cadence(id: String, revision: Int, definition: () throws -> String) throws -> Cadence {
-        if let hit = entries.withLock({ $0[id] }), hit.revision == revision { return hit.cadence }
-        let cadence = try Schedule.cadence(ofStored: Data(try definition().utf8))
-        entries.withLock { $0[id] = (revision, cadence) }
-        return cadence
+    /// The claim plan of a schedule at a revision, decoding `definition` only when not cached.
+    func plan(id: String, revision: Int, definition: () throws -> String) throws -> ClaimPlan {
+        if let hit = entries.withLock({ $0[id] }), hit.revision == revision { return hit.plan }
+        let plan = try ClaimPlan(stored: Data(try definition().utf8))
+        entries.withLock { $0[id] = (revision, plan) }
+        return plan
     }
 }
 

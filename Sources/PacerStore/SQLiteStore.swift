@@ -31,8 +31,8 @@ public final class SQLiteStore: Store {
     }
     let clock: @Sendable () -> Date
     let signal: SQLiteChangeSignal
-    /// Decoded cadences by schedule revision, for claims.
-    let cadences = CadenceCache()
+    /// Decoded claim plans (cadence, exclusions, misfire policy) by schedule revision.
+    let plans = ClaimPlanCache()
 
     /// Opens (and creates, with mode 0600) the database and applies pending migrations.
     /// - Parameters:

@@ -77,8 +77,13 @@ public protocol Store: RunStore, SessionStore, CatalogStore, AgentStore, TokenSt
     ///   - start: record the runs as `held` by `owner` (lease at `now`), for a caller that
     ///     starts them at their instants (``RunStore/startHeld(ids:owner:at:)``) and hands them
     ///     back if it cannot. Otherwise they are `queued`.
-    /// - Returns: the runs recorded, in fire order.
-    func claimDue(now: Date, limit: Int, owner: String, start: Bool) async throws -> [Run]
+    ///   - clock: when given, each fire's ``PacerCore/ClaimPlan`` decides it in the same
+    ///     transaction, judged at this instant: a fire the misfire policy drops is recorded
+    ///     `missed`, one an exclusion matches `skipped` (both over, unowned, with the reason),
+    ///     and a late fire moves the next fire as the policy says (a `schedule_state_changed`
+    ///     event tells the engines). `nil` records every fire to run.
+    /// - Returns: the runs recorded, in fire order (missed and skipped ones included).
+    func claimDue(now: Date, limit: Int, owner: String, start: Bool, deciding clock: Date?) async throws -> [Run]
 
     /// Every schedule's runtime state (the engine builds its heap of next fires from these).
     func states() async throws -> [ScheduleState]
@@ -136,9 +141,14 @@ extension Store {
         return Set(Scope.allCases.filter { $0.isGranted(by: own) && $0.isGranted(by: creatorScopes) })
     }
 
-    /// ``claimDue(now:limit:owner:start:)`` recording `queued` runs.
+    /// ``claimDue(now:limit:owner:start:deciding:)`` recording `queued` runs.
     public func claimDue(now: Date, limit: Int, owner: String) async throws -> [Run] {
-        try await claimDue(now: now, limit: limit, owner: owner, start: false)
+        try await claimDue(now: now, limit: limit, owner: owner, start: false, deciding: nil)
+    }
+
+    /// ``claimDue(now:limit:owner:start:deciding:)`` recording every fire to run.
+    public func claimDue(now: Date, limit: Int, owner: String, start: Bool) async throws -> [Run] {
+        try await claimDue(now: now, limit: limit, owner: owner, start: start, deciding: nil)
     }
 }
 

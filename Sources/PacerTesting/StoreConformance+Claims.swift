@@ -4,6 +4,44 @@ import PacerStore
 
 extension StoreConformance {
     static let claimCases: [ConformanceCase] = [
+        ConformanceCase("claimDeciding_aLateFireUnderSkip_isRecordedMissed_inTheClaim_andTheNextFireIsInTheFuture") { store in
+            let s = try await store.createSchedule(Fixture.schedule("late"), author: "a")  // */5, first fire t0+300
+            let cursor = try await store.lastEventSequence()
+            let runs = try await store.claimDue(now: Fixture.at(1000), limit: 10, owner: "w1", start: true, deciding: Fixture.at(1000))
+            try check(runs.count == 1, "one fire claimed: \(runs)")
+            let missed = runs[0]
+            try check(missed.status == .missed && missed.scheduledAt == Fixture.at(300) && missed.owner == nil
+                      && missed.finishedAt == Fixture.at(1000) && missed.error?.contains("misfire policy skip") == true,
+                      "recorded missed, over and unowned, with the reason: \(missed)")
+            try check(try await store.run(id: missed.id) == missed, "stored as returned")
+            let state = try await store.state(scheduleID: s.id)
+            try check(state?.nextFireAt == Fixture.at(1200) && state?.lastStatus == .missed,
+                      "the next fire is the first future one: \(String(describing: state))")
+            let events = try await store.events(after: cursor, limit: 10).map(\.event)
+            try check(events.contains(Event(kind: .runFinished, entityID: missed.id, at: Fixture.at(1000)))
+                      && events.contains(Event(kind: .scheduleStateChanged, entityID: s.id, at: Fixture.at(1000))),
+                      "the missed run and the moved next fire are in the feed: \(events)")
+            // Without a clock to judge by, a late fire is recorded to run.
+            let t = try await store.createSchedule(Fixture.schedule("undecided"), author: "a")
+            let plain = try await store.claimDue(now: Fixture.at(1000), limit: 10, owner: "w1", start: true)
+            try check(plain.contains { $0.scheduleID == t.id && $0.status == .held }, "held: \(plain)")
+        },
+        ConformanceCase("claimDeciding_runOnceCatchesUpOnce_andExclusionsAreSkipped") { store in
+            let catchUp = try await store.createSchedule(
+                Fixture.schedule("catch-up", policies: Policies(misfire: .runOnce)), author: "a")
+            let runs = try await store.claimDue(now: Fixture.at(1000), limit: 10, owner: "w1", start: true, deciding: Fixture.at(1000))
+            try check(runs.count == 1 && runs[0].status == .held && runs[0].owner == "w1", "one catch-up run, held: \(runs)")
+            try check(try await store.state(scheduleID: catchUp.id)?.nextFireAt == Fixture.at(1200), "then the future")
+            try await store.setPaused(scheduleID: catchUp.id, reason: "done")
+            let excluded = try await store.createSchedule(
+                Fixture.schedule("quiet", policies: Policies(exclusions: ["*/10 * * * *"])), author: "a")
+            let first = try await store.claimDue(now: Fixture.at(300), limit: 10, owner: "w1", start: true, deciding: Fixture.at(300))
+            try check(first.count == 1 && first[0].status == .held, "minute 5 is not excluded: \(first)")
+            let second = try await store.claimDue(now: Fixture.at(600), limit: 10, owner: "w1", start: true, deciding: Fixture.at(600))
+            try check(second.count == 1 && second[0].status == .skipped && second[0].error == "excluded by policies.exclusions"
+                      && second[0].owner == nil, "minute 10 is skipped in the claim: \(second)")
+            try check(try await store.state(scheduleID: excluded.id)?.nextFireAt == Fixture.at(900), "the schedule goes on")
+        },
         ConformanceCase("claim_editBetweenClaimAheadAndFire_neverPointsBackAtTheClaimedInstant") { store in
             // The store's clock is the real one here: the schedule lives in the real future.
             let created = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded(.down))

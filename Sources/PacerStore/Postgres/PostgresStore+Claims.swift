@@ -8,10 +8,10 @@ extension PostgresStore {
     /// One transaction of three statements: lock the due states with `FOR UPDATE SKIP LOCKED`
     /// (replicas claiming at once take disjoint sets, none waits); then, in one statement,
     /// record the runs, advance the next fires, take the event lock, record the events and
-    /// `NOTIFY`. Cadences come from ``cadences`` keyed by schedule, revision and the
+    /// `NOTIFY`. Plans come from ``plans`` keyed by schedule, revision and the
     /// definition's digest, so a definition is read and decoded only on a miss (a fourth
     /// statement, for the missing ones).
-    public func claimDue(now: Date, limit: Int, owner: String, start: Bool) async throws -> [Run] {
+    public func claimDue(now: Date, limit: Int, owner: String, start: Bool, deciding clock: Date?) async throws -> [Run] {
         guard limit > 0 else { return [] }
         let nowMillis = PostgresSchema.millis(now)
         return try await write { c in
@@ -32,32 +32,32 @@ extension PostgresStore {
                 ORDER BY due.next_fire_at, due.schedule_id
                 """, logger: self.logger).collect()
             guard !due.isEmpty else { return [] }
-            var rows: [(key: PostgresCadenceCache.Key, scheduledMillis: Int64, fireCount: Int64)] = []
+            var rows: [(key: PostgresPlanCache.Key, scheduledMillis: Int64, fireCount: Int64)] = []
             rows.reserveCapacity(due.count)
             for row in due {
                 let (id, revision, digest, scheduledMillis, fireCount) = try row.decode((String, Int64, String, Int64, Int64).self)
                 rows.append((.init(id: id, revision: revision, digest: digest), scheduledMillis, fireCount))
             }
-            var found = self.cadences.lookup(rows.map(\.key))
+            var found = self.plans.lookup(rows.map(\.key))
             let missing = rows.map(\.key.id).filter { found[$0] == nil }
             if !missing.isEmpty {
                 let definitions = try await c.query("""
                     SELECT id, revision, md5(definition), definition FROM schedules WHERE id = ANY(\(missing)::text[])
                     """, logger: self.logger).collect()
-                var decoded: [(PostgresCadenceCache.Key, Cadence)] = []
+                var decoded: [(PostgresPlanCache.Key, ClaimPlan)] = []
                 var broken: [(String, String)] = []
                 for row in definitions {
                     let (id, revision, digest, definition) = try row.decode((String, Int64, String, String).self)
                     // One schedule's bad state never stops the claiming of the others.
                     do {
-                        let cadence = try Schedule.cadence(ofStored: Data(definition.utf8))
-                        found[id] = cadence
-                        decoded.append((.init(id: id, revision: revision, digest: digest), cadence))
+                        let plan = try ClaimPlan(stored: Data(definition.utf8))
+                        found[id] = plan
+                        decoded.append((.init(id: id, revision: revision, digest: digest), plan))
                     } catch {
                         broken.append((id, "paused: its rule cannot be evaluated (\(error))"))
                     }
                 }
-                self.cadences.store(decoded)
+                self.plans.store(decoded)
                 if !broken.isEmpty {
                     try await c.query("""
                         UPDATE schedule_states st SET paused_reason = t.reason
@@ -69,28 +69,27 @@ extension PostgresStore {
                 }
             }
             var runs: [Run] = []
-            var nextFires: [Int64] = [], hasNext: [Bool] = []
+            var nextFires: [Int64] = [], hasNext: [Bool] = [], statuses: [String] = []
+            var kinds: [String] = [], entities: [String] = []
             runs.reserveCapacity(rows.count)
             for row in rows {
-                guard let cadence = found[row.key.id] else { continue }
-                var run = Run(id: PacerID.make(.run, at: now), scheduleID: row.key.id,
-                              scheduledAt: PostgresSchema.date(row.scheduledMillis)!)
-                run.owner = owner
-                if start {
-                    // Held for its instant under the claimer's lease; running once started.
-                    run.status = .held
-                    run.heartbeatAt = now
+                guard let plan = found[row.key.id] else { continue }
+                let decision = plan.decide(scheduledMillis: row.scheduledMillis, fireCount: Int(row.fireCount), now: clock)
+                let run = decision.run(scheduleID: row.key.id, scheduledAt: PostgresSchema.date(row.scheduledMillis)!,
+                                       owner: owner, start: start, now: now)
+                nextFires.append((decision.next ?? 0) * 1000)
+                hasNext.append(decision.next != nil)
+                statuses.append(decision.status?.rawValue ?? "")
+                let kind: Event.Kind = run.status.isTerminal ? .runFinished : start ? .runStarted : .runQueued
+                kinds.append(kind.rawValue)
+                entities.append(run.id)
+                if decision.misfired {
+                    kinds.append(Event.Kind.scheduleStateChanged.rawValue)
+                    entities.append(run.scheduleID)
                 }
-                let scheduledMillis = row.scheduledMillis
-                let seconds = scheduledMillis >= 0 ? scheduledMillis / 1000 : (scheduledMillis - 999) / 1000
-                let next = cadence.next(after: seconds, firedCount: Int(row.fireCount) + 1)
-                nextFires.append((next ?? 0) * 1000)
-                hasNext.append(next != nil)
                 runs.append(run)
             }
             let ids = runs.map(\.scheduleID), fired = runs.map { PostgresSchema.millis($0.scheduledAt) }
-            let kind: Event.Kind = start ? .runStarted : .runQueued
-            let kinds = Array(repeating: kind.rawValue, count: runs.count), runIDs = runs.map(\.id)
             // `lk` waits for both writes (the aggregates), so the event lock is taken last and
             // the sequences are drawn under it, in the runs' order.
             guard !runs.isEmpty else { return [] }
@@ -107,9 +106,10 @@ extension PostgresStore {
                     adv AS (
                         UPDATE schedule_states st
                         SET next_fire_at = CASE WHEN t.has THEN t.next END, last_fire_at = t.fired,
-                            fire_count = st.fire_count + 1
-                        FROM unnest(\(ids)::text[], \(nextFires)::bigint[], \(hasNext)::boolean[], \(fired)::bigint[])
-                             AS t(id, next, has, fired)
+                            fire_count = st.fire_count + 1, last_status = COALESCE(NULLIF(t.status, ''), st.last_status)
+                        FROM unnest(\(ids)::text[], \(nextFires)::bigint[], \(hasNext)::boolean[], \(fired)::bigint[],
+                                    \(statuses)::text[])
+                             AS t(id, next, has, fired, status)
                         WHERE st.schedule_id = t.id
                         RETURNING 1),
                     lk AS (
@@ -118,8 +118,8 @@ extension PostgresStore {
                     ev AS (
                         INSERT INTO events (kind, entity_id, at)
                         SELECT t.kind, t.entity_id, \(nowMillis)
-                        FROM unnest(\(kinds)::text[], \(runIDs)::text[]) WITH ORDINALITY AS t(kind, entity_id, n), lk
-                        WHERE t.entity_id IN (SELECT id FROM ins)
+                        FROM unnest(\(kinds)::text[], \(entities)::text[]) WITH ORDINALITY AS t(kind, entity_id, n), lk
+                        WHERE t.entity_id IN (SELECT id FROM ins) OR t.kind = \(Event.Kind.scheduleStateChanged.rawValue)
                         ORDER BY t.n
                         RETURNING sequence),
                     nt AS (SELECT pg_notify(\(PostgresSchema.channel), max(sequence)::text) FROM ev)
@@ -204,28 +204,28 @@ extension PostgresStore {
     }
 }
 
-/// Decoded cadences by schedule, revision and definition digest (`md5`), shared by the
+/// Decoded claim plans by schedule, revision and definition digest (`md5`), shared by the
 /// store's claims so a definition is decoded once per revision, not once per fire.
-final class PostgresCadenceCache: Sendable {
+final class PostgresPlanCache: Sendable {
     struct Key: Hashable, Sendable {
         var id: String, revision: Int64, digest: String
     }
 
-    private let entries = Mutex<[String: (key: Key, cadence: Cadence)]>([:])
+    private let entries = Mutex<[String: (key: Key, plan: ClaimPlan)]>([:])
 
-    /// The cached cadences of `keys`, by schedule id; a stale or absent entry is left out.
-    func lookup(_ keys: [Key]) -> [String: Cadence] {
+    /// The cached plans of `keys`, by schedule id; a stale or absent entry is left out.
+    func lookup(_ keys: [Key]) -> [String: ClaimPlan] {
         entries.withLock { e in
-            var out: [String: Cadence] = [:]
+            var out: [String: ClaimPlan] = [:]
             out.reserveCapacity(keys.count)
-            for key in keys { if let hit = e[key.id], hit.key == key { out[key.id] = hit.cadence } }
+            for key in keys { if let hit = e[key.id], hit.key == key { out[key.id] = hit.plan } }
             return out
         }
     }
 
-    func store(_ decoded: [(Key, Cadence)]) {
+    func store(_ decoded: [(Key, ClaimPlan)]) {
         guard !decoded.isEmpty else { return }
-        entries.withLock { e in for (key, cadence) in decoded { e[key.id] = (key, cadence) } }
+        entries.withLock { e in for (key, plan) in decoded { e[key.id] = (key, plan) } }
     }
 }
 

@@ -12,8 +12,8 @@ public final class PostgresStore: Store {
     let logger: Logger
     let clock: @Sendable () -> Date
     let changeHub: PostgresChangeHub
-    /// Decoded cadences of claimed schedules, per revision.
-    let cadences = PostgresCadenceCache()
+    /// Decoded claim plans of claimed schedules, per revision.
+    let plans = PostgresPlanCache()
 
     /// Connects, migrates the schema and starts listening for changes.
     /// - Parameters:
