@@ -105,7 +105,14 @@ extension Engine {
             waiting.popMin()
             guard waitingIDs.contains(w.run.id) else { continue }  // a moved run's older entry
             if movable.contains(w.run.id) {
-                guard let current = try await store.run(id: w.run.id), current.status == .queued else {
+                let found: Run?
+                do {
+                    found = try await store.run(id: w.run.id)
+                } catch {
+                    waiting.insert(Waiting(run: w.run, due: now.addingTimeInterval(1)))  // read again shortly
+                    throw error
+                }
+                guard let current = found, current.status == .queued else {
                     waitingIDs.remove(w.run.id)
                     movable.remove(w.run.id)
                     continue
@@ -116,7 +123,9 @@ extension Engine {
                 }
             }
             if w.run.step > 0, let entry = entries[w.run.scheduleID], !entry.enabled || entry.paused {
-                parked[w.run.scheduleID, default: []].append(w.run)
+                if parked[w.run.scheduleID]?.contains(where: { $0.id == w.run.id }) != true {
+                    parked[w.run.scheduleID, default: []].append(w.run)
+                }
                 continue
             }
             waitingIDs.remove(w.run.id)
@@ -124,6 +133,7 @@ extension Engine {
             do {
                 var run = try await store.startRun(id: w.run.id, owner: configuration.owner, at: now)
                 run.firesAt = w.run.firesAt
+                promotedIDs.insert(run.id)
                 if run.itemKey != nil || [.manual, .resume, .retry, .continuation].contains(w.run.trigger) {
                     // Item runs, Run Now, continuations and retries are not subject to the
                     // overlap policy of new fires: they continue a fire that was let through.
@@ -133,6 +143,12 @@ extension Engine {
                 }
             } catch StoreError.leaseLost, StoreError.runNotFound {
                 continue  // another process started it, or it was cancelled or purged
+            } catch {
+                // Not lost: it waits again, a second from now.
+                waitingIDs.insert(w.run.id)
+                if w.run.trigger == .resume { movable.insert(w.run.id) }
+                waiting.insert(Waiting(run: w.run, due: now.addingTimeInterval(1)))
+                throw error
             }
         }
     }
@@ -174,6 +190,12 @@ extension Engine {
         }
         var batch: [Run] = []
         while executing.count + starting < configuration.maxConcurrent, let run = ready.popMin()?.run {
+            promotedIDs.remove(run.id)
+            if droppedIDs.remove(run.id) != nil {
+                logger.info("run finished elsewhere before it started; not started here", metadata: ["run": "\(run.id)"])
+                release(run.scheduleID)
+                continue
+            }
             batch.append(run)
         }
         guard !batch.isEmpty else { return }

@@ -47,8 +47,9 @@ extension Engine {
         }
         var request = RunRequest(schedule: schedule, run: run)
         do {
-            // A woken session continues its own transcript; it reads no items.
-            if run.trigger != .resume { try await loadItems(into: &request, schedule: schedule) }
+            // A later step (a woken session, a continuation) reads what its state holds, not
+            // the item source again.
+            if run.step == 0 && run.trigger != .resume { try await loadItems(into: &request, schedule: schedule) }
         } catch {
             return Ending(status: .failed, outcome: .failed("items: \(error)"))
         }

@@ -33,6 +33,9 @@ extension Engine {
     /// The slow safety sweep: re-reads every state (next fires moved by other processes'
     /// claims, pauses), and any schedule it does not know.
     func sweep(now: Date) async throws {
+        // Queued runs this process does not know of (a change signal lost, a read that
+        // failed) wait for their instant like the others.
+        for run in try await store.activeRuns(scheduleID: nil) where run.status == .queued { enqueueQueued(run) }
         let states = try await store.states()
         var seen: Set<String> = []
         for state in states {
@@ -72,6 +75,8 @@ extension Engine {
                     if !waitingIDs.contains(id) || movable.contains(id) { queued.append(id) }
                 case .runFinished:
                     if executing[e.event.entityID] != nil { finishedElsewhere.append(e.event.entityID) }
+                    // Started in the store by this process, waiting for a slot: it must not run.
+                    if promotedIDs.contains(e.event.entityID) { finishedElsewhere.append(e.event.entityID) }
                 default:
                     break
                 }
@@ -85,9 +90,12 @@ extension Engine {
             if let run = try await store.run(id: id), run.status == .queued { enqueueQueued(run) }
         }
         for id in finishedElsewhere {
-            if let run = try await store.run(id: id), run.status.isTerminal, let execution = executing[id] {
+            guard let run = try await store.run(id: id), run.status.isTerminal else { continue }
+            if let execution = executing[id] {
                 cancelReasons[id] = "finished elsewhere as \(run.status.rawValue)"
                 execution.task.cancel()
+            } else if promotedIDs.contains(id) {
+                droppedIDs.insert(id)
             }
         }
     }

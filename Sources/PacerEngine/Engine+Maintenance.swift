@@ -95,6 +95,11 @@ extension Engine {
             logger.warning("held fire taken over (its process stopped)", metadata: ["run": "\(run.id)"])
             enqueueQueued(run)
         }
+        for run in recovery.queued {
+            logger.info(run.trigger == .retry ? "retry queued by recovery" : "session wake-up queued by recovery",
+                        metadata: ["run": "\(run.id)", "step": "\(run.step)", "attempt": "\(run.attempt)"])
+            enqueueQueued(run)
+        }
         for run in recovery.abandoned {
             logger.warning("run abandoned (its process stopped renewing the lease)",
                            metadata: ["run": "\(run.id)", "owner": "\(run.owner ?? "")"])

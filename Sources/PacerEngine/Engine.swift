@@ -93,6 +93,10 @@ public actor Engine: Service {
     /// Continuations of paused or disabled schedules, by schedule: they wait for it to be
     /// resumed (still counted in `waitingIDs`).
     var parked: [String: [Run]] = [:]
+    /// Queued runs this process started in the store (`startRun`) that wait for a slot, and
+    /// those of them finished elsewhere meanwhile (cancelled through the API): never executed.
+    var promotedIDs: Set<String> = []
+    var droppedIDs: Set<String> = []
     var feedCursor: Int64 = 0
     var feedDirty = true
     var loaded = false

@@ -59,6 +59,9 @@ public struct Recovery: Sendable, Hashable {
     public var requeued: [Run]
     /// Running runs of dead processes (or with expired leases), now `abandoned`.
     public var abandoned: [Run]
+    /// Runs queued by the recovery: abandoned runs' retries, and wake-ups of waiting
+    /// sessions nothing else would wake.
+    public var queued: [Run] = []
 
     /// - Parameters:
     ///   - requeued: runs back in the queue.

@@ -160,7 +160,10 @@ extension SQLiteSchema {
                 CREATE INDEX runs_status ON runs(status, fires_at);
                 CREATE INDEX runs_finished_at ON runs(finished_at);
                 CREATE INDEX runs_session ON runs(session_id) WHERE session_id IS NOT NULL;
-                INSERT INTO runs (id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger, session_id, step)
+                -- Two sessions of one fire (a retry's) cannot both be step 1: the second is
+                -- woken later by the recovery pass, after the first.
+                INSERT OR IGNORE INTO runs (id, schedule_id, scheduled_at, fires_at, attempt, item_key, status, trigger,
+                                            session_id, step)
                 SELECT 'run_' || substr(s.id, 5), s.schedule_id,
                        COALESCE((SELECT max(r.scheduled_at) FROM runs r WHERE r.session_id = s.id), s.resume_at),
                        s.resume_at, 1, COALESCE(s.item_key, ''), 'queued', 'resume', s.id, 1

@@ -37,20 +37,58 @@ extension SQLiteStore {
     /// Queues a fire's next run. A run that holds its key already (another process queued it)
     /// is no error. A session's continuation is due at the session's `resume_at` as it is now,
     /// and is dropped when the session is no longer waiting.
-    static func queueNext(_ next: Run, at: Date, _ db: Database) throws {
+    /// - Returns: the run queued, or `nil` (dropped, or queued already).
+    @discardableResult
+    static func queueNext(_ next: Run, at: Date, _ db: Database) throws -> Run? {
         var run = next
         if run.trigger == .resume, let id = run.sessionID {
             guard let row = try Row.fetchOne(db, sql: "SELECT state, resume_at FROM sessions WHERE id = ?", arguments: [id]),
                   (row["state"] as String) == Session.State.waiting.rawValue
-            else { return }
+            else { return nil }
             if let resumeAt = SQLiteSchema.date(row["resume_at"]) { run.firesAt = resumeAt }
         }
         do {
             try SQLiteSchema.insert(run, db)
             try SQLiteSchema.log(.runQueued, run.id, at: at, db)
+            return run
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            // Queued already.
+            return nil  // queued already
         }
+    }
+
+    /// Waiting sessions nothing will wake: their run ended without queueing the wake-up (it
+    /// was cancelled or timed out as it deferred, a wake-up run failed before its session
+    /// loop began, data from before continuations). Each gets its wake-up after the last step
+    /// of its fire; one whose schedule was deleted is cancelled. A session whose run is still
+    /// open (its finish not written yet) is not touched.
+    /// - Returns: the wake-ups queued.
+    static func wakeStranded(now: Date, _ db: Database) throws -> [Run] {
+        let ids = try String.fetchAll(db, sql: """
+            SELECT s.id FROM sessions s
+            WHERE s.state = 'waiting'
+              AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.session_id = s.id AND r.status IN ('queued', 'held', 'running'))
+            ORDER BY s.resume_at, s.id LIMIT 100
+            """)
+        var queued: [Run] = []
+        for id in ids {
+            guard let last = try Row.fetchOne(db, sql: """
+                    SELECT * FROM runs WHERE session_id = ? ORDER BY scheduled_at DESC, step DESC, attempt DESC LIMIT 1
+                    """, arguments: [id]).map(SQLiteSchema.run),
+                  let top = try fire(of: last.id, db).max(by: { ($0.step, $0.attempt) < ($1.step, $1.attempt) })
+            else {
+                // No run of it is left: its schedule was deleted (a session with no schedule
+                // and no run was not started by a fire, and is left alone).
+                let scheduleID = try String.fetchOne(db, sql: "SELECT schedule_id FROM sessions WHERE id = ?", arguments: [id])
+                if let scheduleID, try Int.fetchOne(db, sql: "SELECT 1 FROM schedules WHERE id = ?", arguments: [scheduleID]) == nil {
+                    try moveSession(id, from: [.waiting], to: .cancelled, event: SessionWake.cancelled(at: now), at: now, db)
+                }
+                continue
+            }
+            var next = top.followUp(id: PacerID.make(.run, at: now), at: now, trigger: .resume)
+            next.sessionID = id
+            if let run = try queueNext(next, at: now, db) { queued.append(run) }
+        }
+        return queued
     }
 
     /// Keeps a session's queued continuation in step with the session: a waiting session's
@@ -85,14 +123,17 @@ extension SQLiteStore {
     /// The session of an abandoned run: one still `running` or `pending` ends in `error` with
     /// an `abandoned` event; one already `waiting` (the run deferred it, then stopped before
     /// its finish was written) gets the continuation its finish would have queued.
-    static func abandonSession(_ id: String, run: Run, at: Date, _ db: Database) throws {
+    /// - Returns: the wake-up queued, if the session was waiting.
+    static func abandonSession(_ id: String, run: Run, at: Date, _ db: Database) throws -> Run? {
         if let state = try String.fetchOne(db, sql: "SELECT state FROM sessions WHERE id = ?", arguments: [id]),
            state == Session.State.waiting.rawValue {
-            try queueNext(run.followUp(id: PacerID.make(.run, at: at), at: at, trigger: .resume), at: at, db)
-            return
+            var next = run.followUp(id: PacerID.make(.run, at: at), at: at, trigger: .resume)
+            next.sessionID = id
+            return try queueNext(next, at: at, db)
         }
         try moveSession(id, from: SessionWake.abandonable, to: .error,
                         event: SessionWake.abandoned(runID: run.id, at: at), at: at, db)
+        return nil
     }
 
     /// Cancels the waiting sessions of a schedule being deleted (their continuations go with

@@ -57,7 +57,7 @@ extension SQLiteStore {
                 try db.execute(sql: """
                     DELETE FROM runs WHERE schedule_id = ?1 AND \(terminal) AND id NOT IN (
                         SELECT id FROM runs WHERE schedule_id = ?1 AND \(terminal)
-                        ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT ?2)
+                        ORDER BY scheduled_at DESC, step DESC, attempt DESC, id DESC LIMIT ?2)
                     """, arguments: [id, keep])
                 counts.runs += db.changesCount
             }

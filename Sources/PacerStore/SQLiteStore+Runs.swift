@@ -195,13 +195,16 @@ extension SQLiteStore {
                     """, arguments: [SQLiteSchema.millis(now), Self.abandonReason(run, now: now, expiry: expiry), run.id])
                 try Self.recordOutcome(of: run, status: .abandoned, db)
                 try SQLiteSchema.log(.runFinished, run.id, at: now, db)
-                if let sessionID = run.sessionID {
-                    try Self.abandonSession(sessionID, run: run, at: now, db)
-                } else if let policy = try Self.retryPolicy(run.scheduleID, db), let next = retry(run, policy) {
-                    try Self.queueNext(next, at: now, db)
+                // A waiting session's wake-up continues the fire; otherwise the retry policy may.
+                if let sessionID = run.sessionID, let wake = try Self.abandonSession(sessionID, run: run, at: now, db) {
+                    recovery.queued.append(wake)
+                } else if let policy = try Self.retryPolicy(run.scheduleID, db), let next = retry(run, policy),
+                          let queued = try Self.queueNext(next, at: now, db) {
+                    recovery.queued.append(queued)
                 }
                 recovery.abandoned.append(try Self.fetchRun(run.id, db))
             }
+            recovery.queued += try Self.wakeStranded(now: now, db)
             // A process dead for a day is forgotten.
             try db.execute(sql: "DELETE FROM processes WHERE heartbeat_at < ?",
                            arguments: [SQLiteSchema.millis(now.addingTimeInterval(-86_400))])

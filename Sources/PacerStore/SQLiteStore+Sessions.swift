@@ -60,9 +60,11 @@ extension SQLiteStore {
                               recurrence: SessionRecurrence?, at: Date) async throws -> Session {
         try await write { db in
             // A cancelled session stays cancelled: a run finishing after the cancel cannot revive it.
+            // An ended one (error, done) stays as it ended: a run that lost its lease cannot revive it.
             try db.execute(sql: """
                 UPDATE sessions SET state = ?1, resume_at = ?2, resume_prompt = ?3, recurrence = ?4, updated_at = ?5
                 WHERE id = ?6 AND (state <> 'cancelled' OR ?1 = 'cancelled')
+                  AND (state NOT IN ('error', 'done') OR ?1 = state OR ?1 = 'cancelled')
                 """, arguments: [state.rawValue, resumeAt.map(SQLiteSchema.millis), resumePrompt,
                                  try recurrence.map(SQLiteSchema.json), SQLiteSchema.millis(at), id])
             guard db.changesCount > 0 else { return try Self.fetchSession(id, db) }

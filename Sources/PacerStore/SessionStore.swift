@@ -24,7 +24,8 @@ public protocol SessionStore: Sendable {
 
     /// Sets a session's state and its resume / recurrence fields. A `cancelled` session stays
     /// cancelled (the change is ignored and the session returned as it is), so a run that
-    /// finishes after a cancel cannot revive it. The session's queued continuation (the run
+    /// finishes after a cancel cannot revive it; an `error` or `done` one changes only to
+    /// `cancelled`, so a run that lost its lease cannot revive it either. The session's queued continuation (the run
     /// that will wake it) follows in the same transaction: a waiting session's is due at its
     /// new `resume_at`; an ended session's is cancelled.
     /// - Throws: ``StoreError/sessionNotFound(_:)``.

@@ -122,6 +122,52 @@ extension StoreConformance {
                 try check(false, "a missing run is an error")
             } catch StoreError.runNotFound {}
         },
+        ConformanceCase("recover_wakesAWaitingSessionNothingWouldWake_andCancelsOneWhoseScheduleIsGone") { store in
+            // The run deferred its session, then ended without queueing the wake-up (timed out
+            // as it wrote the deferral).
+            let (_, run) = try await startedRun(store, "agent-loop")
+            let stranded = try await waitingSession(store, scheduleID: run.scheduleID, resumeAt: 900)
+            _ = await store.finishRuns([RunFinish(id: run.id, status: .timedOut, at: Fixture.at(301), sessionID: stranded.id)],
+                                       owner: "w1")
+            let orphan = try await waitingSession(store, scheduleID: "sch_deleted_long_ago", createdAt: 1, resumeAt: 900)
+            let loose = try await waitingSession(store, scheduleID: nil, createdAt: 2, resumeAt: 900)
+            let recovery = try await store.recover(now: Fixture.at(400), leaseTimeout: 60, livenessTimeout: nil)
+            try check(recovery.queued.count == 1, "one wake-up queued: \(recovery.queued)")
+            let wake = recovery.queued.first
+            try check(wake?.sessionID == stranded.id && wake?.trigger == .resume && wake?.step == 1
+                      && wake?.scheduledAt == run.scheduledAt && wake?.firesAt == Fixture.at(900),
+                      "after the fire's last step, at the session's resume_at: \(String(describing: wake))")
+            try check(try await store.run(id: wake?.id ?? "") == wake, "stored")
+            try check(try await store.session(id: orphan.id)?.state == .cancelled, "a session whose schedule is gone is cancelled")
+            try check(try await store.session(id: loose.id)?.state == .waiting, "a session no fire started is left alone")
+            let again = try await store.recover(now: Fixture.at(401), leaseTimeout: 60, livenessTimeout: nil)
+            try check(again.queued.isEmpty, "a session whose wake-up is queued is not woken twice: \(again.queued)")
+        },
+        ConformanceCase("session_anEndedSession_isNotRevivedByALateRun") { store in
+            let s = try await store.createSession(Fixture.session())
+            _ = try await store.updateSession(id: s.id, state: .error, resumeAt: nil, resumePrompt: nil, recurrence: nil,
+                                              at: Fixture.at(1))
+            let late = try await store.updateSession(id: s.id, state: .waiting, resumeAt: Fixture.at(600), resumePrompt: "again",
+                                                     recurrence: nil, at: Fixture.at(2))
+            try check(late.state == .error && late.resumeAt == nil, "an error session stays in error: \(late)")
+            let cancelled = try await store.updateSession(id: s.id, state: .cancelled, resumeAt: nil, resumePrompt: nil,
+                                                          recurrence: nil, at: Fixture.at(3))
+            try check(cancelled.state == .cancelled, "it may still be cancelled")
+        },
+        ConformanceCase("recover_abandonedAgentRun_whoseSessionWasRunning_isRetried") { store in
+            let policies = Policies(retry: RetryPolicy(maxAttempts: 2))
+            let (_, run) = try await startedRun(store, "agent", owner: "dead", policies: policies)
+            let s = try await store.createSession(Fixture.session(scheduleID: run.scheduleID))
+            _ = try await store.updateSession(id: s.id, state: .running, resumeAt: nil, resumePrompt: nil, recurrence: nil,
+                                              at: Fixture.at(300))
+            try await store.setRunSession(runID: run.id, sessionID: s.id)
+            let recovery = try await store.recover(now: Fixture.at(400), leaseTimeout: 60, livenessTimeout: nil) { run, policy in
+                policy.maxAttempts > run.attempt ? run.followUp(id: "run_retry", at: Fixture.at(430), trigger: .retry) : nil
+            }
+            try check(recovery.abandoned.map(\.id) == [run.id], "abandoned")
+            try check(try await store.session(id: s.id)?.state == .error, "its session ends in error")
+            try check(recovery.queued.map(\.id) == ["run_retry"], "and the fire is retried: \(recovery.queued)")
+        },
         ConformanceCase("recover_abandonedRun_queuesItsRetryWithTheMark_andAWaitingSessionsWakeUp") { store in
             let policies = Policies(retry: RetryPolicy(maxAttempts: 3))
             let (_, plain) = try await startedRun(store, "http", owner: "dead", policies: policies)

@@ -88,6 +88,30 @@ import Testing
         #expect(runs.first?.error?.contains("\(Run.stateLimit)") == true, "\(runs.first?.error ?? "")")
     }
 
+    @Test func cancellingAFire_whoseRunWaitsForASlot_keepsItFromRunning() async throws {
+        let h = try Harness(maxConcurrent: 1, behaviour: { _, index in
+            // The first run holds the only slot until its timeout cancels it.
+            if index == 0 { try? await Task.sleep(for: .seconds(3600)) }
+            return .succeeded(output: "ran")
+        })
+        defer { Task { await h.close() } }
+        let busy = try await h.add("busy", rule: "every 1h") { $0.policies.timeoutSeconds = 100 }
+        let other = try await h.add("other", rule: "every 1d")
+        await h.tick(to: 3600)
+        try await h.waitForRunnerCalls(1)
+        let queued = try await h.store.insertRun(Run(id: PacerID.make(.run, at: h.clock.now()), scheduleID: other.id,
+                                                     scheduledAt: h.clock.now(), trigger: .manual))
+        await h.tick(to: 3601)
+        #expect(try await h.store.run(id: queued.id)?.status == .running, "started in the store, waiting for the slot")
+        let after = try await h.store.cancelFire(of: queued.id, reason: "cancelled by ada", at: h.clock.now())
+        #expect(after.map(\.status) == [.cancelled])
+        await h.tick(to: 3602)
+        await h.advance(to: 3701)  // the busy run times out; the slot frees
+        await h.advance(to: 3702)
+        #expect(h.runner.recorded.map(\.scheduleID) == [busy.id], "the cancelled run never ran")
+        #expect(try await h.store.run(id: queued.id)?.status == .cancelled)
+    }
+
     @Test func continuation_queuedByOneEngine_isRunByTheNextAfterARestart() async throws {
         let h = try Harness(behaviour: { _, index in
             index == 0 ? .continued(at: Harness.t0.addingTimeInterval(3630), state: ["n": 1]) : .succeeded(output: "resumed")

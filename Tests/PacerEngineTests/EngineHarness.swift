@@ -114,6 +114,15 @@ struct Harness {
         Issue.record("expected \(n) sleepers on the manual clock, saw \(clock.sleeperCount)")
     }
 
+    /// Waits (in real time, briefly) until the runner was called `n` times.
+    func waitForRunnerCalls(_ n: Int) async throws {
+        for _ in 0..<2000 {
+            if runner.recorded.count >= n { return }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        Issue.record("expected \(n) runner calls, saw \(runner.recorded.count)")
+    }
+
     /// Runs of a schedule, oldest first.
     func runs(_ s: Schedule) async throws -> [Run] {
         try await store.runs(scheduleID: s.id, limit: 1000).reversed()

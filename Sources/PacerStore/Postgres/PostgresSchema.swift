@@ -156,6 +156,7 @@ enum PostgresSchema: StoreMapping {
             FROM sessions s
             WHERE s.state = 'waiting' AND s.resume_at IS NOT NULL
               AND s.schedule_id IN (SELECT id FROM schedules)
+            ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING
             """,
         ]),
     ]

@@ -9,15 +9,9 @@ extension PostgresStore {
 
     public func cancelFire(of runID: String, reason: String, at: Date) async throws -> [Run] {
         try await write { c in
-            let fire = try await self.fire(of: runID, c, lock: true)
-            let open = fire.filter { !$0.status.isTerminal }.map(\.id)
-            if !open.isEmpty {
-                try await c.query("""
-                    UPDATE runs SET status = 'cancelled', finished_at = \(PostgresSchema.millis(at)), error = \(reason)
-                    WHERE id = ANY(\(open)::text[])
-                    """, logger: self.logger)
-            }
-            let ids = Array(Set(fire.compactMap(\.sessionID))).sorted()
+            let seen = try await self.fire(of: runID, c)
+            // Sessions first, then runs: the order `updateSession` takes them in.
+            let ids = Array(Set(seen.compactMap(\.sessionID))).sorted()
             var ended: [Session] = []
             if !ids.isEmpty {
                 ended = try await c.query("""
@@ -33,17 +27,30 @@ extension PostgresStore {
                 }
                 try await self.saveSessions(ended, c)
             }
-            try await self.record(open.map { (.runFinished, $0) } + ended.map { (.sessionChanged, $0.id) }, at: at, c)
+            // Each statement sees what committed before it began: a finish that was queueing
+            // the next step while this waited for its row is seen by the next round.
+            var cancelled: [String] = []
+            for _ in 0..<8 {
+                let round = try await c.query("""
+                    UPDATE runs SET status = 'cancelled', finished_at = \(PostgresSchema.millis(at)), error = \(reason)
+                    WHERE (schedule_id, scheduled_at, item_key) = (SELECT schedule_id, scheduled_at, item_key FROM runs WHERE id = \(runID))
+                      AND status IN ('queued', 'held', 'running')
+                    RETURNING id
+                    """, logger: self.logger).collect().map { try $0.decode(String.self) }
+                if round.isEmpty { break }
+                cancelled += round
+            }
+            try await self.record(cancelled.map { (.runFinished, $0) } + ended.map { (.sessionChanged, $0.id) }, at: at, c)
             return try await self.fire(of: runID, c)
         }
     }
 
-    /// The runs of the fire `runID` belongs to, by step and attempt (locked when asked).
-    func fire(of runID: String, _ c: PostgresConnection, lock: Bool = false) async throws -> [Run] {
+    /// The runs of the fire `runID` belongs to, by step and attempt.
+    func fire(of runID: String, _ c: PostgresConnection) async throws -> [Run] {
         let rows = try await c.query("""
             SELECT \(unescaped: Self.runColumns) FROM runs
             WHERE (schedule_id, scheduled_at, item_key) = (SELECT schedule_id, scheduled_at, item_key FROM runs WHERE id = \(runID))
-            ORDER BY step, attempt, id \(unescaped: lock ? "FOR UPDATE" : "")
+            ORDER BY step, attempt, id
             """, logger: logger).collect().map(Self.run)
         if rows.isEmpty { throw StoreError.runNotFound(runID) }
         return rows
@@ -53,12 +60,14 @@ extension PostgresStore {
     /// A run that holds its key already (another process queued it) is no error. A session's
     /// continuation is due at the session's `resume_at` as it is now, and is dropped when the
     /// session is no longer waiting.
-    func queueNext(_ next: Run, at: Date, _ c: PostgresConnection) async throws {
+    /// - Returns: the run queued, or `nil` (dropped, or queued already).
+    @discardableResult
+    func queueNext(_ next: Run, at: Date, _ c: PostgresConnection) async throws -> Run? {
         var run = next
         if run.trigger == .resume, let id = run.sessionID {
             guard let row = try await c.query("""
                 SELECT resume_at FROM sessions WHERE id = \(id) AND state = 'waiting' FOR UPDATE
-                """, logger: logger).collect().first else { return }
+                """, logger: logger).collect().first else { return nil }
             if let resumeAt = PostgresSchema.date(try row.decode(Int64?.self)) { run.firesAt = resumeAt }
         }
         let queued = try await c.query("""
@@ -68,7 +77,52 @@ extension PostgresStore {
             ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING
             RETURNING id
             """, logger: logger).collect()
-        if !queued.isEmpty { try await record([(.runQueued, run.id)], at: at, c) }
+        guard !queued.isEmpty else { return nil }
+        try await record([(.runQueued, run.id)], at: at, c)
+        return run
+    }
+
+    /// Waiting sessions nothing will wake (see the SQLite store's `wakeStranded`): each gets
+    /// its wake-up after the last step of its fire; one whose schedule was deleted is
+    /// cancelled; one whose run is still open is not touched.
+    /// - Returns: the wake-ups queued, and the sessions cancelled.
+    func wakeStranded(now: Date, _ c: PostgresConnection) async throws -> (queued: [Run], cancelled: [String]) {
+        let stranded = try await c.query("""
+            SELECT s.id, s.schedule_id,
+                   (SELECT r.id FROM runs r WHERE r.session_id = s.id ORDER BY r.scheduled_at DESC, r.step DESC, r.attempt DESC LIMIT 1),
+                   EXISTS (SELECT 1 FROM schedules sc WHERE sc.id = s.schedule_id)
+            FROM sessions s
+            WHERE s.state = 'waiting'
+              AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.session_id = s.id AND r.status IN ('queued', 'held', 'running'))
+            ORDER BY s.resume_at, s.id LIMIT 100
+            FOR UPDATE OF s SKIP LOCKED
+            """, logger: logger).collect()
+        var queued: [Run] = [], gone: [String] = []
+        for row in stranded {
+            let (id, scheduleID, lastRun, scheduleExists) = try row.decode((String, String?, String?, Bool).self)
+            guard let lastRun else {
+                // No run of it is left: its schedule was deleted (a session with no schedule
+                // and no run was not started by a fire, and is left alone).
+                if scheduleID != nil && !scheduleExists { gone.append(id) }
+                continue
+            }
+            guard let top = try await fire(of: lastRun, c).max(by: { ($0.step, $0.attempt) < ($1.step, $1.attempt) }) else { continue }
+            var next = top.followUp(id: PacerID.make(.run, at: now), at: now, trigger: .resume)
+            next.sessionID = id
+            if let run = try await queueNext(next, at: now, c) { queued.append(run) }
+        }
+        guard !gone.isEmpty else { return (queued, []) }
+        let cancelled = try await c.query("""
+            SELECT document FROM sessions WHERE id = ANY(\(gone)::text[]) ORDER BY id FOR UPDATE
+            """, logger: logger).collect().map(Self.session).map { s in
+            var s = s
+            s.state = .cancelled
+            s.events.append(SessionWake.cancelled(at: now))
+            s.updatedAt = now
+            return s
+        }
+        try await saveSessions(cancelled, c)
+        return (queued, cancelled.map(\.id))
     }
 
     /// Keeps a session's queued continuation in step with the session: a waiting session's
@@ -120,12 +174,16 @@ extension PostgresStore {
     /// an `abandoned` event, inside the caller's transaction. A session already `waiting`
     /// (its run deferred it, then stopped before its finish was written) gets the continuation
     /// its finish would have queued.
-    /// - Returns: the ids of the sessions ended.
-    func abandonSessions(of runs: [Run], at: Date, _ c: PostgresConnection) async throws -> [String] {
+    /// - Returns: the ids of the sessions ended, and the wake-ups queued by abandoned run id.
+    func abandonSessions(of runs: [Run], at: Date, _ c: PostgresConnection) async throws -> (ended: [String], woken: [String: Run]) {
         let runBySession = Dictionary(runs.compactMap { r in r.sessionID.map { ($0, r.id) } }, uniquingKeysWith: { a, _ in a })
-        guard !runBySession.isEmpty else { return [] }
-        for run in runs where run.sessionID != nil {
-            try await queueNext(run.followUp(id: PacerID.make(.run, at: at), at: at, trigger: .resume), at: at, c)
+        guard !runBySession.isEmpty else { return ([], [:]) }
+        var woken: [String: Run] = [:]
+        for run in runs {
+            guard let session = run.sessionID else { continue }
+            var next = run.followUp(id: PacerID.make(.run, at: at), at: at, trigger: .resume)
+            next.sessionID = session
+            if let wake = try await queueNext(next, at: at, c) { woken[run.id] = wake }
         }
         let states = SessionWake.abandonable.map(\.rawValue)
         let live = try await c.query("""
@@ -141,7 +199,7 @@ extension PostgresStore {
             return s
         }
         try await saveSessions(ended, c)
-        return ended.map(\.id)
+        return (ended.map(\.id), woken)
     }
 
     /// Writes sessions' state and document in one statement (their resume instants are kept).

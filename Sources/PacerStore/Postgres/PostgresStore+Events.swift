@@ -47,7 +47,7 @@ extension PostgresStore {
                 DELETE FROM runs r USING (
                     SELECT r2.id, (s.definition::jsonb #>> '{policies,keep_last}')::bigint AS keep,
                            row_number() OVER (PARTITION BY r2.schedule_id
-                                              ORDER BY r2.scheduled_at DESC, r2.attempt DESC, r2.id DESC) AS n
+                                              ORDER BY r2.scheduled_at DESC, r2.step DESC, r2.attempt DESC, r2.id DESC) AS n
                     FROM runs r2 JOIN schedules s ON s.id = r2.schedule_id
                     WHERE r2.status NOT IN ('queued', 'running', 'held')
                       AND s.definition::jsonb #>> '{policies,keep_last}' IS NOT NULL) ranked

@@ -189,17 +189,24 @@ extension PostgresStore {
                 try await self.noteFinished(scheduleID: run.scheduleID, status: .abandoned,
                                             scheduledAt: PostgresSchema.millis(run.scheduledAt), c)
             }
-            let ended = try await self.abandonSessions(of: runs, at: now, c)
-            for run in runs where run.sessionID == nil {
-                if let policy = try await self.retryPolicy(run.scheduleID, c), let next = retry(run, policy) {
-                    try await self.queueNext(next, at: now, c)
+            // A waiting session's wake-up continues the fire; otherwise the retry policy may.
+            let (ended, woken) = try await self.abandonSessions(of: runs, at: now, c)
+            var queued = Array(woken.values)
+            for run in runs where woken[run.id] == nil {
+                if let policy = try await self.retryPolicy(run.scheduleID, c), let next = retry(run, policy),
+                   let retried = try await self.queueNext(next, at: now, c) {
+                    queued.append(retried)
                 }
             }
+            let stranded = try await self.wakeStranded(now: now, c)
+            queued += stranded.queued
             try await c.query("DELETE FROM processes WHERE heartbeat_at < \(PostgresSchema.millis(now.addingTimeInterval(-86_400)))",
                               logger: self.logger)
             try await self.record(requeued.map { (.runQueued, $0.id) } + runs.map { (.runFinished, $0.id) }
-                                  + ended.map { (.sessionChanged, $0) }, at: now, c)
-            return Recovery(requeued: requeued, abandoned: runs)
+                                  + (ended + stranded.cancelled).map { (.sessionChanged, $0) }, at: now, c)
+            var recovery = Recovery(requeued: requeued, abandoned: runs)
+            recovery.queued = queued
+            return recovery
         }
     }
 

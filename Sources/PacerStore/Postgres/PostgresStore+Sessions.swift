@@ -49,6 +49,8 @@ extension PostgresStore {
             var s = try Self.session(row)
             // A cancelled session stays cancelled: a run finishing after the cancel cannot revive it.
             if s.state == .cancelled && state != .cancelled { return s }
+            // An ended one (error, done) stays as it ended: a run that lost its lease cannot revive it.
+            if (s.state == .error || s.state == .done) && state != s.state && state != .cancelled { return s }
             s.state = state
             s.resumeAt = resumeAt
             s.resumePrompt = resumePrompt
