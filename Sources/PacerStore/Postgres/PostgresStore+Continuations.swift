@@ -112,17 +112,10 @@ extension PostgresStore {
             if let run = try await queueNext(next, at: now, c) { queued.append(run) }
         }
         guard !gone.isEmpty else { return (queued, []) }
-        let cancelled = try await c.query("""
+        let waiting = try await c.query("""
             SELECT document FROM sessions WHERE id = ANY(\(gone)::text[]) ORDER BY id FOR UPDATE
-            """, logger: logger).collect().map(Self.session).map { s in
-            var s = s
-            s.state = .cancelled
-            s.events.append(SessionWake.cancelled(at: now))
-            s.updatedAt = now
-            return s
-        }
-        try await saveSessions(cancelled, c)
-        return (queued, cancelled.map(\.id))
+            """, logger: logger).collect().map(Self.session)
+        return (queued, try await cancelForDeletedSchedule(waiting, at: now, c))
     }
 
     /// Keeps a session's queued continuation in step with the session: a waiting session's
@@ -159,6 +152,12 @@ extension PostgresStore {
         let waiting = try await c.query("""
             SELECT document FROM sessions WHERE schedule_id = \(scheduleID) AND state = 'waiting' ORDER BY id FOR UPDATE
             """, logger: logger).collect().map(Self.session)
+        return try await cancelForDeletedSchedule(waiting, at: at, c)
+    }
+
+    /// Cancels locked waiting sessions whose schedule is gone, each with its event.
+    /// - Returns: their ids.
+    func cancelForDeletedSchedule(_ waiting: [Session], at: Date, _ c: PostgresConnection) async throws -> [String] {
         let cancelled = waiting.map { s in
             var s = s
             s.state = .cancelled
