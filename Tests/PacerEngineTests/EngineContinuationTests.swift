@@ -90,8 +90,9 @@ import Testing
 
     @Test func cancellingAFire_whoseRunWaitsForASlot_keepsItFromRunning() async throws {
         let h = try Harness(maxConcurrent: 1, behaviour: { _, index in
-            // The first run holds the only slot until its timeout cancels it.
-            if index == 0 { try? await Task.sleep(for: .seconds(3600)) }
+            // The first run holds the only slot until its timeout (on the manual clock) cancels
+            // it: a stream nobody feeds ends only with the task's cancellation.
+            if index == 0 { for await _ in AsyncStream<Void>(Void.self, bufferingPolicy: .unbounded, { _ in }) {} }
             return .succeeded(output: "ran")
         })
         defer { Task { await h.close() } }
