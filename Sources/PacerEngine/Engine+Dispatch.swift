@@ -17,6 +17,7 @@ extension Engine {
             let runs = try await store.claimDue(now: horizon, limit: limit, owner: configuration.owner, start: true,
                                                 deciding: now)
             for run in runs { try await admitClaimed(run, now: now) }
+            await releaseHeld(now: now)  // those due already open now
             if runs.count < limit {
                 // The store had fewer due fires than the heap: some entries are stale (paused
                 // or moved by another process). Re-read those schedules.
@@ -62,14 +63,10 @@ extension Engine {
         var held = run
         let jitter = cadence.jitterOffset(for: scheduled)
         if jitter > 0 { held.firesAt = run.scheduledAt.addingTimeInterval(jitter) }
-        if held.firesAt > now {
-            // Claimed ahead, or jittered: held under our lease until its instant.
-            waitingIDs.insert(run.id)
-            self.held.insert(Waiting(run: held, due: held.firesAt))
-            heldWakeup.poke()
-            return
-        }
-        await startFire(held)
+        // Claimed ahead, or jittered: held under our lease until its instant (one due now is
+        // opened by the next release).
+        local.claimed(held)
+        if held.firesAt > now { heldWakeup.poke() }
     }
 
     /// A fire at its instant: the overlap policy decides, looking at other replicas' runs of
@@ -89,7 +86,7 @@ extension Engine {
     /// (`skip` and `buffer_one`; a run elsewhere cannot be buffered behind or cancelled).
     func runningElsewhere(_ run: Run, policy: OverlapPolicy) async throws -> String? {
         guard configuration.sharedStore, policy == .skip || policy == .bufferOne,
-              activeBySchedule[run.scheduleID] == nil else { return nil }
+              local.activeBySchedule[run.scheduleID] == nil else { return nil }
         let others = try await store.activeRuns(scheduleID: run.scheduleID).filter {
             $0.status == .running && $0.owner != configuration.owner && $0.scheduledAt < run.scheduledAt
         }
@@ -101,53 +98,46 @@ extension Engine {
     /// A continuation of a paused or disabled schedule is held until it is resumed; a session
     /// continuation is read again first (its session may have been deferred meanwhile).
     func promoteWaiting(now: Date) async throws {
-        while let w = waiting.min, w.due <= now {
-            waiting.popMin()
-            guard waitingIDs.contains(w.run.id) else { continue }  // a moved run's older entry
-            if movable.contains(w.run.id) {
+        while let taken = local.takeDueQueued(now: now) {
+            var run = taken.run
+            if taken.movable {
                 let found: Run?
                 do {
-                    found = try await store.run(id: w.run.id)
+                    found = try await store.run(id: run.id)
                 } catch {
-                    waiting.insert(Waiting(run: w.run, due: now.addingTimeInterval(1)))  // read again shortly
+                    local.requeue(run, due: now.addingTimeInterval(1))  // read again shortly
                     throw error
                 }
                 guard let current = found, current.status == .queued else {
-                    waitingIDs.remove(w.run.id)
-                    movable.remove(w.run.id)
+                    local.vanished(run.id)
                     continue
                 }
                 if current.firesAt > now {
-                    waiting.insert(Waiting(run: current, due: current.firesAt))
+                    local.requeue(current, due: current.firesAt)
                     continue
                 }
+                run = current
             }
-            if w.run.step > 0, let entry = entries[w.run.scheduleID], !entry.enabled || entry.paused {
-                if parked[w.run.scheduleID]?.contains(where: { $0.id == w.run.id }) != true {
-                    parked[w.run.scheduleID, default: []].append(w.run)
-                }
+            if run.step > 0, let entry = entries[run.scheduleID], !entry.enabled || entry.paused {
+                local.park(run)
                 continue
             }
-            waitingIDs.remove(w.run.id)
-            movable.remove(w.run.id)
             do {
-                var run = try await store.startRun(id: w.run.id, owner: configuration.owner, at: now)
-                run.firesAt = w.run.firesAt
-                promotedIDs.insert(run.id)
-                if run.itemKey != nil || [.manual, .resume, .retry, .continuation].contains(w.run.trigger) {
+                var started = try await store.startRun(id: run.id, owner: configuration.owner, at: now)
+                started.firesAt = run.firesAt
+                local.promoted(started)
+                if started.itemKey != nil || [.manual, .resume, .retry, .continuation].contains(run.trigger) {
                     // Item runs, Run Now, continuations and retries are not subject to the
                     // overlap policy of new fires: they continue a fire that was let through.
-                    markReady(run)
+                    local.admit(started)
                 } else {
-                    gate(run)
+                    gate(started)
                 }
             } catch StoreError.leaseLost, StoreError.runNotFound {
-                continue  // another process started it, or it was cancelled or purged
+                local.vanished(run.id)  // another process started it, or it was cancelled or purged
             } catch {
                 // Not lost: it waits again, a second from now.
-                waitingIDs.insert(w.run.id)
-                if w.run.trigger == .resume { movable.insert(w.run.id) }
-                waiting.insert(Waiting(run: w.run, due: now.addingTimeInterval(1)))
+                local.requeue(run, due: now.addingTimeInterval(1))
                 throw error
             }
         }
@@ -155,27 +145,28 @@ extension Engine {
 
     /// Applies the overlap policy to a run about to start.
     func gate(_ run: Run) {
-        let policy = entries[run.scheduleID]?.policies.overlap ?? .skip
-        let active = activeBySchedule[run.scheduleID, default: 0]
-        switch OverlapDecision.decide(policy, running: active, buffered: buffered[run.scheduleID] != nil) {
-        case .start:
-            markReady(run)
-        case .skip(let reason):
-            enqueueFinish(run, .skipped, error: reason)
-        case .buffer:
-            buffered[run.scheduleID] = run
-        case .cancelPreviousThenStart:
-            for (id, execution) in executing where execution.scheduleID == run.scheduleID {
-                cancelReasons[id] = "cancelled by a newer fire (overlap policy cancel_previous)"
-                execution.task.cancel()
-            }
-            markReady(run)
-        }
+        perform(local.gate(run, policy: entries[run.scheduleID]?.policies.overlap ?? .skip))
     }
 
-    func markReady(_ run: Run) {
-        activeBySchedule[run.scheduleID, default: 0] += 1
-        ready.insert(Waiting(run: run, due: run.firesAt))
+    /// Carries out what the local runs' state machine asks for.
+    func perform(_ actions: [LocalRuns.Action]) {
+        for action in actions {
+            switch action {
+            case .open(let run):
+                logger.error("a held fire was opened outside its release", metadata: ["run": "\(run.id)"])
+                enqueueFinish(run, .skipped, error: "not started")
+            case .execute(let run):
+                // The definition goes with the task when it is cached, so a burst of starts
+                // does not queue on the actor.
+                let cached = definitions[run.scheduleID].flatMap { $0.revision == entries[run.scheduleID]?.revision ? $0 : nil }
+                tasks[run.id] = Task { await self.execute(run, cached: cached) }
+            case .cancel(let id):
+                tasks[id]?.cancel()
+            case .refuse(let run, let status, let reason):
+                enqueueFinish(run, status, error: reason)
+            }
+        }
+        metrics.setInFlight(local.executingCount)
     }
 
     /// Starts ready runs, earliest scheduled first, while slots are free. Held fires are marked
@@ -184,22 +175,8 @@ extension Engine {
     /// again elsewhere; a held fire the store no longer holds for this process (it was taken
     /// over meanwhile) is dropped here.
     func startReady() async {
-        if let retryAt = startRetryAt {
-            guard clock.now() >= retryAt else { return }
-            startRetryAt = nil
-        }
-        var batch: [Run] = []
-        while executing.count + starting < configuration.maxConcurrent, let run = ready.popMin()?.run {
-            promotedIDs.remove(run.id)
-            if droppedIDs.remove(run.id) != nil {
-                logger.info("run finished elsewhere before it started; not started here", metadata: ["run": "\(run.id)"])
-                release(run.scheduleID)
-                continue
-            }
-            batch.append(run)
-        }
+        let batch = local.takeStartable(now: clock.now())
         guard !batch.isEmpty else { return }
-        starting += batch.count
         let held = batch.filter { $0.status == .held }.map(\.id)
         var confirmed: Set<String> = []
         if !held.isEmpty {
@@ -210,38 +187,17 @@ extension Engine {
                 // store's recovery takes them back if this process never gets through).
                 logger.error("marking held fires started failed; retrying in 1 s", metadata: [
                     "runs": "\(held.count)", "error": "\(StoreFailure.describe(error))"])
-                starting -= batch.count
-                for run in batch { ready.insert(Waiting(run: run, due: run.firesAt)) }
-                startRetryAt = clock.now().addingTimeInterval(1)
+                local.startFailed(batch, retryAt: clock.now().addingTimeInterval(1))
                 wakeup.poke()
                 return
             }
-        }
-        starting -= batch.count
-        for var run in batch {
-            if run.status == .held {
-                guard confirmed.contains(run.id) else {
-                    logger.warning("held fire taken over by another process; not started here", metadata: ["run": "\(run.id)"])
-                    release(run.scheduleID)
-                    continue
-                }
-                run.status = .running
+            for id in held where !confirmed.contains(id) {
+                logger.warning("held fire taken over by another process; not started here", metadata: ["run": "\(id)"])
             }
-            // The definition goes with the task when it is cached, so a burst of starts does
-            // not queue on the actor.
-            let cached = definitions[run.scheduleID].flatMap { $0.revision == entries[run.scheduleID]?.revision ? $0 : nil }
-            let task = Task { await self.execute(run, cached: cached) }
-            executing[run.id] = Execution(scheduleID: run.scheduleID, task: task)
-            let timeout = entries[run.scheduleID]?.policies.timeoutSeconds ?? Policies().timeoutSeconds
-            timeouts.insert((clock.now().addingTimeInterval(timeout), run.id))
-            metrics.setInFlight(executing.count)
         }
-    }
-
-    /// A schedule's active count after one of its runs left without executing.
-    func release(_ scheduleID: String) {
-        let left = max(0, activeBySchedule[scheduleID, default: 1] - 1)
-        activeBySchedule[scheduleID] = left == 0 ? nil : left
-        if left == 0, let next = buffered.removeValue(forKey: scheduleID) { markReady(next) }
+        let now = clock.now()
+        perform(local.started(batch, confirmed: confirmed) { run in
+            now.addingTimeInterval(self.entries[run.scheduleID]?.policies.timeoutSeconds ?? Policies().timeoutSeconds)
+        })
     }
 }

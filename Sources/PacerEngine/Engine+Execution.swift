@@ -67,9 +67,9 @@ extension Engine {
         return Ending(status: result.status == .succeeded ? .succeeded : .failed, outcome: result)
     }
 
-    func cancelReason(_ id: String) -> String { cancelReasons[id] ?? "cancelled" }
+    func cancelReason(_ id: String) -> String { local.cancelReason(of: id) ?? "cancelled" }
 
-    func wasTimedOut(_ id: String) -> Bool { timedOut.contains(id) }
+    func wasTimedOut(_ id: String) -> Bool { local.isTimedOut(id) }
 
     /// Gives a request the item of a per-item run, or all items of a single fire with a source.
     nonisolated func loadItems(into request: inout RunRequest, schedule: Schedule) async throws {
@@ -139,11 +139,9 @@ extension Engine {
     /// next run (its continuation, or its retry), written in one transaction.
     func completed(_ run: Run, _ given: Ending, startedAt: Date) {
         var ending = given
-        executing[run.id] = nil
-        cancelReasons[run.id] = nil
-        timedOut.remove(run.id)
-        metrics.setInFlight(executing.count)
-        release(run.scheduleID)
+        tasks[run.id] = nil
+        _ = local.ended(run.id)
+        metrics.setInFlight(local.executingCount)
         var finished = run
         finished.startedAt = startedAt
         let now = clock.now()
@@ -162,7 +160,7 @@ extension Engine {
             next = RetryDecision.nextAttempt(of: run, status: ending.status, outcome: o, policy: policy, now: now,
                                              unit: configuration.random())
         }
-        finishQueue.append(PendingFinish(
+        local.queueFinish(PendingFinish(
             finish: RunFinish(id: run.id, status: ending.status, at: now, output: o.output, error: o.error,
                               startedAt: startedAt, firesAt: run.firesAt == run.scheduledAt ? nil : run.firesAt,
                               next: next, sessionID: o.sessionID),
@@ -172,7 +170,7 @@ extension Engine {
 
     /// Queues the finish of a run that never executed (skipped, cancelled).
     func enqueueFinish(_ run: Run, _ status: Run.Status, error: String?) {
-        finishQueue.append(PendingFinish(finish: RunFinish(id: run.id, status: status, at: clock.now(), error: error),
+        local.queueFinish(PendingFinish(finish: RunFinish(id: run.id, status: status, at: clock.now(), error: error),
                                          run: run, outcome: nil))
         metrics.finished(status)
     }

@@ -71,12 +71,11 @@ extension Engine {
                     deleted.insert(e.event.entityID)
                 case .runQueued:
                     // A known session continuation may have been moved (deferred or woken now).
-                    let id = e.event.entityID
-                    if !waitingIDs.contains(id) || movable.contains(id) { queued.append(id) }
+                    if local.wantsQueued(e.event.entityID) { queued.append(e.event.entityID) }
                 case .runFinished:
-                    if executing[e.event.entityID] != nil { finishedElsewhere.append(e.event.entityID) }
-                    // Started in the store by this process, waiting for a slot: it must not run.
-                    if promotedIDs.contains(e.event.entityID) { finishedElsewhere.append(e.event.entityID) }
+                    // Executing here, or started in the store by this process and waiting for
+                    // a slot (then it must not run).
+                    if local.watchesFinish(e.event.entityID) { finishedElsewhere.append(e.event.entityID) }
                 default:
                     break
                 }
@@ -91,12 +90,7 @@ extension Engine {
         }
         for id in finishedElsewhere {
             guard let run = try await store.run(id: id), run.status.isTerminal else { continue }
-            if let execution = executing[id] {
-                cancelReasons[id] = "finished elsewhere as \(run.status.rawValue)"
-                execution.task.cancel()
-            } else if promotedIDs.contains(id) {
-                droppedIDs.insert(id)
-            }
+            perform(local.cancel(id, reason: "finished elsewhere as \(run.status.rawValue)"))
         }
     }
 
@@ -148,33 +142,19 @@ extension Engine {
     func forget(_ id: String) {
         entries[id] = nil
         definitions[id] = nil
-        for run in parked.removeValue(forKey: id) ?? [] {  // deleted with their schedule
-            waitingIDs.remove(run.id)
-            movable.remove(run.id)
-        }
-        if let run = buffered.removeValue(forKey: id) {
-            enqueueFinish(run, .cancelled, error: "schedule deleted before the run started")
-        }
+        perform(local.scheduleDeleted(id))
     }
 
-    /// A queued run (Run Now, retry, continuation, per-item) waits until it is due. A session
-    /// continuation already waiting gets one more heap entry when it was moved earlier (the
-    /// later entry finds it started, or checks its instant again).
+    /// A queued run (Run Now, retry, continuation, per-item) waits until it is due; a session
+    /// continuation already waiting takes its new instant.
     func enqueueQueued(_ run: Run) {
-        guard executing[run.id] == nil else { return }
-        if waitingIDs.contains(run.id) {
-            if movable.contains(run.id) { waiting.insert(Waiting(run: run, due: run.firesAt)) }
-            return
-        }
-        waitingIDs.insert(run.id)
-        if run.trigger == .resume { movable.insert(run.id) }
-        waiting.insert(Waiting(run: run, due: run.firesAt))
+        local.queued(run)
     }
 
     /// Continuations held while their schedule was paused or disabled wait again for their
     /// instant once it can fire.
     func unpark(_ id: String) {
-        guard let entry = entries[id], entry.enabled, !entry.paused, let runs = parked.removeValue(forKey: id) else { return }
-        for run in runs { waiting.insert(Waiting(run: run, due: run.firesAt)) }
+        guard let entry = entries[id], entry.enabled, !entry.paused else { return }
+        local.unpark(scheduleID: id)
     }
 }

@@ -8,16 +8,15 @@ extension Engine {
     /// not write stays queued (its run's lease still renewed) and is written again a second
     /// later, until it is written or the process dies: a result is never dropped.
     func flushFinishes() async {
-        if let at = finishRetryAt, at > clock.now() { return }
-        finishRetryAt = nil
-        var unwritten: [PendingFinish] = []
-        while !finishQueue.isEmpty, unwritten.isEmpty {
-            let batch = Array(finishQueue.prefix(configuration.finishBatch))
-            finishQueue.removeFirst(batch.count)
+        var unwritten: [String] = []
+        while unwritten.isEmpty {
+            let batch = local.takeFinishes(limit: configuration.finishBatch, now: clock.now())
+            guard !batch.isEmpty else { break }
             let results = await store.finishRuns(batch.map(\.finish), owner: configuration.owner)
             for (pending, error) in zip(batch, results) {
                 switch error {
                 case nil:
+                    local.finishDone(pending.finish.id)
                     var run = pending.run
                     run.status = pending.finish.status
                     run.finishedAt = pending.finish.at
@@ -33,19 +32,17 @@ extension Engine {
                     }
                     await afterFinish(run, outcome: pending.outcome, delivers: pending.delivers)
                 case StoreError.leaseLost?, StoreError.runNotFound?:
+                    local.finishDone(pending.finish.id)
                     logger.warning("lease lost; result discarded", metadata: ["run": "\(pending.run.id)"])
                 case let error?:
                     if unwritten.isEmpty {
                         logger.error("writing a finish failed; it is written again", metadata: ["run": "\(pending.run.id)", "error": "\(StoreFailure.describe(error))"])
                     }
-                    unwritten.append(pending)
+                    unwritten.append(pending.finish.id)
                 }
             }
         }
-        if !unwritten.isEmpty {
-            finishQueue = unwritten + finishQueue
-            finishRetryAt = clock.now().addingTimeInterval(1)
-        }
+        if !unwritten.isEmpty { local.finishesUnwritten(unwritten, retryAt: clock.now().addingTimeInterval(1)) }
     }
 
     /// Retry, pause after failures and delivery for a run the store has finished.

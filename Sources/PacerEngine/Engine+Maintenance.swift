@@ -40,27 +40,16 @@ extension Engine {
     /// stopped: this process writes nothing more for it.
     func renewLeases(now: Date) async {
         lastHeartbeat = now
-        var held = Array(executing.keys) + buffered.values.map(\.id)
-        // Runs whose finish is not written yet keep their leases: their result is not lost.
-        held += waitingClaimedIDs() + ready.elements.map(\.run.id) + finishQueue.map(\.run.id)
-        for id in held {
+        for id in local.leasedIDs {
             do {
                 try await store.heartbeat(runID: id, owner: configuration.owner, at: now)
             } catch StoreError.leaseLost, StoreError.runNotFound {
                 logger.warning("lease lost; stopping the run", metadata: ["run": "\(id)"])
-                if let execution = executing[id] {
-                    cancelReasons[id] = "lease lost"
-                    execution.task.cancel()
-                }
-                if let (scheduleID, _) = buffered.first(where: { $0.value.id == id }) { buffered[scheduleID] = nil }
+                perform(local.leaseLost(id))
             } catch {
                 logger.error("heartbeat failed", metadata: ["run": "\(id)", "error": "\(StoreFailure.describe(error))"])
             }
         }
-    }
-
-    func waitingClaimedIDs() -> [String] {
-        held.elements.map(\.run.id)
     }
 
     /// Whether this process may judge others dead by their stale beats and leases: not right
@@ -115,11 +104,8 @@ extension Engine {
     /// runs get `drainTimeout` to end, then are cancelled; finishes are written.
     func drain() async {
         let deadline = clock.now().addingTimeInterval(configuration.drainTimeout)
-        logger.info("draining", metadata: ["running": "\(executing.count)"])
-        var unstarted = Array(buffered.values) + held.elements.map(\.run)
-        buffered.removeAll()
-        held.removeAll()
-        while let run = ready.popMin()?.run { unstarted.append(run) }
+        logger.info("draining", metadata: ["running": "\(local.executingCount)"])
+        let unstarted = local.drain()
         if !unstarted.isEmpty {
             do {
                 try await store.handBack(ids: unstarted.map(\.id), owner: configuration.owner, at: clock.now())
@@ -129,25 +115,21 @@ extension Engine {
                 logger.error("handing back unstarted fires failed", metadata: ["error": "\(StoreFailure.describe(error))"])
             }
         }
-        while !executing.isEmpty, clock.now() < deadline {
+        while local.executingCount > 0, clock.now() < deadline {
             await flushFinishes()
             await wakeup.wait(until: min(deadline, clock.now().addingTimeInterval(1)), clock: clock)
         }
-        for (id, execution) in executing {
-            cancelReasons[id] = "server stopped (drain timeout)"
-            execution.task.cancel()
-        }
-        for execution in executing.values { await execution.task.value }
+        perform(local.cancelAll(reason: "server stopped (drain timeout)"))
+        for task in tasks.values { await task.value }
         // Results not written yet are written again until the drain deadline (then the store's
         // lease recovery settles them).
         repeat {
-            finishRetryAt = nil
             await flushFinishes()
-            if finishQueue.isEmpty { break }
-            await wakeup.wait(until: min(deadline, clock.now().addingTimeInterval(1)), clock: clock)
+            if !local.hasFinishes { break }
+            await wakeup.wait(until: min(deadline, local.finishRetryAt ?? deadline), clock: clock)
         } while clock.now() < deadline
-        if !finishQueue.isEmpty {
-            logger.error("stopped with finishes unwritten", metadata: ["runs": "\(finishQueue.count)"])
+        if local.hasFinishes {
+            logger.error("stopped with finishes unwritten", metadata: ["runs": "\(local.finishOrder.count)"])
         }
         // Deliveries in flight get the rest of the drain deadline.
         while !deliveries.isEmpty, clock.now() < deadline {
@@ -165,8 +147,8 @@ extension Engine {
     public func settle() async {
         while true {
             let deadline = await step()
-            for execution in executing.values { await execution.task.value }
-            if executing.isEmpty, ready.isEmpty, finishQueue.isEmpty, !feedDirty,
+            for task in tasks.values { await task.value }
+            if local.isIdle, !feedDirty,
                deadline.map({ $0 > clock.now() }) ?? true {
                 return
             }

@@ -42,61 +42,17 @@ public actor Engine: Service {
         var fireable: Bool { enabled && !paused && cadence != nil }
     }
 
-    /// A run that is not executing yet: held until its instant, queued in the store, or
-    /// ready for a slot (a class, so heap moves copy a pointer, not a run).
-    final class Waiting {
-        let run: Run
-        let due: Date
-        init(run: Run, due: Date) {
-            self.run = run
-            self.due = due
-        }
-    }
-
-    /// A run on its way: its task and the schedule it belongs to.
-    struct Execution {
-        var scheduleID: String
-        var task: Task<Void, Never>
-    }
-
-    /// A finish waiting for the next batch, with what to do after it is written.
-    struct PendingFinish {
-        var finish: RunFinish
-        var run: Run
-        var outcome: RunOutcome?
-        /// Whether the result goes to the schedule's delivery.
-        var delivers = true
-    }
-
     var entries: [String: Entry] = [:]
     var definitions: DefinitionCache
     var fireHeap = Heap<(Date, String)> { $0.0 < $1.0 }
-    var waiting = Heap<Waiting> { $0.due < $1.due }
-    /// Fires claimed ahead (or jittered) and held under our lease until their instant.
-    var held = Heap<Waiting> { $0.due < $1.due }
+    /// Every run this process holds, with its phase: the pure state machine whose actions
+    /// this actor carries out.
+    var local: LocalRuns
+    /// The tasks of executing runs.
+    var tasks: [String: Task<Void, Never>] = [:]
     let heldWakeup = Wakeup()
-    var waitingIDs: Set<String> = []
-    var ready = Heap<Waiting> { ($0.run.scheduledAt, $0.run.id) < ($1.run.scheduledAt, $1.run.id) }
-    var executing: [String: Execution] = [:]
-    var activeBySchedule: [String: Int] = [:]
-    var buffered: [String: Run] = [:]
-    var cancelReasons: [String: String] = [:]
-    /// Deadlines of executing runs (`timeout_seconds`), earliest first; one timer for all.
-    var timeouts = Heap<(Date, String)> { $0.0 < $1.0 }
-    var timedOut: Set<String> = []
     var itemsByRun: [String: JSONValue] = [:]
-    var finishQueue: [PendingFinish] = []
     var claimPausedUntil: Date?
-    /// Waiting agent-session continuations: their instant follows the session's `resume_at`
-    /// (deferred, or woken now through another surface), so it is read again before they start.
-    var movable: Set<String> = []
-    /// Continuations of paused or disabled schedules, by schedule: they wait for it to be
-    /// resumed (still counted in `waitingIDs`).
-    var parked: [String: [Run]] = [:]
-    /// Queued runs this process started in the store (`startRun`) that wait for a slot, and
-    /// those of them finished elsewhere meanwhile (cancelled through the API): never executed.
-    var promotedIDs: Set<String> = []
-    var droppedIDs: Set<String> = []
     var feedCursor: Int64 = 0
     var feedDirty = true
     var loaded = false
@@ -112,15 +68,9 @@ public actor Engine: Service {
     var reconnectedAt: Date?
     /// Whether a recovery pass has run (the first one of an exclusive engine takes all).
     var recoveredOnce = false
-    /// When starting ready runs may be tried again after the store refused their start marks.
-    var startRetryAt: Date?
-    /// When finishes the store refused are written again.
-    var finishRetryAt: Date?
     /// Deliveries in flight, by a serial number.
     var deliveries: [Int: Task<Void, Never>] = [:]
     var deliveryCount = 0
-    /// Runs taken from `ready` whose start is being written (they hold slots meanwhile).
-    var starting = 0
     /// When the loop last completed a pass, and the error of the last failed one (for `/healthz`).
     var lastPassAt: Date?
     var lastPassError: String?
@@ -139,6 +89,7 @@ public actor Engine: Service {
         self.configuration = configuration
         self.logger = logger
         definitions = DefinitionCache(capacity: configuration.definitionCacheSize)
+        local = LocalRuns(maxConcurrent: configuration.maxConcurrent)
     }
 
     /// Runs until graceful shutdown (then drains) or cancellation.
@@ -182,20 +133,15 @@ public actor Engine: Service {
         while !isStopping, !Task.isCancelled {
             await releaseHeld(now: clock.now())
             await startReady()
-            await heldWakeup.wait(until: held.min?.due, clock: clock)
+            await heldWakeup.wait(until: local.nextHeld(), clock: clock)
         }
     }
 
-    /// Gates the held fires that are due (a schedule paused, disabled or deleted meanwhile
+    /// Opens the held fires that are due (a schedule paused, disabled or deleted meanwhile
     /// has its fire recorded as skipped).
     func releaseHeld(now: Date) async {
-        var due: [Run] = []
-        while let w = held.min, w.due <= now {
-            held.popMin()
-            waitingIDs.remove(w.run.id)
-            due.append(w.run)
-        }
-        for run in due {
+        for action in local.releaseDue(now: now) {
+            guard case .open(let run) = action else { continue }
             guard entries[run.scheduleID]?.fireable == true else {
                 enqueueFinish(run, .skipped, error: "schedule paused, disabled or deleted before its fire")
                 continue
@@ -210,7 +156,7 @@ public actor Engine: Service {
     }
 
     /// Runs executing now (for `/metrics` and tests).
-    public var inFlight: Int { executing.count }
+    public var inFlight: Int { local.executingCount }
 
     /// One pass of the loop at the clock's current instant: read changes, do maintenance that
     /// is due, write finished runs, start waiting runs, claim due fires and start what fits.
@@ -259,16 +205,15 @@ public actor Engine: Service {
             let claimAt = fire.addingTimeInterval(-configuration.claimAhead)
             consider(max(claimAt, claimPausedUntil ?? claimAt))
         }
-        consider(waiting.min?.due)
-        consider(held.min?.due)
-        if ready.count > 0 { consider(startRetryAt) }
-        consider(earliestTimeout())
-        if !finishQueue.isEmpty { consider(finishRetryAt ?? now) }
+        consider(local.nextDue())
+        if local.readyCount > 0 { consider(local.startRetryAt) }
+        consider(local.earliestTimeout())
+        if local.hasFinishes { consider(local.finishRetryAt ?? now) }
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))
         consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
         consider(lastRetention.addingTimeInterval(configuration.retentionInterval))
         consider(lastBeat.addingTimeInterval(configuration.livenessInterval))
-        if !executing.isEmpty || !buffered.isEmpty || held.count > 0 {
+        if !local.leasedIDs.isEmpty {
             consider(lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval))
         }
         return deadline
@@ -276,25 +221,11 @@ public actor Engine: Service {
 
     /// Stops executing runs whose deadline has passed; they are recorded as `timed_out`.
     func expireTimeouts(now: Date) {
-        while let (deadline, id) = timeouts.min, deadline <= now {
-            timeouts.popMin()
-            guard let execution = executing[id] else { continue }
-            timedOut.insert(id)
-            execution.task.cancel()
-        }
-    }
-
-    /// The earliest deadline of a run still executing.
-    func earliestTimeout() -> Date? {
-        while let (deadline, id) = timeouts.min {
-            if executing[id] != nil { return deadline }
-            timeouts.popMin()
-        }
-        return nil
+        perform(local.expire(now: now))
     }
 
     /// Slots left under `max_concurrent` after the executing runs and those ready to start.
-    var freeSlots: Int { max(0, configuration.maxConcurrent - executing.count - ready.count - starting) }
+    var freeSlots: Int { local.freeSlots }
 
     /// The earliest valid entry of the fire heap (stale entries are dropped on the way).
     func earliestFire() -> Date? {

@@ -47,10 +47,8 @@ extension Engine {
     /// The engine's health now.
     public func health() -> EngineHealth {
         let now = clock.now()
-        let stuck = timeouts.elements.filter { deadline, id in
-            executing[id] != nil && now.timeIntervalSince(deadline) > Self.stuckGrace
-        }.map(\.1).sorted()
-        return EngineHealth(lastPassAt: lastPassAt, lastError: lastPassError, stuckRuns: stuck, inFlight: executing.count)
+        let stuck = local.stuck(now: now, grace: Self.stuckGrace)
+        return EngineHealth(lastPassAt: lastPassAt, lastError: lastPassError, stuckRuns: stuck, inFlight: local.executingCount)
     }
 
     /// How long without a completed pass counts as stalled: the loop passes at least every

@@ -132,9 +132,10 @@ import Testing
 
     @Test(arguments: [ModelCall.Format.openai, .anthropic])
     func connectionRefused_throwsTransportAfterRetries(format: ModelCall.Format) async throws {
-        let closed = try await ScriptedModelServer.start()
-        await closed.stop()
         try await withServerAndClient { _, client in
+            // Closed after the client's own server took its port, so that one cannot reuse it.
+            let closed = try await ScriptedModelServer.start()
+            await closed.stop()
             let sleeps = SleepRecorder()
             let provider: any ModelProvider = switch format {
             case .openai: OpenAIProvider(baseURL: closed.openAIBaseURL, apiKey: "k", client: client, options: sleeps.options(maxRetries: 2))
