@@ -159,7 +159,7 @@ extension Engine {
                 // The definition goes with the task when it is cached, so a burst of starts
                 // does not queue on the actor.
                 let cached = definitions[run.scheduleID].flatMap { $0.revision == entries[run.scheduleID]?.revision ? $0 : nil }
-                tasks[run.id] = Task { await self.execute(run, cached: cached) }
+                tasks[run.id] = work.start { await self.execute(run, cached: cached) }
             case .cancel(let id):
                 tasks[id]?.cancel()
             case .refuse(let run, let status, let reason):

@@ -78,17 +78,17 @@ extension Engine {
         guard let deliverer = runners.deliverer else { return }
         var report = RunReport(schedule: schedule, run: run)
         if let text, run.status == .succeeded { report.output = text }  // the whole text, not the excerpt
-        let store = self.store, logger = self.logger
+        let store = self.store, logger = self.logger, sent = report
         deliveryCount += 1
         let id = deliveryCount
-        deliveries[id] = Task {
+        deliveries[id] = work.start {
             do {
-                try await deliverer.deliver(report, to: schedule.delivery)
+                try await deliverer.deliver(sent, to: schedule.delivery)
             } catch {
                 logger.warning("delivery failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
                 try? await store.recordDeliveryError(runID: run.id, error: "\(error)")
             }
-            self.delivered(id)
+            await self.delivered(id)
         }
     }
 

@@ -120,7 +120,7 @@ extension Engine {
             await wakeup.wait(until: min(deadline, clock.now().addingTimeInterval(1)), clock: clock)
         }
         perform(local.cancelAll(reason: "server stopped (drain timeout)"))
-        for task in tasks.values { await task.value }
+        for job in tasks.values { await job.wait() }
         // Results not written yet are written again until the drain deadline (then the store's
         // lease recovery settles them).
         repeat {
@@ -137,7 +137,8 @@ extension Engine {
         }
         if !deliveries.isEmpty {
             logger.warning("stopped with deliveries in flight", metadata: ["deliveries": "\(deliveries.count)"])
-            for task in deliveries.values { task.cancel() }
+            for job in deliveries.values { job.cancel() }
+            for job in deliveries.values { await job.wait() }
         }
         logger.info("drained")
     }
@@ -147,7 +148,7 @@ extension Engine {
     public func settle() async {
         while true {
             let deadline = await step()
-            for task in tasks.values { await task.value }
+            for job in tasks.values { await job.wait() }
             if local.isIdle, !feedDirty,
                deadline.map({ $0 > clock.now() }) ?? true {
                 return

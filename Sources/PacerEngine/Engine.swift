@@ -48,8 +48,9 @@ public actor Engine: Service {
     /// Every run this process holds, with its phase: the pure state machine whose actions
     /// this actor carries out.
     var local: LocalRuns
-    /// The tasks of executing runs.
-    var tasks: [String: Task<Void, Never>] = [:]
+    /// The jobs of executing runs, in the service's work group.
+    var tasks: [String: JobHandle] = [:]
+    let work = WorkGroup()
     let heldWakeup = Wakeup()
     var itemsByRun: [String: JSONValue] = [:]
     var claimPausedUntil: Date?
@@ -69,7 +70,7 @@ public actor Engine: Service {
     /// Whether a recovery pass has run (the first one of an exclusive engine takes all).
     var recoveredOnce = false
     /// Deliveries in flight, by a serial number.
-    var deliveries: [Int: Task<Void, Never>] = [:]
+    var deliveries: [Int: JobHandle] = [:]
     var deliveryCount = 0
     /// When the loop last completed a pass, and the error of the last failed one (for `/healthz`).
     var lastPassAt: Date?
@@ -92,31 +93,41 @@ public actor Engine: Service {
         local = LocalRuns(maxConcurrent: configuration.maxConcurrent)
     }
 
-    /// Runs until graceful shutdown (then drains) or cancellation.
+    /// Runs until graceful shutdown (then drains) or cancellation. Runs and deliveries are
+    /// children of this service's task group: it returns only once every one has ended.
     public func run() async throws {
         let changes = store.changes()
         let wakeup = self.wakeup
+        let work = self.work
         listening = true
-        await withDiscardingTaskGroup { group in
-            // The store's change signal marks the feed to read; held fires are released by a
-            // loop of their own, so a claim or a batch of finishes being written never delays
-            // a start. Both end with the loop.
-            group.addTask {
-                for await _ in changes { await self.markFeedDirty() }
-            }
-            group.addTask { await self.releaseLoop() }
-            await withGracefulShutdownHandler {
-                while !self.isStopping, !Task.isCancelled {
-                    let deadline = await self.step()
-                    if self.isStopping || Task.isCancelled { break }
-                    await wakeup.wait(until: deadline, clock: self.clock)
+        work.accept()
+        await withDiscardingTaskGroup { owner in
+            owner.addTask { await work.run() }
+            await withDiscardingTaskGroup { group in
+                // The store's change signal marks the feed to read; held fires are released by
+                // a loop of their own, so a claim or a batch of finishes being written never
+                // delays a start. Both end with the loop.
+                group.addTask {
+                    for await _ in changes { await self.markFeedDirty() }
                 }
-            } onGracefulShutdown: {
-                self.stop()
+                group.addTask { await self.releaseLoop() }
+                await withGracefulShutdownHandler {
+                    while !self.isStopping, !Task.isCancelled {
+                        let deadline = await self.step()
+                        if self.isStopping || Task.isCancelled { break }
+                        await wakeup.wait(until: deadline, clock: self.clock)
+                    }
+                } onGracefulShutdown: {
+                    self.stop()
+                }
+                group.cancelAll()
             }
-            group.cancelAll()
+            // The drain writes what the runs leave even when this service was cancelled
+            // rather than shut down (its runs were cancelled with it): it runs shielded from
+            // that cancellation, bounded by the drain deadline.
+            await Task { await self.drain() }.value
+            work.close()
         }
-        await drain()
     }
 
     /// Asks the loop to stop claiming and drain (what SIGTERM does through the service group).

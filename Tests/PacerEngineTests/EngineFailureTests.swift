@@ -1,6 +1,7 @@
 import Foundation
 import PacerCore
-import PacerEngine
+@testable import PacerEngine
+import Synchronization
 import PacerStore
 import PacerTesting
 import Testing
@@ -167,5 +168,60 @@ import Testing
         let runs = try await h.runs(s)
         #expect(runs.map(\.status) == [.cancelled])
         #expect(runs.first?.error?.contains("drain") == true)
+    }
+}
+
+/// Runs and deliveries are children of the engine's service: nothing outlives it.
+@Suite(.timeLimit(.minutes(1))) struct EngineLifecycleTests {
+    @Test func cancellingTheService_cancelsItsRuns_andReturnsOnlyOnceTheyEndedAndWereWritten() async throws {
+        let box = ClockBox()
+        let h = try Harness(drainTimeout: 10_000, behaviour: { r, i in await box.behaviour(r, i) })
+        defer { Task { await h.close() } }
+        let clock = h.clock
+        let (started, startedInput) = AsyncStream.makeStream(of: Void.self)
+        let ended = Mutex(0)
+        box.set { _, _ in
+            startedInput.yield()
+            defer { ended.withLock { $0 += 1 } }
+            do { try await clock.sleep(until: clock.now().addingTimeInterval(5000)) } catch { return .failed("interrupted") }
+            return .succeeded(output: nil)
+        }
+        let s = try await h.add("long")
+        let service = Task { try await h.engine.run() }
+        h.clock.advance(to: Harness.t0.addingTimeInterval(60))
+        var iterator = started.makeAsyncIterator()
+        _ = await iterator.next()
+        // Cancelled, not shut down: the run is cancelled with the service at once (the clock
+        // never reaches the drain deadline), and the service returns after its end is written.
+        service.cancel()
+        try await service.value
+        #expect(ended.withLock { $0 } == 1)
+        let runs = try await h.runs(s)
+        #expect(runs.map(\.status) == [.cancelled], "\(runs)")
+    }
+
+    @Test func aWorkGroup_runsEveryJobStarted_cancelsOneAlone_andEndsAfterThemOnClose() async {
+        let group = WorkGroup()
+        group.accept()
+        let service = Task { await group.run() }
+        let log = Mutex<[String]>([])
+        let (gate, open) = AsyncStream.makeStream(of: Void.self)
+        let waiting = group.start {
+            var it = gate.makeAsyncIterator()
+            _ = await it.next()
+            log.withLock { $0.append("waited") }
+        }
+        let cancelled = group.start {
+            while !Task.isCancelled { await Task.yield() }
+            log.withLock { $0.append("cancelled") }
+        }
+        cancelled.cancel()
+        await cancelled.wait()
+        #expect(log.withLock { $0 } == ["cancelled"], "only the cancelled job ended")
+        group.close()
+        open.yield()
+        await waiting.wait()
+        await service.value
+        #expect(log.withLock { $0 }.sorted() == ["cancelled", "waited"])
     }
 }

@@ -1,0 +1,157 @@
+import Synchronization
+
+/// The engine's runs and deliveries, as children of one task group that the engine's service
+/// owns (`Engine.run()`): the group ends only once every job in it has ended, so no run or
+/// delivery outlives the service. Each job can be cancelled alone through its handle (a
+/// timeout, `cancel_previous`, a lost lease, the drain deadline). An engine driven pass by
+/// pass without its service (tests call `step()`) runs each job in a task of its own.
+final class WorkGroup: Sendable {
+    typealias Job = @Sendable () async -> Void
+
+    private struct Queue {
+        var jobs: [Job] = []
+        var accepting = false
+        var closed = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let queue = Mutex(Queue())
+
+    /// From now on jobs go to the group (those started before `run()` begins wait for it).
+    func accept() {
+        queue.withLock { $0.accepting = true }
+    }
+
+    /// Runs the jobs started until `close()`, then waits for those still in flight. It does
+    /// not end when its task is cancelled (its jobs are cancelled with it): only `close()`,
+    /// called once nothing can start a job any more, ends it, so no job is left unrun.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            while let jobs = await next() {
+                for job in jobs { group.addTask { await job() } }
+            }
+        }
+    }
+
+    /// No more jobs: `run()` returns once those in flight have ended.
+    func close() {
+        let waiter = queue.withLock { q -> CheckedContinuation<Void, Never>? in
+            q.closed = true
+            q.accepting = false
+            defer { q.waiter = nil }
+            return q.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Starts a job in the group (or in a task of its own when no group runs).
+    func start(_ work: @escaping @Sendable () async -> Void) -> JobHandle {
+        let handle = JobHandle()
+        let job: Job = { await handle.run(work) }
+        let (queued, waiter) = queue.withLock { q -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard q.accepting, !q.closed else { return (false, nil) }
+            q.jobs.append(job)
+            defer { q.waiter = nil }
+            return (true, q.waiter)
+        }
+        waiter?.resume()
+        if !queued { Task { await job() } }
+        return handle
+    }
+
+    /// The jobs started since the last call, waiting for one; `nil` once closed and empty.
+    private func next() async -> [Job]? {
+        enum Step { case jobs([Job]), closed, wait }
+        while true {
+            let step = queue.withLock { q -> Step in
+                if !q.jobs.isEmpty {
+                    defer { q.jobs = [] }
+                    return .jobs(q.jobs)
+                }
+                return q.closed ? .closed : .wait
+            }
+            switch step {
+            case .jobs(let jobs): return jobs
+            case .closed: return nil
+            case .wait:
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    let now = queue.withLock { q -> Bool in
+                        if !q.jobs.isEmpty || q.closed { return true }
+                        q.waiter = c
+                        return false
+                    }
+                    if now { c.resume() }
+                }
+            }
+        }
+    }
+}
+
+/// One job of a ``WorkGroup``: cancel it alone, or wait for its end.
+final class JobHandle: Sendable {
+    private struct State {
+        var cancelled = false
+        var ended = false
+        var cancelWaiter: CheckedContinuation<Void, Never>?
+        var endWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    /// Runs the work beside a watcher that cancels it when `cancel()` is called.
+    func run(_ work: @escaping @Sendable () async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await work() }
+            group.addTask { await self.untilCancelled() }
+            await group.next()
+            group.cancelAll()
+        }
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.ended = true
+            defer { s.endWaiters = [] }
+            return s.endWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Cancels the job (its work sees `Task.isCancelled`).
+    func cancel() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.cancelled = true
+            defer { s.cancelWaiter = nil }
+            return s.cancelWaiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns once the job has ended.
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if s.ended { return true }
+                s.endWaiters.append(c)
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
+
+    /// Returns when `cancel()` is called, or when this watcher itself is cancelled (the work
+    /// ended first).
+    private func untilCancelled() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { s -> Bool in
+                    if s.cancelled || Task.isCancelled { return true }
+                    s.cancelWaiter = c
+                    return false
+                }
+                if now { c.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                defer { s.cancelWaiter = nil }
+                return s.cancelWaiter
+            }
+            waiter?.resume()
+        }
+    }
+}
