@@ -74,9 +74,12 @@ log("\(workload.name): seeded \(definitions.count) schedules in \(String(format:
 
 let runner = NoopRunner(capacity: 2_000_000)
 let memoryBefore = residentBytes()
-let engine = Engine(store: store, runners: Runners(byKind: [.http: runner]),
-                    configuration: .init(maxConcurrent: 10_000, claimBatch: 1000, finishBatch: 2000,
-                                         definitionCacheSize: workload.definitionCache))
+var configuration = Engine.Configuration(maxConcurrent: 10_000, claimBatch: 1000, finishBatch: 2000,
+                                         definitionCacheSize: workload.definitionCache)
+// Tuning experiments: the claim slice and the start batch.
+if let slice = ProcessInfo.processInfo.environment["PACER_BENCH_CLAIM_SLICE"].flatMap(Int.init) { configuration.claimSlice = slice }
+if let batch = ProcessInfo.processInfo.environment["PACER_BENCH_START_BATCH"].flatMap(Int.init) { configuration.startBatch = batch }
+let engine = Engine(store: store, runners: Runners(byKind: [.http: runner]), configuration: configuration)
 if workload.rule == "memory" {
     // Load the engine's view of every schedule (definitions, cadences, heap) and measure.
     await engine.step()
@@ -117,6 +120,11 @@ engine.stop()
 try await loop.value
 let inWindow = runner.samples.withLock { $0.filter { $0.startedAt >= windowStart && $0.startedAt < windowEnd } }
 let lateness = inWindow.map { ($0.startedAt - $0.scheduledAt) * 1000 }.sorted()
+if let dump = ProcessInfo.processInfo.environment["PACER_BENCH_SAMPLES"] {
+    // Each fire's instant and lateness, for finding when late starts happen.
+    let lines = inWindow.map { String(format: "%.4f %.3f", $0.scheduledAt, ($0.startedAt - $0.scheduledAt) * 1000) }
+    try lines.joined(separator: "\n").write(toFile: dump, atomically: true, encoding: .utf8)
+}
 log("created \(createdAt.timeIntervalSince1970) start \(start.timeIntervalSince1970) window fires_at \(inWindow.map(\.scheduledAt).min() ?? 0)...\(inWindow.map(\.scheduledAt).max() ?? 0)")
 // Durability: every fire the runner saw is a finished run in the database.
 let pool = try DatabasePool(path: path)

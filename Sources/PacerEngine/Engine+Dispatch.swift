@@ -11,7 +11,7 @@ extension Engine {
         claimPausedUntil = nil
         let horizon = now.addingTimeInterval(configuration.claimAhead)
         while let earliest = earliestFire(), earliest <= horizon {
-            let limit = min(freeSlots, configuration.claimBatch)
+            let limit = min(freeSlots, claimLimit(now: now))
             guard limit > 0 else { return }
             // The store decides each fire in the claim (misfire, exclusions, next fire), judged now.
             let runs = try await store.claimDue(now: horizon, limit: limit, owner: configuration.owner, start: true,
@@ -37,6 +37,15 @@ extension Engine {
                 return
             }
         }
+    }
+
+    /// How many fires one claim transaction takes: `claimBatch`, or only `claimSlice` while a
+    /// held fire is due within the next 50 ms. On SQLite's single writer a fire's start mark
+    /// waits for the transaction in progress; small slices keep that wait short when fires
+    /// come every few milliseconds, and large batches keep a burst or a backlog cheap.
+    func claimLimit(now: Date) -> Int {
+        guard let next = local.nextHeld(), next.timeIntervalSince(now) < 0.05 else { return configuration.claimBatch }
+        return min(configuration.claimBatch, configuration.claimSlice)
     }
 
     /// A fire the store just claimed and decided: one it recorded as missed or skipped is
@@ -170,34 +179,37 @@ extension Engine {
     }
 
     /// Starts ready runs, earliest scheduled first, while slots are free. Held fires are marked
-    /// running in the store first, in one transaction for the batch, so a fire whose process
-    /// dies before that goes back to the queue, and one that has started is never started
-    /// again elsewhere; a held fire the store no longer holds for this process (it was taken
-    /// over meanwhile) is dropped here.
+    /// running in the store first, in one transaction per `startBatch`, so a fire whose
+    /// process dies before that goes back to the queue, and one that has started is never
+    /// started again elsewhere; a held fire the store no longer holds for this process (it was
+    /// taken over meanwhile) is dropped here. The runs of one batch execute while the next
+    /// batch's marks are written.
     func startReady() async {
-        let batch = local.takeStartable(now: clock.now())
-        guard !batch.isEmpty else { return }
-        let held = batch.filter { $0.status == .held }.map(\.id)
-        var confirmed: Set<String> = []
-        if !held.isEmpty {
-            do {
-                confirmed = try await store.startHeld(ids: held, owner: configuration.owner, at: clock.now())
-            } catch {
-                // Nothing started: they wait in `ready` and are tried again in a second (the
-                // store's recovery takes them back if this process never gets through).
-                logger.error("marking held fires started failed; retrying in 1 s", metadata: [
-                    "runs": "\(held.count)", "error": "\(StoreFailure.describe(error))"])
-                local.startFailed(batch, retryAt: clock.now().addingTimeInterval(1))
-                wakeup.poke()
-                return
+        while true {
+            let batch = local.takeStartable(now: clock.now(), limit: configuration.startBatch)
+            guard !batch.isEmpty else { return }
+            let held = batch.filter { $0.status == .held }.map(\.id)
+            var confirmed: Set<String> = []
+            if !held.isEmpty {
+                do {
+                    confirmed = try await store.startHeld(ids: held, owner: configuration.owner, at: clock.now())
+                } catch {
+                    // Nothing started: they wait in `ready` and are tried again in a second (the
+                    // store's recovery takes them back if this process never gets through).
+                    logger.error("marking held fires started failed; retrying in 1 s", metadata: [
+                        "runs": "\(held.count)", "error": "\(StoreFailure.describe(error))"])
+                    local.startFailed(batch, retryAt: clock.now().addingTimeInterval(1))
+                    wakeup.poke()
+                    return
+                }
+                for id in held where !confirmed.contains(id) {
+                    logger.warning("held fire taken over by another process; not started here", metadata: ["run": "\(id)"])
+                }
             }
-            for id in held where !confirmed.contains(id) {
-                logger.warning("held fire taken over by another process; not started here", metadata: ["run": "\(id)"])
-            }
+            let now = clock.now()
+            perform(local.started(batch, confirmed: confirmed) { run in
+                now.addingTimeInterval(self.entries[run.scheduleID]?.policies.timeoutSeconds ?? Policies().timeoutSeconds)
+            })
         }
-        let now = clock.now()
-        perform(local.started(batch, confirmed: confirmed) { run in
-            now.addingTimeInterval(self.entries[run.scheduleID]?.policies.timeoutSeconds ?? Policies().timeoutSeconds)
-        })
     }
 }

@@ -114,6 +114,11 @@ extension Engine {
             entry = Entry(revision: schedule.revision, cadence: try? schedule.cadence(), exclusions: exclusions,
                           policies: schedule.policies, delivers: schedule.delivery != .none, enabled: schedule.enabled,
                           paused: false, next: nil)
+            // The store's claims decide this revision's fires with the same plan, parsed once.
+            if let cadence = entry.cadence, exclusions.count == schedule.policies.exclusions.count {
+                store.offerClaimPlan(ClaimPlan(cadence: cadence, exclusions: exclusions, policies: schedule.policies),
+                                     scheduleID: schedule.id, revision: schedule.revision)
+            }
         }
         entry.paused = state?.isPaused == true
         entry.enabled = schedule.enabled

@@ -224,7 +224,7 @@ public actor Engine: Service {
         consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
         consider(lastRetention.addingTimeInterval(configuration.retentionInterval))
         consider(lastBeat.addingTimeInterval(configuration.livenessInterval))
-        if !local.leasedIDs.isEmpty {
+        if local.holdsLeases {
             consider(lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval))
         }
         return deadline

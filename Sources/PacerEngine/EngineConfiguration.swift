@@ -9,6 +9,11 @@ extension Engine {
         public var maxConcurrent: Int
         /// Most fires taken in one claim transaction.
         public var claimBatch: Int
+        /// Most fires taken in one claim transaction while a held fire is due within 50 ms.
+        public var claimSlice: Int = 64
+        /// Most start marks written in one transaction (the runs of one batch execute while the
+        /// next is written).
+        public var startBatch: Int = 256
         /// A running run whose heartbeat is older than this is abandoned (its process died).
         public var leaseTimeout: TimeInterval
         /// How often the leases of executing runs are renewed.

@@ -91,21 +91,35 @@ final class JobHandle: Sendable {
     private struct State {
         var cancelled = false
         var ended = false
-        var cancelWaiter: CheckedContinuation<Void, Never>?
+        /// The job's task, waiting for its work to end or for `cancel()`.
+        var watcher: CheckedContinuation<Void, Never>?
+        /// The job's task has returned.
+        var finished = false
         var endWaiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
 
-    /// Runs the work beside a watcher that cancels it when `cancel()` is called.
+    /// Runs the work as the one child of a group this task waits beside: `cancel()` wakes it
+    /// to cancel the group (the work sees `Task.isCancelled`); a cancellation of this task
+    /// reaches the work as well, being its child.
     func run(_ work: @escaping @Sendable () async -> Void) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await work() }
-            group.addTask { await self.untilCancelled() }
-            await group.next()
+            group.addTask {
+                await work()
+                self.ended()
+            }
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { s -> Bool in
+                    if s.cancelled || s.ended { return true }
+                    s.watcher = c
+                    return false
+                }
+                if now { c.resume() }
+            }
             group.cancelAll()
         }
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.ended = true
+            s.finished = true
             defer { s.endWaiters = [] }
             return s.endWaiters
         }
@@ -114,19 +128,19 @@ final class JobHandle: Sendable {
 
     /// Cancels the job (its work sees `Task.isCancelled`).
     func cancel() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let watcher = state.withLock { s -> CheckedContinuation<Void, Never>? in
             s.cancelled = true
-            defer { s.cancelWaiter = nil }
-            return s.cancelWaiter
+            defer { s.watcher = nil }
+            return s.watcher
         }
-        waiter?.resume()
+        watcher?.resume()
     }
 
     /// Returns once the job has ended.
     func wait() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let now = state.withLock { s -> Bool in
-                if s.ended { return true }
+                if s.finished { return true }
                 s.endWaiters.append(c)
                 return false
             }
@@ -134,24 +148,12 @@ final class JobHandle: Sendable {
         }
     }
 
-    /// Returns when `cancel()` is called, or when this watcher itself is cancelled (the work
-    /// ended first).
-    private func untilCancelled() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { s -> Bool in
-                    if s.cancelled || Task.isCancelled { return true }
-                    s.cancelWaiter = c
-                    return false
-                }
-                if now { c.resume() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-                defer { s.cancelWaiter = nil }
-                return s.cancelWaiter
-            }
-            waiter?.resume()
+    private func ended() {
+        let watcher = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.ended = true
+            defer { s.watcher = nil }
+            return s.watcher
         }
+        watcher?.resume()
     }
 }

@@ -4,6 +4,10 @@ import PacerCore
 import Recurrence
 
 extension SQLiteStore {
+    public func offerClaimPlan(_ plan: ClaimPlan, scheduleID: String, revision: Int) {
+        plans.offer(plan, id: scheduleID, revision: revision)
+    }
+
     public func claimDue(now: Date, limit: Int, owner: String, start: Bool, deciding clock: Date?) async throws -> [Run] {
         guard limit > 0 else { return [] }
         let nowMillis = SQLiteSchema.millis(now)

@@ -16,6 +16,14 @@ final class ClaimPlanCache: Sendable {
         entries.withLock { $0[id] = (revision, plan) }
         return plan
     }
+
+    /// Keeps a plan built elsewhere from the same revision.
+    func offer(_ plan: ClaimPlan, id: String, revision: Int) {
+        entries.withLock { e in
+            if let old = e[id], old.revision >= revision { return }
+            e[id] = (revision, plan)
+        }
+    }
 }
 
 extension Database {

@@ -85,6 +85,11 @@ public protocol Store: RunStore, SessionStore, CatalogStore, AgentStore, TokenSt
     /// - Returns: the runs recorded, in fire order (missed and skipped ones included).
     func claimDue(now: Date, limit: Int, owner: String, start: Bool, deciding clock: Date?) async throws -> [Run]
 
+    /// Offers the claim plan of a schedule at a revision that the caller has built already
+    /// (the engine parses every rule once per revision), so claims need not decode that
+    /// revision's definition again. A store may ignore it.
+    func offerClaimPlan(_ plan: ClaimPlan, scheduleID: String, revision: Int)
+
     /// Every schedule's runtime state (the engine builds its heap of next fires from these).
     func states() async throws -> [ScheduleState]
 
@@ -140,6 +145,8 @@ extension Store {
               let creatorScopes = try await tokenScopes(creator) else { return own }
         return Set(Scope.allCases.filter { $0.isGranted(by: own) && $0.isGranted(by: creatorScopes) })
     }
+
+    public func offerClaimPlan(_ plan: ClaimPlan, scheduleID: String, revision: Int) {}
 
     /// ``claimDue(now:limit:owner:start:deciding:)`` recording `queued` runs.
     public func claimDue(now: Date, limit: Int, owner: String) async throws -> [Run] {

@@ -165,3 +165,28 @@ func fiveMinutely(_ name: String, enabled: Bool = true) -> Schedule {
         }
     }
 }
+
+/// Claims decide fires with the plan the engine offers for a revision, parsed once, and
+/// never with one of an older revision.
+@Suite struct SQLiteOfferedPlanTests {
+    @Test func anOfferedPlan_ofTheCurrentRevision_decidesTheClaim_andOneOfAnOlderRevisionIsIgnored() async throws {
+        try await withStore { store, _ in
+            let created = try await store.createSchedule(fiveMinutely("late"), author: "user:ada")
+            let catchUp = ClaimPlan(cadence: try created.cadence(), exclusions: [], policies: Policies(misfire: .runOnce))
+            // The stored definition says `skip` (the default): a fire 700 s late would be missed.
+            store.offerClaimPlan(catchUp, scheduleID: created.id, revision: created.revision)
+            let late = t0.addingTimeInterval(1000)
+            let first = try await store.claimDue(now: late, limit: 10, owner: "w1", start: true, deciding: late)
+            #expect(first.map(\.status) == [.held], "the offered plan (run_once) decided: \(first)")
+
+            var edited = created
+            edited.timing.rule = "*/10 * * * *"
+            let updated = try await store.updateSchedule(edited, author: "user:ada")
+            #expect(updated.revision == created.revision + 1)
+            store.offerClaimPlan(catchUp, scheduleID: created.id, revision: created.revision)
+            let later = t0.addingTimeInterval(4000)
+            let second = try await store.claimDue(now: later, limit: 10, owner: "w1", start: true, deciding: later)
+            #expect(second.map(\.status) == [.missed], "the new revision's own plan (skip) decided: \(second)")
+        }
+    }
+}

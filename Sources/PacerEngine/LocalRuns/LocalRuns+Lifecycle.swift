@@ -3,16 +3,17 @@ import PacerCore
 
 /// The events of a run in a slot, its end and its finish, and the drain.
 extension LocalRuns {
-    /// Ready runs taken into free slots, earliest scheduled first (none before `startRetryAt`).
+    /// Ready runs taken into free slots, earliest scheduled first, at most `limit` (none
+    /// before `startRetryAt`).
     /// A run finished elsewhere meanwhile leaves without executing. The engine writes the
     /// start marks of the held fires among them, then reports `started` or `startFailed`.
-    mutating func takeStartable(now: Date) -> [Run] {
+    mutating func takeStartable(now: Date, limit: Int = .max) -> [Run] {
         if let retryAt = startRetryAt {
             guard now >= retryAt else { return [] }
             startRetryAt = nil
         }
         var batch: [Run] = []
-        while executingCount + startingCount < maxConcurrent, let (_, id) = ready.popMin() {
+        while batch.count < limit, executingCount + startingCount < maxConcurrent, let (_, id) = ready.popMin() {
             guard let local = runs[id], local.phase == .ready else { continue }
             if local.dropped {
                 remove(id)
