@@ -52,7 +52,9 @@ extension Engine {
     /// counted; one held under our lease waits for its jittered instant, then the overlap
     /// policy. The heap takes the next fire the claim's plan gave.
     func admitClaimed(_ run: Run, now: Date) async throws {
-        if entries[run.scheduleID] == nil { try await reloadSchedule(run.scheduleID) }
+        // The store claimed it, so the schedule could fire when it did: an entry that says
+        // otherwise (paused, disabled, unknown) is older than the claim and is read again.
+        if entries[run.scheduleID]?.fireable != true { try await reloadSchedule(run.scheduleID) }
         metrics.fired()
         guard let entry = entries[run.scheduleID], let cadence = entry.cadence else {
             if !run.status.isTerminal { enqueueFinish(run, .failed, error: "schedule cannot be evaluated") }
@@ -75,7 +77,7 @@ extension Engine {
         // Claimed ahead, or jittered: held under our lease until its instant (one due now is
         // opened by the next release).
         local.claimed(held)
-        if held.firesAt > now { heldWakeup.poke() }
+        heldWakeup.poke()
     }
 
     /// A fire at its instant: the overlap policy decides, looking at other replicas' runs of
@@ -210,6 +212,11 @@ extension Engine {
             perform(local.started(batch, confirmed: confirmed) { run in
                 now.addingTimeInterval(self.entries[run.scheduleID]?.policies.timeoutSeconds ?? Policies().timeoutSeconds)
             })
+            // A held fire this process lost (its lease expired and recovery queued it again)
+            // waits here as a queued run, not until the next sweep.
+            for id in held where !confirmed.contains(id) {
+                if let run = try? await store.run(id: id), run.status == .queued { enqueueQueued(run) }
+            }
         }
     }
 }

@@ -19,6 +19,12 @@ extension Engine {
         metrics.recordLateness(started.timeIntervalSince(run.firesAt))
         var found = cached
         if found == nil { found = try? await definition(run.scheduleID) }
+        if Task.isCancelled {
+            // Cancelled before its target was called (a timeout, the service cancelled): a
+            // read that failed for it is no failure of the run.
+            await completed(run, await cancelledEnding(run), startedAt: started)
+            return
+        }
         guard let schedule = found else {
             await completed(run, Ending(status: .failed, outcome: .failed("schedule was deleted", failure: .permanent)),
                             startedAt: started)
@@ -51,6 +57,7 @@ extension Engine {
             // the item source again.
             if run.step == 0 && run.trigger != .resume { try await loadItems(into: &request, schedule: schedule) }
         } catch {
+            if Task.isCancelled { return await cancelledEnding(run) }
             return Ending(status: .failed, outcome: .failed("items: \(error)"))
         }
         let result = await runner.run(request)
@@ -65,6 +72,16 @@ extension Engine {
                                                                   error: reason, failure: .permanent, retryAfter: nil))
         }
         return Ending(status: result.status == .succeeded ? .succeeded : .failed, outcome: result)
+    }
+
+    /// The ending of a run the engine cancelled before its target ran.
+    func cancelledEnding(_ run: Run) -> Ending {
+        if local.isTimedOut(run.id) {
+            let timeout = entries[run.scheduleID]?.policies.timeoutSeconds ?? Policies().timeoutSeconds
+            return Ending(status: .timedOut, outcome: .failed("timed out after \(MisfireDecision.duration(timeout))"))
+        }
+        return Ending(status: .cancelled, outcome: RunOutcome(status: .cancelled, output: nil, error: cancelReason(run.id),
+                                                              failure: .permanent, retryAfter: nil))
     }
 
     func cancelReason(_ id: String) -> String { local.cancelReason(of: id) ?? "cancelled" }
@@ -108,6 +125,7 @@ extension Engine {
         do {
             items = Array(try await readItems(source).prefix(schedule.dispatch.maxItemsPerFire))
         } catch {
+            if Task.isCancelled { return await cancelledEnding(run) }
             return Ending(status: .failed, outcome: .failed("items: \(error)"))
         }
         var keys: [String] = []

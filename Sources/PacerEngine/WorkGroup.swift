@@ -16,7 +16,8 @@ final class WorkGroup: Sendable {
     }
     private let queue = Mutex(Queue())
 
-    /// From now on jobs go to the group (those started before `run()` begins wait for it).
+    /// From now on jobs go to the group (those started before `run()` begins wait for it;
+    /// those started before `accept()` run in tasks of their own).
     func accept() {
         queue.withLock { $0.accepting = true }
     }
@@ -27,7 +28,16 @@ final class WorkGroup: Sendable {
     func run() async {
         await withDiscardingTaskGroup { group in
             while let jobs = await next() {
-                for job in jobs { group.addTask { await job() } }
+                for job in jobs {
+                    // Once the service is cancelled, a job started by its drain (a delivery)
+                    // would start cancelled in this group: it runs in a task of its own, and
+                    // the drain waits for it through its handle, up to its deadline.
+                    if Task.isCancelled {
+                        Task { await job() }
+                    } else {
+                        group.addTask { await job() }
+                    }
+                }
             }
         }
     }

@@ -215,7 +215,7 @@ extension SQLiteStore {
     public func startHeld(ids: [String], owner: String, at: Date) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         let t = SQLiteSchema.millis(at)
-        return try await write(notify: false, waitForDisk: false) { db in
+        return try await write(notify: false) { db in
             var started: Set<String> = []
             for id in ids {
                 try db.executeCached("""

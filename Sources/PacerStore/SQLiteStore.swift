@@ -92,13 +92,10 @@ public final class SQLiteStore: Store {
     /// - Parameters:
     ///   - notify: whether a change wakes subscribers (not for lease renewals).
     ///   - body: the work, inside the transaction.
-    func write<T: Sendable>(notify: Bool = true, waitForDisk: Bool = true,
-                            _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(notify: Bool = true, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let (result, changed) = try await pool.writeWithoutTransaction { db in
             var result: T?
             let before = db.totalChangesCount
-            if !waitForDisk { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            defer { if !waitForDisk { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
             try db.inTransaction(.immediate) {
                 result = try body(db)
                 return .commit

@@ -77,6 +77,7 @@ struct LocalRuns {
     var activeBySchedule: [String: Int] = [:]
     /// The fire waiting behind each schedule's running run.
     var buffered: [String: String] = [:]
+    /// Parked continuations, by schedule.
     var parked: [String: [String]] = [:]
     /// How many runs are in each phase.
     var counts: [Phase: Int] = [:]
@@ -114,15 +115,15 @@ struct LocalRuns {
     /// Ids of the runs executing now.
     var executingIDs: [String] { runs.values.filter { $0.phase == .executing }.map(\.run.id) }
 
-    /// The runs whose leases this process renews: held, ready, buffered, starting, executing,
-    /// and those whose finish is not written yet (their result is not lost).
-    var holdsLeases: Bool {
-        [.held, .ready, .buffered, .starting, .executing, .finishing].contains { counts[$0, default: 0] > 0 }
-    }
+    /// The phases whose runs hold a lease this process renews: held, ready, buffered,
+    /// starting, executing, and finishing (a result not written yet is not lost).
+    static let leased: Set<Phase> = [.held, .ready, .buffered, .starting, .executing, .finishing]
 
-    var leasedIDs: [String] {
-        runs.values.filter { [.held, .ready, .buffered, .starting, .executing, .finishing].contains($0.phase) }.map(\.run.id)
-    }
+    /// Whether any run holds a lease (without looking at every run).
+    var holdsLeases: Bool { Self.leased.contains { counts[$0, default: 0] > 0 } }
+
+    /// The runs whose leases this process renews.
+    var leasedIDs: [String] { runs.values.filter { Self.leased.contains($0.phase) }.map(\.run.id) }
 
     /// Whether the feed's "run queued" for this id needs reading: an unknown run, or a session
     /// wake-up whose instant may have moved.
