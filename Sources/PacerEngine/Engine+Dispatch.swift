@@ -56,11 +56,11 @@ extension Engine {
         // otherwise (paused, disabled, unknown) is older than the claim and is read again.
         if entries[run.scheduleID]?.fireable != true { try await reloadSchedule(run.scheduleID) }
         metrics.fired()
-        guard let entry = entries[run.scheduleID], let cadence = entry.cadence else {
+        guard let entry = entries[run.scheduleID], let plan = entry.plan else {
             if !run.status.isTerminal { enqueueFinish(run, .failed, error: "schedule cannot be evaluated") }
             return
         }
-        let plan = ClaimPlan(cadence: cadence, exclusions: entry.exclusions, policies: entry.policies)
+        let cadence = plan.cadence
         let decision = plan.decide(scheduledMillis: Int64((run.scheduledAt.timeIntervalSince1970 * 1000).rounded()),
                                    fireCount: 0, now: now)
         setNext(run.scheduleID, decision.next.map { Date(timeIntervalSince1970: TimeInterval($0)) })

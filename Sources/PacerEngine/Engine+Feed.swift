@@ -111,14 +111,19 @@ extension Engine {
             entry = old
         } else {
             let exclusions = (try? schedule.exclusionCadences()) ?? []
-            entry = Entry(revision: schedule.revision, cadence: try? schedule.cadence(), exclusions: exclusions,
-                          policies: schedule.policies, delivers: schedule.delivery != .none, enabled: schedule.enabled,
-                          paused: false, next: nil)
-            // The store's claims decide this revision's fires with the same plan, parsed once.
-            if let cadence = entry.cadence, exclusions.count == schedule.policies.exclusions.count {
-                store.offerClaimPlan(ClaimPlan(cadence: cadence, exclusions: exclusions, policies: schedule.policies),
-                                     scheduleID: schedule.id, revision: schedule.revision)
+            let rules: Rules
+            if let cadence = try? schedule.cadence() {
+                let plan = ClaimPlan(cadence: cadence, exclusions: exclusions, policies: schedule.policies)
+                rules = .planned(plan)
+                // The store's claims decide this revision's fires with the same plan.
+                if exclusions.count == schedule.policies.exclusions.count {
+                    store.offerClaimPlan(plan, scheduleID: schedule.id, revision: schedule.revision)
+                }
+            } else {
+                rules = .unplanned(PoliciesBox(schedule.policies))
             }
+            entry = Entry(revision: schedule.revision, rules: rules, delivers: schedule.delivery != .none,
+                          enabled: schedule.enabled, paused: false, next: nil)
         }
         entry.paused = state?.isPaused == true
         entry.enabled = schedule.enabled

@@ -30,9 +30,9 @@ public actor Engine: Service {
     /// kept in a bounded cache, so memory per schedule stays small.
     struct Entry {
         var revision: Int
-        var cadence: Cadence?
-        var exclusions: [Cadence]
-        var policies: Policies
+        /// Its rule, exclusions and policies, parsed once per revision: the claim plan the
+        /// store's claims share, or only the policies when its rule cannot be evaluated.
+        var rules: Rules
         var delivers: Bool
         var enabled: Bool
         var paused: Bool
@@ -40,6 +40,29 @@ public actor Engine: Service {
         var next: Date?
         /// Whether the engine expects fires of it.
         var fireable: Bool { enabled && !paused && cadence != nil }
+
+        var plan: ClaimPlan? {
+            if case .planned(let plan) = rules { return plan }
+            return nil
+        }
+        var cadence: Cadence? { plan?.cadence }
+        var policies: Policies {
+            switch rules {
+            case .planned(let plan): return plan.policies
+            case .unplanned(let box): return box.policies
+            }
+        }
+    }
+
+    /// An entry's parsed rules (one reference, so an entry stays small).
+    enum Rules {
+        case planned(ClaimPlan)
+        case unplanned(PoliciesBox)
+    }
+
+    final class PoliciesBox: Sendable {
+        let policies: Policies
+        init(_ policies: Policies) { self.policies = policies }
     }
 
     var entries: [String: Entry] = [:]

@@ -3,8 +3,9 @@ import Recurrence
 
 /// What a claim decides for a due fire, once, inside its transaction (a pure function): run
 /// it, or record it `missed` (misfire policy) or `skipped` (exclusions), and where the
-/// schedule's next fire goes. A store keeps one plan per schedule revision.
-public struct ClaimPlan: Sendable {
+/// schedule's next fire goes. A store keeps one plan per schedule revision. A class: the
+/// engine and the store's claims share one plan per revision rather than a copy each.
+public final class ClaimPlan: Sendable {
     /// When the schedule fires.
     public let cadence: Cadence
     /// Rules whose instants are skipped.
@@ -40,7 +41,7 @@ public struct ClaimPlan: Sendable {
     /// The plan of a stored definition, decoding only its timing and policies (not its
     /// target or delivery).
     /// - Parameter definition: the definition's JSON.
-    public init(stored definition: Data) throws {
+    public convenience init(stored definition: Data) throws {
         let part = try PacerJSON.decode(Part.self, from: definition)
         let timing = Schedule.TimingPart(id: part.id, createdAt: part.createdAt, timing: part.timing)
         let policies = part.policies ?? Policies()
