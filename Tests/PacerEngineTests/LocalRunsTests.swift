@@ -12,6 +12,14 @@ import Testing
         Run(id: id, scheduleID: schedule, scheduledAt: Date(timeIntervalSince1970: seconds), status: .held)
     }
 
+    /// A run let through and executing until `deadline`.
+    func execute(_ id: String, in table: inout LocalRuns, deadline: Date) {
+        var run = fire(id)
+        run.status = .running
+        table.admit(run)
+        _ = table.started(table.takeStartable(now: Self.t0), confirmed: []) { _ in deadline }
+    }
+
     /// Every state reachable from two held fires of one schedule and a session wake-up of
     /// another, under every event the world can send (claims, instants, start marks written,
     /// refused or taken over, ends, timeouts, lost leases, cancels, deletes, finishes written
@@ -98,10 +106,7 @@ import Testing
 
     @Test func bufferOne_waitsBehindTheRunningRun_thenBecomesReady() {
         var table = LocalRuns(maxConcurrent: 4)
-        var first = fire("r1")
-        first.status = .running
-        table.admit(first)
-        _ = table.started(table.takeStartable(now: Self.t0), confirmed: []) { _ in Self.t0.addingTimeInterval(60) }
+        execute("r1", in: &table, deadline: Self.t0.addingTimeInterval(60))
         #expect(table.gate(fire("r2", at: 1), policy: .bufferOne).isEmpty)
         #expect(table.phase(of: "r2") == .buffered)
         if case .refuse(_, .skipped, _)? = table.gate(fire("r3", at: 2), policy: .bufferOne).first {} else {
@@ -113,20 +118,14 @@ import Testing
 
     @Test func cancelPrevious_cancelsTheRunningRun_withItsReason() {
         var table = LocalRuns(maxConcurrent: 4)
-        var first = fire("r1")
-        first.status = .running
-        table.admit(first)
-        _ = table.started(table.takeStartable(now: Self.t0), confirmed: []) { _ in Self.t0.addingTimeInterval(60) }
+        execute("r1", in: &table, deadline: Self.t0.addingTimeInterval(60))
         #expect(table.gate(fire("r2", at: 1), policy: .cancelPrevious) == [.cancel(runID: "r1")])
         #expect(table.ended("r1")?.cancelReason?.contains("cancel_previous") == true)
     }
 
     @Test func aTimeout_cancelsOnce_andTheEndSaysTimedOut() {
         var table = LocalRuns(maxConcurrent: 1)
-        var run = fire("r1")
-        run.status = .running
-        table.admit(run)
-        _ = table.started(table.takeStartable(now: Self.t0), confirmed: []) { _ in Self.t0.addingTimeInterval(30) }
+        execute("r1", in: &table, deadline: Self.t0.addingTimeInterval(30))
         #expect(table.earliestTimeout() == Self.t0.addingTimeInterval(30))
         #expect(table.expire(now: Self.t0.addingTimeInterval(29)).isEmpty)
         #expect(table.expire(now: Self.t0.addingTimeInterval(30)) == [.cancel(runID: "r1")])
