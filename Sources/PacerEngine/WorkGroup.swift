@@ -98,37 +98,33 @@ final class WorkGroup: Sendable {
 
 /// One job of a ``WorkGroup``: cancel it alone, or wait for its end.
 final class JobHandle: Sendable {
+    /// The task running the job, while it runs: cancelling it is cancelling the job.
+    private struct Running: @unchecked Sendable {
+        // Only used under the lock, between the job's start and its end, while the task lives.
+        let task: UnsafeCurrentTask
+    }
     private struct State {
         var cancelled = false
-        var ended = false
-        /// The job's task, waiting for its work to end or for `cancel()`.
-        var watcher: CheckedContinuation<Void, Never>?
-        /// The job's task has returned.
+        var running: Running?
+        /// The job has returned.
         var finished = false
         var endWaiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
 
-    /// Runs the work as the one child of a group this task waits beside: `cancel()` wakes it
-    /// to cancel the group (the work sees `Task.isCancelled`); a cancellation of this task
-    /// reaches the work as well, being its child.
+    /// Runs the work in the current task (a child of the work group): `cancel()` cancels this
+    /// task while the work runs, and a cancellation of the group reaches it as well. No task of
+    /// its own per job: a run costs one task, not two.
     func run(_ work: @escaping @Sendable () async -> Void) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await work()
-                self.ended()
+        withUnsafeCurrentTask { task in
+            guard let task else { return }
+            state.withLock { s in
+                if s.cancelled { task.cancel() } else { s.running = Running(task: task) }
             }
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { s -> Bool in
-                    if s.cancelled || s.ended { return true }
-                    s.watcher = c
-                    return false
-                }
-                if now { c.resume() }
-            }
-            group.cancelAll()
         }
+        await work()
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.running = nil
             s.finished = true
             defer { s.endWaiters = [] }
             return s.endWaiters
@@ -138,12 +134,11 @@ final class JobHandle: Sendable {
 
     /// Cancels the job (its work sees `Task.isCancelled`).
     func cancel() {
-        let watcher = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        state.withLock { s in
             s.cancelled = true
-            defer { s.watcher = nil }
-            return s.watcher
+            // The task is alive: it clears `running` under this lock before it returns.
+            s.running?.task.cancel()
         }
-        watcher?.resume()
     }
 
     /// Returns once the job has ended.
@@ -156,14 +151,5 @@ final class JobHandle: Sendable {
             }
             if now { c.resume() }
         }
-    }
-
-    private func ended() {
-        let watcher = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            s.ended = true
-            defer { s.watcher = nil }
-            return s.watcher
-        }
-        watcher?.resume()
     }
 }
