@@ -101,9 +101,11 @@ extension SQLiteStore {
         await signal.close()
         guard isClosed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
         let pool = database
+        let checkpointer = self.checkpointer
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
                 do {
+                    checkpointer.close()
                     try pool.close()
                     done.resume()
                 } catch {

@@ -33,6 +33,8 @@ public final class SQLiteStore: Store {
     let signal: SQLiteChangeSignal
     /// Decoded claim plans (cadence, exclusions, misfire policy) by schedule revision.
     let plans = ClaimPlanCache()
+    /// Checkpoints the WAL beside the writer rather than inside its commits.
+    let checkpointer: SQLiteCheckpointer
 
     /// Opens (and creates, with mode 0600) the database and applies pending migrations.
     /// - Parameters:
@@ -43,6 +45,7 @@ public final class SQLiteStore: Store {
         self.path = path
         self.clock = clock
         self.signal = SQLiteChangeSignal(path: path)
+        self.checkpointer = SQLiteCheckpointer(path: path)
         if !FileManager.default.fileExists(atPath: path) {
             let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
             if fd < 0 { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
@@ -63,6 +66,9 @@ public final class SQLiteStore: Store {
             let cacheKiB = db.configuration.readonly ? 2048 : 32768
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.backstopPages)")
+            }
         }
         database = try DatabasePool(path: path, configuration: config)
         try Self.migrate(database)
@@ -102,6 +108,7 @@ public final class SQLiteStore: Store {
             }
             return (result!, db.totalChangesCount != before)
         }
+        if changed { checkpointer.request() }
         if notify && changed { signal.notify() }
         return result
     }
