@@ -11,7 +11,7 @@ extension Engine {
         claimPausedUntil = nil
         let horizon = now.addingTimeInterval(configuration.claimAhead)
         while let earliest = earliestFire(), earliest <= horizon {
-            let limit = min(freeSlots, claimLimit(now: now))
+            let limit = min(freeSlots, writeLimit(configuration.claimBatch, now: now))
             guard limit > 0 else { return }
             // The store decides each fire in the claim (misfire, exclusions, next fire), judged now.
             let runs = try await store.claimDue(now: horizon, limit: limit, owner: configuration.owner, start: true,
@@ -39,13 +39,14 @@ extension Engine {
         }
     }
 
-    /// How many fires one claim transaction takes: `claimBatch`, or only `claimSlice` while a
-    /// held fire is due within the next 50 ms. On SQLite's single writer a fire's start mark
-    /// waits for the transaction in progress; small slices keep that wait short when fires
-    /// come every few milliseconds, and large batches keep a burst or a backlog cheap.
-    func claimLimit(now: Date) -> Int {
-        guard let next = local.nextHeld(), next.timeIntervalSince(now) < 0.05 else { return configuration.claimBatch }
-        return min(configuration.claimBatch, configuration.claimSlice)
+    /// How many rows one claim or finish transaction takes: `batch`, or only `claimSlice`
+    /// while a held fire is due within the next 50 ms. On SQLite's single writer a fire's
+    /// start mark waits for the transaction in progress; small slices keep that wait short
+    /// when fires come every few milliseconds, and large batches keep a burst or a backlog
+    /// cheap.
+    func writeLimit(_ batch: Int, now: Date) -> Int {
+        guard let next = local.nextHeld(), next.timeIntervalSince(now) < 0.05 else { return batch }
+        return min(batch, configuration.claimSlice)
     }
 
     /// A fire the store just claimed and decided: one it recorded as missed or skipped is

@@ -3,14 +3,16 @@ import PacerCore
 import PacerStore
 
 extension Engine {
-    /// Writes queued finishes in batches (one transaction each on SQLite), then carries out
+    /// Writes queued finishes in batches (one transaction each on SQLite; small ones while a
+    /// held fire is due, see ``writeLimit(_:now:)``), then carries out
     /// what follows a finish: retry, pause after failures, delivery. A finish the store could
     /// not write stays queued (its run's lease still renewed) and is written again a second
     /// later, until it is written or the process dies: a result is never dropped.
     func flushFinishes() async {
         var unwritten: [String] = []
         while unwritten.isEmpty {
-            let batch = local.takeFinishes(limit: configuration.finishBatch, now: clock.now())
+            let now = clock.now()
+            let batch = local.takeFinishes(limit: writeLimit(configuration.finishBatch, now: now), now: now)
             guard !batch.isEmpty else { break }
             let results = await store.finishRuns(batch.map(\.finish), owner: configuration.owner)
             for (pending, error) in zip(batch, results) {
