@@ -21,6 +21,7 @@ final class SQLiteCheckpointer: Sendable {
         var connection: DatabaseQueue?
         var pending = false
         var closed = false
+        var completed = 0
     }
     private let path: String
     private let queue = DispatchQueue(label: "pacer.sqlite.checkpoint", qos: .utility)
@@ -53,8 +54,12 @@ final class SQLiteCheckpointer: Sendable {
         }
         // Busy while another process checkpoints, failing on a full disk: the next commit asks
         // again, and the writer's backstop holds meanwhile.
-        _ = try? connection?.inDatabase { try $0.checkpoint(.passive) }
+        guard let connection, (try? connection.inDatabase({ try $0.checkpoint(.passive) })) != nil else { return }
+        state.withLock { $0.completed += 1 }
     }
+
+    /// Checkpoints that ran to the end (for tests).
+    var completed: Int { state.withLock { $0.completed } }
 
     /// No more checkpoints; waits for one in progress and closes the connection.
     func close() {

@@ -35,6 +35,8 @@ public final class SQLiteStore: Store {
     let plans = ClaimPlanCache()
     /// Checkpoints the WAL beside the writer rather than inside its commits.
     let checkpointer: SQLiteCheckpointer
+    /// Checkpoints run beside the writer so far (for tests).
+    package var backgroundCheckpoints: Int { checkpointer.completed }
 
     /// Opens (and creates, with mode 0600) the database and applies pending migrations.
     /// - Parameters:

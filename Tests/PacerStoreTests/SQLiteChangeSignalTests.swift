@@ -62,3 +62,33 @@ import Testing
         }
     }
 }
+
+/// The WAL is checkpointed beside the writer, not inside its commits.
+@Suite struct SQLiteCheckpointTests {
+    @Test func writes_areCheckpointedBesideTheWriter() async throws {
+        try await withStore { store, _ in
+            #expect(store.backgroundCheckpoints == 0)
+            for i in 0..<20 { _ = try await store.createSchedule(fiveMinutely("s\(i)"), author: "user:ada") }
+            // A checkpoint follows within 100 ms of a write; the bound only guards against a hang.
+            var waited = 0
+            while store.backgroundCheckpoints == 0 && waited < 600 {
+                try await Task.sleep(for: .milliseconds(50))
+                waited += 1
+            }
+            #expect(store.backgroundCheckpoints >= 1)
+            try await store.close()
+            let after = store.backgroundCheckpoints
+            await #expect(throws: StoreError.self) { try await store.createSchedule(fiveMinutely("late"), author: "user:ada") }
+            #expect(store.backgroundCheckpoints == after)
+        }
+    }
+
+    @Test func readsOnly_needNoCheckpoint() async throws {
+        try await withStore { store, _ in
+            _ = try await store.schedules()
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(store.backgroundCheckpoints == 0)
+            try await store.close()
+        }
+    }
+}
