@@ -12,7 +12,8 @@ struct EngineMetrics: Sendable {
     private let lateness = Metrics.Timer(label: "pacer_fire_lateness_seconds", preferredDisplayUnit: .seconds)
     private let duration = Metrics.Timer(label: "pacer_run_duration_seconds", preferredDisplayUnit: .seconds)
     private let inFlight = Gauge(label: "pacer_runs_in_flight")
-    private let byStatus: [Run.Status: Counter] = Dictionary(uniqueKeysWithValues: Run.Status.allCases.map {
+    /// Final statuses only: a run is never finished as `held`, `queued` or `running`.
+    private let byStatus: [Run.Status: Counter] = Dictionary(uniqueKeysWithValues: Run.Status.allCases.filter(\.isTerminal).map {
         ($0, Counter(label: "pacer_runs_finished_total", dimensions: [("status", $0.rawValue)]))
     })
 

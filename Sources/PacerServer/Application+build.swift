@@ -92,7 +92,7 @@ public func buildRouter(services: APIServices, registry: PrometheusCollectorRegi
     Health.register(on: router, services: services)
     router.get("/metrics") { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: MetricsText.withHelp(String(decoding: registry.emitToBuffer(), as: UTF8.self)))))
     }
     let document = API.document(services)
     router.get("/openapi.json") { _, _ -> Response in try jsonResponse(document) }

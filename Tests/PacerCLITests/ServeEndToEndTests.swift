@@ -39,6 +39,9 @@ import Testing
         let text = String(decoding: metrics, as: UTF8.self)
         #expect(text.contains("pacer_fires_total"))
         #expect(text.contains("pacer_fire_lateness_seconds_bucket"))
+        #expect(text.contains("# HELP pacer_fires_total Fires claimed by this process.\n# TYPE pacer_fires_total counter"))
+        #expect(text.contains("pacer_runs_finished_total{status=\"succeeded\"}"))
+        #expect(!text.contains("status=\"running\"") && !text.contains("status=\"held\""), "only final statuses are finished")
 
         // Pausing from the CLI stops the fires (within a second; the wait leaves room for a
         // busy CI machine).
