@@ -4,6 +4,7 @@ import HummingbirdTesting
 import PacerCore
 import PacerServer
 import PacerStore
+import PacerTesting
 import Prometheus
 import Testing
 
@@ -168,7 +169,7 @@ func probe(_ scope: Scope) -> (HTTPRequest.Method, String) {
             #expect(try await client.execute(uri: "/v1/probe/read", method: .get, headers: bearer(secret)).status == .unauthorized)
             // With the last token gone, a loopback server is open again once its cache expires.
             #expect(try await bench.store.deleteToken(nameOrID: "other"))
-            try await Task.sleep(for: .milliseconds(1100))
+            bench.clock.advance(by: 1.1)
             let r = try await client.execute(uri: "/v1/probe/read", method: .get)
             #expect(r.status == .ok && r.json["caller"] == "local", "no tokens again: loopback is open")
         }

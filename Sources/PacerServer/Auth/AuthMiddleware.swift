@@ -41,8 +41,8 @@ public struct AuthMiddleware: RouterMiddleware {
     /// The path prefixes that need a caller.
     public static let protectedPrefixes = ["/v1", "/mcp"]
 
-    /// How long `hasTokens` is trusted.
-    static let presenceTTL: Duration = .seconds(1)
+    /// How long `hasTokens` is trusted, by the injected clock.
+    static let presenceTTL: TimeInterval = 1
     /// How often a token's `last_used_at` is written, at most.
     static let touchInterval: TimeInterval = 60
 
@@ -61,7 +61,7 @@ public struct AuthMiddleware: RouterMiddleware {
     private func caller(for request: Request) async throws -> Caller {
         if let secret = Self.bearer(request.headers[.authorization]), APIToken.isSecretShaped(secret),
            let token = try await store.token(hash: APIToken.hash(secret: secret)), token.matches(secret: secret) {
-            state.sawToken()
+            state.sawToken(at: now())
             await touch(token)
             return Caller(name: token.name, scopes: Set(token.scopes.compactMap(Scope.init(rawValue:))))
         }
@@ -71,9 +71,9 @@ public struct AuthMiddleware: RouterMiddleware {
 
     /// `hasTokens`, cached for at most ``presenceTTL``.
     private func hasTokens() async throws -> Bool {
-        if let cached = state.cachedPresence(ttl: Self.presenceTTL) { return cached }
+        if let cached = state.cachedPresence(ttl: Self.presenceTTL, now: now()) { return cached }
         let present = try await store.hasTokens()
-        state.setPresence(present)
+        state.setPresence(present, at: now())
         return present
     }
 
@@ -100,25 +100,26 @@ public struct AuthMiddleware: RouterMiddleware {
 /// knows), and when each token's use was last recorded.
 final class AuthState: Sendable {
     private struct Memory {
-        var presence: (value: Bool, at: ContinuousClock.Instant)?
+        var presence: (value: Bool, at: Date)?
         var touched: [String: Date] = [:]
     }
 
     private let memory = Mutex(Memory())
 
-    func cachedPresence(ttl: Duration) -> Bool? {
+    /// The cached answer while younger than `ttl` (a clock that went back expires it).
+    func cachedPresence(ttl: TimeInterval, now: Date) -> Bool? {
         memory.withLock { m in
-            guard let p = m.presence, ContinuousClock.now - p.at < ttl else { return nil }
+            guard let p = m.presence, now >= p.at, now.timeIntervalSince(p.at) < ttl else { return nil }
             return p.value
         }
     }
 
-    func setPresence(_ value: Bool) {
-        memory.withLock { $0.presence = (value, ContinuousClock.now) }
+    func setPresence(_ value: Bool, at: Date) {
+        memory.withLock { $0.presence = (value, at) }
     }
 
     /// A valid token was presented, so tokens exist.
-    func sawToken() { setPresence(true) }
+    func sawToken(at: Date) { setPresence(true, at: at) }
 
     /// Whether this request should record the token's use (no other did within `interval`).
     func claimTouch(_ id: String, at: Date, interval: TimeInterval) -> Bool {
