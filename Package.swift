@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -33,7 +35,11 @@ let package = Package(
         // Domain types and validation. Pure: no I/O, no logging.
         .target(
             name: "PacerCore",
-            dependencies: ["Recurrence", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: [
+                "Recurrence",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The store: one protocol, on SQLite (GRDB) and PostgreSQL (PostgresNIO).
         .target(
@@ -50,6 +56,7 @@ let package = Package(
             name: "PacerEngine",
             dependencies: [
                 "PacerCore", "PacerStore", "Recurrence",
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -181,3 +188,8 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Every import a file uses is declared in that file.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

@@ -1,4 +1,6 @@
 import Foundation
+import HeapModule
+import Logging
 import PacerCore
 import PacerStore
 import Recurrence
@@ -22,7 +24,7 @@ extension Engine {
                 // The store had fewer due fires than the heap: some entries are stale (paused
                 // or moved by another process). Re-read those schedules.
                 var stale: [String] = []
-                while let date = earliestFire(), date <= horizon, let (_, id) = fireHeap.popMin() {
+                while let date = earliestFire(), date <= horizon, let id = fireHeap.popMin()?.id {
                     entries[id]?.next = nil
                     stale.append(id)
                 }

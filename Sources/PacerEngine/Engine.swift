@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 import Logging
 import PacerCore
 import PacerStore
@@ -67,7 +68,7 @@ public actor Engine: Service {
 
     var entries: [String: Entry] = [:]
     var definitions: DefinitionCache
-    var fireHeap = Heap<(Date, String)> { $0.0 < $1.0 }
+    var fireHeap = Heap<Due>()
     /// Every run this process holds, with its phase: the pure state machine whose actions
     /// this actor carries out.
     var local: LocalRuns
@@ -263,9 +264,10 @@ public actor Engine: Service {
 
     /// The earliest valid entry of the fire heap (stale entries are dropped on the way).
     func earliestFire() -> Date? {
-        while let (date, id) = fireHeap.min {
+        while let due = fireHeap.min {
+            let (date, id) = (due.at, due.id)
             if entries[id]?.next == date { return date }
-            fireHeap.popMin()
+            _ = fireHeap.popMin()
         }
         return nil
     }
@@ -279,7 +281,7 @@ public actor Engine: Service {
         }
         if entries[id]?.next != date {
             entries[id]?.next = date
-            fireHeap.insert((date, id))
+            fireHeap.insert(Due(date, id))
         }
     }
 }

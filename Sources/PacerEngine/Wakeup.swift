@@ -55,47 +55,16 @@ final class Wakeup: Sendable {
     }
 }
 
-/// A binary min-heap.
-struct Heap<Element> {
-    private var items: [Element] = []
-    private let less: (Element, Element) -> Bool
+/// An entry of the engine's heaps (swift-collections' `Heap`): a run or schedule id and its
+/// instant, earliest first (ties by id, so the order never depends on insertion).
+struct Due: Comparable {
+    var at: Date
+    var id: String
 
-    init(_ less: @escaping (Element, Element) -> Bool) { self.less = less }
-
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
-    var min: Element? { items.first }
-    /// The elements in no particular order.
-    var elements: [Element] { items }
-
-    mutating func removeAll() { items.removeAll(keepingCapacity: true) }
-
-    mutating func insert(_ e: Element) {
-        items.append(e)
-        var i = items.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            guard less(items[i], items[p]) else { break }
-            items.swapAt(i, p)
-            i = p
-        }
+    init(_ at: Date, _ id: String) {
+        self.at = at
+        self.id = id
     }
 
-    @discardableResult
-    mutating func popMin() -> Element? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let top = items.removeLast()
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < items.count && less(items[l], items[m]) { m = l }
-            if r < items.count && less(items[r], items[m]) { m = r }
-            if m == i { break }
-            items.swapAt(i, m)
-            i = m
-        }
-        return top
-    }
+    static func < (a: Due, b: Due) -> Bool { a.at != b.at ? a.at < b.at : a.id < b.id }
 }

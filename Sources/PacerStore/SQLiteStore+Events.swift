@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PacerCore
+import Synchronization
 
 extension SQLiteStore {
     // MARK: Runtime state

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import Recurrence
 
 /// Value mapping shared by both stores' schemas: instants as integer milliseconds since
 /// 1970-01-01T00:00:00Z, documents as PacerJSON text.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import PacerCore
 import PacerTesting
 import Synchronization

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerStore
 import Testing
 
 /// `schedule add` arguments: a valid ping schedule with `extra` flags; a timing or target flag

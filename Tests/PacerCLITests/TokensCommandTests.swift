@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import PacerCore
 import PacerStore
+import PacerTesting
 import Testing
 
 @Suite struct TokensCommandTests {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PacerCore
+import Recurrence
 import Testing
 
 /// A claim decodes only the timing of a stored definition; it must fire exactly as the whole

@@ -3,6 +3,7 @@ import PacerCore
 import PacerEngine
 import PacerStore
 import PacerTesting
+import Recurrence
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct EngineFiringTests {

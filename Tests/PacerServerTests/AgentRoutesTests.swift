@@ -4,6 +4,7 @@ import HummingbirdTesting
 import PacerCore
 import PacerServer
 import PacerStore
+import PacerTesting
 import Testing
 
 @Suite struct AgentRoutesTests {

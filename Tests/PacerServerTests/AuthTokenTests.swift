@@ -14,16 +14,16 @@ import Testing
          "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
     ])
     func sha256_standardVectors_match(message: String, digest: String) {
-        #expect(SHA256.hex(message) == digest)
+        #expect(Digests.sha256Hex(message) == digest)
     }
 
     @Test func sha256_millionAs_andBlockBoundaries_match() {
-        #expect(SHA256.hex(bytes: SHA256.hash([UInt8](repeating: 0x61, count: 1_000_000)))
+        #expect(Digests.sha256Hex(bytes: [UInt8](repeating: 0x61, count: 1_000_000))
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
         // 55, 56 and 64 bytes: the padding's edge cases.
-        #expect(SHA256.hex(String(repeating: "a", count: 55)) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
-        #expect(SHA256.hex(String(repeating: "a", count: 56)) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
-        #expect(SHA256.hex(String(repeating: "a", count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
+        #expect(Digests.sha256Hex(String(repeating: "a", count: 55)) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
+        #expect(Digests.sha256Hex(String(repeating: "a", count: 56)) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
+        #expect(Digests.sha256Hex(String(repeating: "a", count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
     }
 
     @Test func make_secretAndHash_haveTheirFormats() throws {
@@ -32,7 +32,7 @@ import Testing
         #expect(APIToken.isSecretShaped(made.secret))
         #expect(made.token.id.hasPrefix("tok_") && made.token.id.count == 30)
         #expect(made.token.scopes == ["read", "admin"], "deduplicated, canonical order")
-        #expect(made.token.hash == SHA256.hex(made.secret))
+        #expect(made.token.hash == Digests.sha256Hex(made.secret))
         #expect(made.token.hash.wholeMatch(of: /[0-9a-f]{64}/) != nil)
         #expect(made.token.matches(secret: made.secret))
         #expect(!made.token.matches(secret: made.secret.uppercased()))

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import PacerCore
 import PacerServer
 import PacerStore
+import Recurrence
 import Testing
 
 /// A fuzzing pass over the shared decoder, beyond Schemathesis: random and extreme values in

@@ -1,8 +1,10 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import PacerCore
 import PacerServer
 import PacerStore
+import PacerTesting
 import Testing
 
 /// Agents, schedules and sessions written straight to the bench's store.

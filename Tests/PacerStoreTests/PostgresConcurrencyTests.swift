@@ -1,6 +1,7 @@
 import Foundation
 import PacerCore
 @testable import PacerStore
+import PostgresNIO
 import Synchronization
 import Testing
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import MCP
+import NIOCore
 import PacerCore
 
 /// The MCP servers configured on a Pacer server and their connections, shared by every

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import MCP
+import NIOCore
+import NIOHTTP1
 
 /// The SDK transport of a `stdio` server: messages go to the child's standard input, and
 /// come from its standard output (read by ``MCPChildProcess``).

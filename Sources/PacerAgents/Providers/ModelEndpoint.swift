@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
+import NIOHTTP1
 import PacerCore
 
 /// One model endpoint over HTTP, shared by the providers: sends a JSON body with its headers,

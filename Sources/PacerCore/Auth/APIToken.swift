@@ -156,7 +156,7 @@ extension APIToken {
 
     /// The stored form of a secret: its SHA-256 as lower-case hex.
     /// - Parameter secret: the secret.
-    public static func hash(secret: String) -> String { SHA256.hex(secret) }
+    public static func hash(secret: String) -> String { Digests.sha256Hex(secret) }
 
     /// Whether a text has the shape of a secret (prefix, length, alphabet); a cheap check
     /// before a lookup.

@@ -160,7 +160,7 @@ public struct Run: Sendable, Hashable, Codable {
     public var idempotencyKey: String {
         let millis = Int64((scheduledAt.timeIntervalSince1970 * 1000).rounded())
         let material = "\(scheduleID)\u{0}\(millis)\u{0}\(itemKey ?? "")"
-        return "fire_" + String(SHA256.hex(material).prefix(32))
+        return "fire_" + String(Digests.sha256Hex(material).prefix(32))
     }
 
     public static func excerpt(_ text: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 import PacerCore
 
 /// The events that bring runs in and move them toward a slot.
@@ -8,7 +9,7 @@ extension LocalRuns {
     mutating func claimed(_ run: Run) {
         guard runs[run.id] == nil else { return }
         add(Local(run: run, phase: .held, due: run.firesAt))
-        held.insert((run.firesAt, run.id))
+        held.insert(Due(run.firesAt, run.id))
     }
 
     /// A run the store holds queued: it waits for its instant. A session wake-up already
@@ -20,18 +21,18 @@ extension LocalRuns {
             local.run = run
             local.due = run.firesAt
             runs[run.id] = local
-            if local.phase == .queued { queued.insert((run.firesAt, run.id)) }
+            if local.phase == .queued { queued.insert(Due(run.firesAt, run.id)) }
             return
         }
         add(Local(run: run, phase: .queued, due: run.firesAt, movable: run.trigger == .resume))
-        queued.insert((run.firesAt, run.id))
+        queued.insert(Due(run.firesAt, run.id))
     }
 
     /// Held fires whose instant has come: each is opened (checked, then gated or refused).
     mutating func releaseDue(now: Date) -> [Action] {
         var actions: [Action] = []
         while let due = Self.valid(&held, { runs[$0]?.phase == .held && runs[$0]?.due == $1 }), due <= now,
-              let (_, id) = held.popMin(), let local = runs[id] {
+              let id = held.popMin()?.id, let local = runs[id] {
             setPhase(id, .opening)
             actions.append(.open(local.run))
         }
@@ -43,7 +44,7 @@ extension LocalRuns {
     /// or `promoted`.
     mutating func takeDueQueued(now: Date) -> Local? {
         guard let due = Self.valid(&queued, { runs[$0]?.phase == .queued && runs[$0]?.due == $1 }), due <= now,
-              let (_, id) = queued.popMin(), let local = runs[id] else { return nil }
+              let id = queued.popMin()?.id, let local = runs[id] else { return nil }
         setPhase(id, .opening)
         return local
     }
@@ -55,7 +56,7 @@ extension LocalRuns {
         runs[run.id]?.run = run
         runs[run.id]?.due = due
         setPhase(run.id, .queued)
-        queued.insert((due, run.id))
+        queued.insert(Due(due, run.id))
     }
 
     /// A continuation of a paused or disabled schedule: it waits for `unpark`.
@@ -69,7 +70,7 @@ extension LocalRuns {
     mutating func unpark(scheduleID: String) {
         for id in parked.removeValue(forKey: scheduleID) ?? [] where runs[id]?.phase == .parked {
             setPhase(id, .queued)
-            if let due = runs[id]?.due { queued.insert((due, id)) }
+            if let due = runs[id]?.due { queued.insert(Due(due, id)) }
         }
     }
 
@@ -121,7 +122,7 @@ extension LocalRuns {
         ensure(run, phase: .ready)
         runs[run.id]?.run = run
         activeBySchedule[run.scheduleID, default: 0] += 1
-        ready.insert((run.scheduledAt, run.id))
+        ready.insert(Due(run.scheduledAt, run.id))
     }
 
     /// Puts a run in a phase, adding it when it is new (a fire opened by the engine directly).

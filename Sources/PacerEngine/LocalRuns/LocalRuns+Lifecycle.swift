@@ -1,5 +1,7 @@
 import Foundation
+import HeapModule
 import PacerCore
+import PacerStore
 
 /// The events of a run in a slot, its end and its finish, and the drain.
 extension LocalRuns {
@@ -13,7 +15,7 @@ extension LocalRuns {
             startRetryAt = nil
         }
         var batch: [Run] = []
-        while batch.count < limit, executingCount + startingCount < maxConcurrent, let (_, id) = ready.popMin() {
+        while batch.count < limit, executingCount + startingCount < maxConcurrent, let id = ready.popMin()?.id {
             guard let local = runs[id], local.phase == .ready else { continue }
             if local.dropped {
                 remove(id)
@@ -50,7 +52,7 @@ extension LocalRuns {
             setPhase(run.id, .executing)
             let at = deadline(run)
             runs[run.id]?.deadline = at
-            timeouts.insert((at, run.id))
+            timeouts.insert(Due(at, run.id))
             actions.append(.execute(run))
         }
         return actions
@@ -60,7 +62,7 @@ extension LocalRuns {
     mutating func startFailed(_ batch: [Run], retryAt: Date) {
         for run in batch where runs[run.id]?.phase == .starting {
             setPhase(run.id, .ready)
-            ready.insert((run.scheduledAt, run.id))
+            ready.insert(Due(run.scheduledAt, run.id))
         }
         startRetryAt = retryAt
     }
@@ -68,7 +70,7 @@ extension LocalRuns {
     /// Executing runs whose deadline has passed are cancelled and end as `timed_out`.
     mutating func expire(now: Date) -> [Action] {
         var actions: [Action] = []
-        while let deadline = earliestTimeout(), deadline <= now, let (_, id) = timeouts.popMin() {
+        while let deadline = earliestTimeout(), deadline <= now, let id = timeouts.popMin()?.id {
             runs[id]?.timedOut = true
             actions.append(.cancel(runID: id))
         }

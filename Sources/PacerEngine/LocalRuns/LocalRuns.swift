@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 import PacerCore
 import PacerStore
 
@@ -88,10 +89,10 @@ struct LocalRuns {
     /// When the finishes the store refused are written again.
     var finishRetryAt: Date?
 
-    var held = Heap<(Date, String)> { $0 < $1 }
-    var queued = Heap<(Date, String)> { $0 < $1 }
-    var ready = Heap<(Date, String)> { $0 < $1 }
-    var timeouts = Heap<(Date, String)> { $0 < $1 }
+    var held = Heap<Due>()
+    var queued = Heap<Due>()
+    var ready = Heap<Due>()
+    var timeouts = Heap<Due>()
 
     init(maxConcurrent: Int) {
         self.maxConcurrent = maxConcurrent
@@ -151,9 +152,9 @@ struct LocalRuns {
 
     /// The runs each heap still gives (its stale entries left out).
     func validHeapIDs() -> (held: Set<String>, queued: Set<String>, ready: Set<String>) {
-        (Set(held.elements.filter { runs[$0.1]?.phase == .held && runs[$0.1]?.due == $0.0 }.map(\.1)),
-         Set(queued.elements.filter { runs[$0.1]?.phase == .queued && runs[$0.1]?.due == $0.0 }.map(\.1)),
-         Set(ready.elements.filter { runs[$0.1]?.phase == .ready }.map(\.1)))
+        (Set(held.unordered.filter { runs[$0.id]?.phase == .held && runs[$0.id]?.due == $0.at }.map(\.id)),
+         Set(queued.unordered.filter { runs[$0.id]?.phase == .queued && runs[$0.id]?.due == $0.at }.map(\.id)),
+         Set(ready.unordered.filter { runs[$0.id]?.phase == .ready }.map(\.id)))
     }
 
     /// The earliest instant a held fire waits for.
@@ -178,10 +179,11 @@ struct LocalRuns {
     }
 
     /// The first entry of a heap that is still valid (stale ones are dropped on the way).
-    static func valid(_ heap: inout Heap<(Date, String)>, _ isValid: (String, Date) -> Bool) -> Date? {
-        while let (date, id) = heap.min {
+    static func valid(_ heap: inout Heap<Due>, _ isValid: (String, Date) -> Bool) -> Date? {
+        while let due = heap.min {
+            let (date, id) = (due.at, due.id)
             if isValid(id, date) { return date }
-            heap.popMin()
+            _ = heap.popMin()
         }
         return nil
     }

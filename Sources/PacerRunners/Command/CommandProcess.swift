@@ -7,6 +7,7 @@ import Darwin
 #endif
 import ChildProcess
 import Subprocess
+import SystemPackage
 
 /// One child process run to completion with bounded output capture: the plumbing the command
 /// runner and the command item source share.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 
 extension HTTPClient.Configuration {
     /// How Pacer's HTTP clients behave: a connection that cannot be made fails the request at

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import Foundation
+import NIOHTTP1
 
 /// One HTTP request and the start of its answer: the plumbing the HTTP runner, the HTTP item
 /// source and the HTTP deliveries share.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import PacerCore
+import Subprocess
 
 /// Reads the items of a fire from its ``ItemSource``: a static list, an HTTP GET answering a
 /// JSON array (with plain and secret headers), or a command printing a JSON array on standard

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PacerCore
 
 /// Builds `/openapi.json` (OpenAPI 3.1) from the routes and the schema components.

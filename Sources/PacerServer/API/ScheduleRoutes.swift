@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PacerCore
 
 /// `/v1/schedules`: list, create, show, change, delete, pause, resume, Run Now, runs,

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerStore
 
 /// Reading a schedule definition from a tool's flat arguments (`name`, `rule`, `timezone`,
 /// `target` or `agent` + `prompt`, `delivery`, `caps`, `max_fires`, `notes`), and naming the

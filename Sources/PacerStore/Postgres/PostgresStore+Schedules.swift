@@ -1,6 +1,7 @@
 import Foundation
 import PacerCore
 import PostgresNIO
+import Recurrence
 
 extension PostgresStore {
     public func createSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {

@@ -9,6 +9,7 @@ import PacerRunners
 import PacerServer
 import PacerStore
 import ServiceLifecycle
+import UnixSignals
 
 /// `pacer serve`: the daemon. It opens the store, applies `--config`, and runs the engine and
 /// the HTTP server (health, metrics) in one service group that drains on SIGTERM/SIGINT.

@@ -1,6 +1,7 @@
 import Foundation
 import PacerCore
 import PacerStore
+import Recurrence
 
 /// What the API returns for a schedule: every member of the stored definition, plus its
 /// runtime `state` and `description`, the rule in English (`null` when it cannot be
