@@ -91,7 +91,7 @@ public final class HTTPReceiver: Sendable {
     /// - Returns: the requests received.
     /// - Throws: ``HTTPReceiverError`` when they do not arrive in time.
     @discardableResult
-    public func waitForRequests(count: Int, timeout: Duration = .seconds(5)) async throws -> [ReceivedRequest] {
+    public func waitForRequests(count: Int, timeout: Duration = .seconds(30)) async throws -> [ReceivedRequest] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let received = await state.requests
