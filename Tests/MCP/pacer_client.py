@@ -66,6 +66,17 @@ async def exercise(session, schedule_name):
         "target": {"kind": "http", "url": "https://example.com/hook"},
     })
     out["missing_name"] = await call(session, "create_schedule", {"rule": "every 1h"})
+    # The shorthands the API takes, with the API's messages.
+    out["every_shorthand"] = await call(session, "create_schedule", {
+        "name": schedule_name + "-every",
+        "every": "30m",
+        "target": {"kind": "http", "url": "https://example.com/hook"},
+    })
+    out["past_at"] = await call(session, "create_schedule", {
+        "name": schedule_name + "-past",
+        "at": "2020-01-01T00:00:00Z",
+        "target": {"kind": "http", "url": "https://example.com/hook"},
+    })
     out["wrong_type"] = await call(session, "pause_schedule", {"schedule": 42})
     out["unknown_schedule"] = await call(session, "get_schedule", {"schedule": "no-such-schedule"})
     out["unknown_tool"] = await call(session, "no_such_tool", {})

@@ -28,15 +28,17 @@ struct MCPServerTests {
         #expect(object["server"] as? String == "pacer")
         #expect(object["tools"] as? [String] == Self.tools)
         #expect(object["schemas_complete"] as? Bool == true)
-        for key in ["preview", "created", "got", "listed"] {
+        for key in ["preview", "created", "got", "listed", "every_shorthand"] {
             let call = try #require(object[key] as? [String: Any], "\(key)")
             #expect(call["is_error"] as? Bool == false, "\(key): \(call["text"] ?? "")")
         }
         let created = try #require((object["created"] as? [String: Any])?["text"] as? String)
         #expect(created.contains("\"name\":\"\(name)\""))
+        let every = try #require((object["every_shorthand"] as? [String: Any])?["text"] as? String)
+        #expect(every.contains("every 30m"), "\(every)")
         let expectations: [(String, String)] = [
             ("bad_rule", "rule:"), ("missing_name", "name: is required"), ("wrong_type", "schedule: must be a string"),
-            ("unknown_schedule", "no-such-schedule"), ("unknown_tool", "unknown tool 'no_such_tool'"),
+            ("past_at", "at: '2020-01-01T00:00:00Z' is in the past"), ("unknown_schedule", "no-such-schedule"), ("unknown_tool", "unknown tool 'no_such_tool'"),
         ]
         for (key, message) in expectations {
             let call = try #require(object[key] as? [String: Any], "\(key)")
@@ -54,9 +56,9 @@ struct MCPServerTests {
         let shown = try #require(try await ws.pacer("schedule", "show", "mcp-ping", "--json").json() as? [String: Any])
         #expect(shown["owner"] as? String == "mcp")
         #expect((shown["target"] as? [String: Any])?["url"] as? String == "https://example.com/hook")
-        // The bad calls stored nothing.
+        // The bad calls stored nothing: the schedule and its `every` sibling only.
         let list = try await ws.pacer("schedule", "list", "--json")
-        #expect((try list.json() as? [[String: Any]])?.count == 1)
+        #expect((try list.json() as? [[String: Any]])?.compactMap { $0["name"] as? String }.sorted() == ["mcp-ping", "mcp-ping-every"])
     }
 
     @Test func http_pythonClient_withToken_createsAScheduleOwnedByTheToken_andAWrongTokenIsRefused() async throws {

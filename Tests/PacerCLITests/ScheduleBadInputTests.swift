@@ -22,6 +22,7 @@ private func add(_ extra: String...) -> [String] {
         (add("--cron", "0 0 30 2 *"), "timing.rule (--cron): day-of-month: 30 never occurs in February"),
         (add("--rule", "every 0s"), "timing.rule (--rule): every: 0 must be at least 1"),
         (add("--at", "tomorrow"), "--at: 'tomorrow' is not an RFC 3339 instant"),
+        (add("--at", "2020-01-01T00:00:00Z"), "--at: '2020-01-01T00:00:00Z' is in the past"),
         (add("--tz", "Mars/Base"), "timing.timezone (--tz): unknown time zone 'Mars/Base'"),
         (add("--jitter", "lots"), "--jitter: 'lots' is not a duration"),
         (add("--jitter", "2d"), "timing.jitter (--jitter): 172800.0 must be between 0 and 86400 seconds"),

@@ -43,7 +43,7 @@ import Testing
             "delivery": ["kind": "slack", "webhook_url": "https://hooks.example.com/x"],
         ]),
         ("/v1/schedules", [
-            "name": "delay", "at": "2027-01-01T00:00:00Z",
+            "name": "delay", "at": "2030-01-01T00:00:00Z",
             "target": ["kind": "monitor", "check": ["kind": "delay", "seconds": 60]],
             "delivery": ["kind": "telegram", "bot_token_env": "TOKEN", "chat_id": "42", "base_url": "https://api.telegram.org"],
         ]),

@@ -28,6 +28,7 @@ import Testing
         (["name": "x", "every": "99999999999999999999d", "target": hook], "every"),
         (["name": "x", "every": 60, "target": hook], "every"),
         (["name": "x", "at": "tomorrow", "target": hook], "at"),
+        (["name": "x", "at": "2027-01-15T07:59:59Z", "target": hook], "at"),
         (["name": "x", "cron": "* * * * *", "every": "1m", "target": hook], "cron"),
         (["name": "x", "cron": "* * * * *", "timing": ["rule": "every 1m"], "target": hook], "cron"),
         (["name": "x", "every": "1m", "target": ["kind": "carrier_pigeon"]], "target.kind"),

@@ -18,6 +18,16 @@ import Testing
         #expect(try fires("every 2 hours", from: "2026-01-01T00:00:00Z", 1) == ["2026-01-01T02:00:00Z"])
     }
 
+    @Test func every_compoundOrFractional_isOneInterval_asTheEveryShorthandReadsIt() throws {
+        #expect(try Rule.parse("every 1m30s") == .interval(seconds: 90))
+        #expect(try Rule.parse("every 1.5h") == .interval(seconds: 5400))
+        #expect(try Rule.parse("every 2h15m") == .interval(seconds: 8100))
+        #expect(try fires("every 1m30s", from: "2026-01-01T00:00:00Z", 2) == ["2026-01-01T00:01:30Z", "2026-01-01T00:03:00Z"])
+        #expect(throws: RecurrenceError.self) { try Rule.parse("every 0.5s") }
+        #expect(throws: RecurrenceError.self) { try Rule.parse("every 1m30s at 09:00") }
+        #expect(throws: RecurrenceError.self) { try Rule.parse("every 1.5w") }
+    }
+
     @Test func interval_isRealTime_acrossDST() throws {
         // Every hour in New York across the spring-forward gap: one hour of real time apart.
         #expect(try fires("every 1h", "America/New_York", from: "2026-03-08T01:00:00-05:00", 2)

@@ -6,12 +6,26 @@ import PacerStore
 /// `target` or `agent` + `prompt`, `delivery`, `caps`, `max_fires`, `notes`), and naming the
 /// stored definition's fields the way the tool does (`timing.rule` is `rule`).
 enum MCPDefinition {
-    /// The rule argument: an RFC 3339 instant alone means one fire at that instant.
-    static func rule(_ args: MCPArguments, required: Bool) throws(MCPToolError) -> String? {
-        guard let rule = try args.string("rule", required: required, max: 1000) else { return nil }
-        let trimmed = rule.trimmingCharacters(in: .whitespaces)
-        if PacerJSON.parse(trimmed) != nil { return "once " + trimmed }
-        return rule
+    /// The rule: `rule`, or one of the shorthands every surface takes (`cron`, `every`, `at`),
+    /// read as the API reads them. A `rule` that is an RFC 3339 instant alone means one fire
+    /// at that instant.
+    /// - Parameter now: when given, a one-shot instant before it is refused.
+    static func rule(_ args: MCPArguments, required: Bool, now: Date? = nil) throws(MCPToolError) -> String? {
+        let given = RuleShorthand.allCases.filter { args.has($0.rawValue) }
+        if given.count > 1 {
+            throw MCPToolError(field: given[1].rawValue, "give only one of rule, cron, every and at")
+        }
+        guard let shorthand = given.first else {
+            if required { throw MCPToolError(field: "rule", "is required: give rule (or cron, every or at)") }
+            return nil
+        }
+        let text = try args.string(shorthand.rawValue, required: true, max: 1000)!
+        let oneShot = shorthand == .rule && PacerJSON.parse(text.trimmingCharacters(in: .whitespaces)) != nil
+        do {
+            return try (oneShot ? RuleShorthand.at : shorthand).rule(text, now: now)
+        } catch {
+            throw MCPToolError(field: shorthand.rawValue, error.message)
+        }
     }
 
     /// The target the arguments give: `target`, or `agent` with `prompt`.

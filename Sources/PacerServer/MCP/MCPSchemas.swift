@@ -39,6 +39,12 @@ enum MCPSchemas {
         preview_rule shows what a rule means before you use it.
         """, maxLength: 1000)
 
+    static let cron = string("Shorthand for rule: a cron expression or macro such as @daily.", maxLength: 1000)
+
+    static let every = string("Shorthand for rule 'every N': a duration such as 30s, 15m or 2h.", maxLength: 100)
+
+    static let at = string("Shorthand for one fire at this RFC 3339 instant, e.g. 2026-12-24T18:00:00+01:00 (not in the past).", maxLength: 100)
+
     static let timezone = string("IANA time zone whose wall clock the rule follows, e.g. Europe/Berlin (default UTC).", maxLength: 100)
 
     static let name = string("A unique, human name for the schedule (1-200 characters).", maxLength: 200)

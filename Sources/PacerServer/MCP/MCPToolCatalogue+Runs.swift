@@ -14,11 +14,12 @@ extension MCPToolCatalogue {
             (RFC 3339 with the zone's offset). An error names what is wrong (e.g. "rule: minute: 60 is out of range 0-59").
             """,
         properties: [
-            "rule": MCPSchemas.rule, "timezone": MCPSchemas.timezone,
+            "rule": MCPSchemas.rule, "cron": MCPSchemas.cron, "every": MCPSchemas.every, "at": MCPSchemas.at,
+            "timezone": MCPSchemas.timezone,
             "count": MCPSchemas.integer("How many fires to list (default 5).", minimum: 1, maximum: 100),
             "from": MCPSchemas.string("List fires after this RFC 3339 instant (default now); also the anchor of 'every' rules.", maxLength: 100),
         ],
-        required: ["rule"]
+        required: []
     ) { args, context in
         let rule = try MCPDefinition.rule(args, required: true)!
         let zone = try args.string("timezone", max: 100)

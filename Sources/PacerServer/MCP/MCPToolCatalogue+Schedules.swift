@@ -6,7 +6,8 @@ import PacerStore
 /// `resume_schedule`, `delete_schedule`.
 extension MCPToolCatalogue {
     static let definitionProperties: [String: JSONValue] = [
-        "name": MCPSchemas.name, "rule": MCPSchemas.rule, "timezone": MCPSchemas.timezone,
+        "name": MCPSchemas.name, "rule": MCPSchemas.rule, "cron": MCPSchemas.cron, "every": MCPSchemas.every,
+        "at": MCPSchemas.at, "timezone": MCPSchemas.timezone,
         "target": MCPSchemas.target, "agent": MCPSchemas.agent, "prompt": MCPSchemas.prompt,
         "delivery": MCPSchemas.delivery, "caps": MCPSchemas.caps, "max_fires": MCPSchemas.maxFires, "notes": MCPSchemas.notes,
     ]
@@ -18,17 +19,18 @@ extension MCPToolCatalogue {
     static let create = MCPTool(
         "create_schedule", title: "Create a schedule", scope: .write, idempotent: true,
         description: """
-            Create a schedule that runs something on a rule. Give `name` and `rule`, and what to run: an agent with \
+            Create a schedule that runs something on a rule. Give `name` and `rule` (or one of the shorthands `cron`, \
+            `every` such as "30m", `at` for one RFC 3339 instant), and what to run: an agent with \
             `agent` + `prompt`, or a `target` object (HTTP request, command, monitor, workflow). Optional: `timezone` \
             (default UTC), `delivery` (where results go), `caps` (limits of agent sessions), `max_fires`, `notes`. \
             The definition is validated like every other change; an error names the argument at fault. If you already \
             own a schedule with the same rule, time zone and target, that one is returned (with "existing": true) \
             instead of a duplicate. Returns {"ok": true, "existing": false, "schedule": {...}} with the next fires.
             """,
-        properties: definitionProperties, required: ["name", "rule"]
+        properties: definitionProperties, required: ["name"]
     ) { args, context in
         let name = try args.string("name", required: true, max: 200)!
-        let rule = try MCPDefinition.rule(args, required: true)!
+        let rule = try MCPDefinition.rule(args, required: true, now: context.instant)!
         guard let target = try MCPDefinition.target(args) else {
             throw MCPToolError(field: "target", "is required: give target, or agent with prompt")
         }
@@ -101,7 +103,7 @@ extension MCPToolCatalogue {
         required: ["schedule"]
     ) { args, context in
         let reference = try args.string("schedule", required: true, max: 1000)!
-        let name = try args.string("name", max: 200), rule = try MCPDefinition.rule(args, required: false)
+        let name = try args.string("name", max: 200), rule = try MCPDefinition.rule(args, required: false, now: context.instant)
         let zone = try args.string("timezone", max: 100), maxFires = try args.integer("max_fires", in: 1...Int(Int32.max))
         let notes = try args.string("notes", max: 10_000), enabled = try args.bool("enabled")
         let caps = try MCPDefinition.object(Caps.self, "caps", args)

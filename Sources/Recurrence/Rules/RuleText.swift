@@ -30,6 +30,14 @@ enum RuleText {
         // "every 2 weeks", "every 2weeks", "every 90s", "every day", "every mon,thu".
         var count = 1
         var unitWord = rest.removeFirst()
+        // "every 1m30s", "every 1.5h": one interval written in several units or with a
+        // fraction, as durations are written elsewhere, when it is whole seconds.
+        if let seconds = try Self.compoundSeconds(unitWord) {
+            guard rest.isEmpty else {
+                throw RecurrenceError(field: "every", "'every \(unitWord)' repeats on a fixed interval and takes nothing after it")
+            }
+            return .interval(seconds: seconds)
+        }
         if let n = Int(unitWord) {
             count = n
             guard !rest.isEmpty else { throw RecurrenceError(field: "every", "'\(n)' needs a unit, as in 'every \(n)m'") }
@@ -85,6 +93,33 @@ enum RuleText {
             }
             return .calendar(try CalendarRule(unit: .week, every: count, weekdays: bits, times: times))
         }
+    }
+
+    /// The seconds of a duration in several s/m/h parts or with a fraction (`1m30s`, `1.5h`,
+    /// `2h15m`), or `nil` for a single whole part (`90s`, `2h`), which the rule reads itself.
+    /// - Throws: ``RecurrenceError`` when it is not whole seconds, or longer than ten years.
+    static func compoundSeconds(_ word: String) throws(RecurrenceError) -> Int64? {
+        var parts: [(number: String, unit: String)] = []
+        var rest = Substring(word)
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCIIDigit || $0 == "." }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            guard !number.isEmpty, intervalUnits[String(unit)] != nil else { return nil }
+            parts.append((String(number), String(unit)))
+        }
+        guard parts.count > 1 || parts.first?.number.contains(".") == true else { return nil }
+        var total = 0.0
+        for part in parts {
+            guard let value = Double(part.number), value.isFinite else { return nil }
+            total += value * Double(intervalUnits[part.unit]!)
+        }
+        guard total >= 1, total == total.rounded() else {
+            throw RecurrenceError(field: "every", "'\(word)' must be a whole number of seconds, at least 1s")
+        }
+        guard total <= 10 * 366 * 86_400 else { throw RecurrenceError(field: "every", "'\(word)' is longer than ten years") }
+        return Int64(total)
     }
 
     static let intervalUnits: [String: Int64] = [

@@ -15,7 +15,7 @@ extension ScheduleFile {
     ]
 
     /// Entry-level shorthands for `timing.rule`.
-    static let ruleShorthands = ["cron", "every", "rule", "at"]
+    static let ruleShorthands = RuleShorthand.allCases.map(\.rawValue)
 
     /// One entry of `schedules`, decoded with the API's Codable types; problems are appended
     /// to `errors` with their paths, and `nil` is returned.
@@ -99,21 +99,13 @@ extension ScheduleFile {
                 errors.append(FieldError(field: "\(path).\(key)", message: "expected a string"))
                 return renames
             }
-            switch key {
-            case "every":
-                guard let seconds = DurationText.seconds(text), seconds >= 1, seconds == seconds.rounded() else {
-                    errors.append(FieldError(field: "\(path).every", message: "'\(text)' is not a duration of whole seconds such as 30s, 5m or 2h"))
-                    return renames
-                }
-                timing!["rule"] = "every " + DurationText.compact(Int64(seconds))
-            case "at":
-                guard PacerJSON.parse(text) != nil else {
-                    errors.append(FieldError(field: "\(path).at", message: "'\(text)' is not an RFC 3339 instant such as 2026-12-24T18:00:00+01:00"))
-                    return renames
-                }
-                timing!["rule"] = "once " + text
-            default:
-                timing!["rule"] = text
+            do {
+                // A file applied again later keeps its `at`: only the surfaces where a person
+                // gives an instant now refuse one in the past.
+                timing!["rule"] = try RuleShorthand(rawValue: key)!.rule(text)
+            } catch {
+                errors.append(FieldError(field: "\(path).\(key)", message: error.message))
+                return renames
             }
             renames["timing.rule"] = key
         }

@@ -206,20 +206,13 @@ struct DefinitionOptions: ParsableArguments {
         if given.count > 1 { throw CommandFailure.usage("give only one of --cron, --every, --rule and --at") }
         if let cron { timing.rule = cron }
         if let rule { timing.rule = rule }
-        if let every {
-            guard let seconds = DurationText.seconds(every) else {
-                throw CommandFailure.usage("--every: '\(every)' is not a duration such as 30s, 5m or 2h")
+        for (flag, shorthand, text) in [("--every", RuleShorthand.every, every), ("--at", .at, at)] {
+            guard let text else { continue }
+            do {
+                timing.rule = try shorthand.rule(text, now: Date())
+            } catch {
+                throw CommandFailure.usage("\(flag): \(error.message)")
             }
-            guard seconds >= 1, seconds == seconds.rounded() else {
-                throw CommandFailure.usage("--every: '\(every)' must be a whole number of seconds, at least 1s")
-            }
-            timing.rule = "every " + DurationText.compact(Int64(seconds))
-        }
-        if let at {
-            guard PacerJSON.parse(at) != nil else {
-                throw CommandFailure.usage("--at: '\(at)' is not an RFC 3339 instant such as 2026-12-24T18:00:00+01:00")
-            }
-            timing.rule = "once " + at
         }
         if let tz { timing.timezone = tz }
         if let jitter { timing.jitterSeconds = try Self.duration(jitter, "--jitter") }

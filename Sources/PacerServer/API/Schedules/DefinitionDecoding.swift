@@ -127,7 +127,7 @@ enum DefinitionDecoding {
     }
 
     /// The instants RFC 3339 can write: years 0001 to 9999.
-    static let writable = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799.999)
+    static let writable = RuleShorthand.writable
 
     /// The current instant in whole milliseconds (what stored JSON keeps).
     static func instant(_ date: Date) -> Date {

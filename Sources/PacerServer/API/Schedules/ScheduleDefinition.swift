@@ -13,10 +13,7 @@ enum ScheduleDefinition {
     static let definitionKeys = ["name", "enabled", "notes", "timing", "target", "dispatch", "policies", "caps", "delivery"]
 
     /// Entry-level shorthands for `timing.rule`.
-    static let ruleShorthands = ["cron", "every", "rule", "at"]
-
-    /// The longest `every` accepted, ten years (what interval rules allow).
-    static let maxEverySeconds = 10.0 * 366 * 86_400
+    static let ruleShorthands = RuleShorthand.allCases.map(\.rawValue)
 
     /// The sections decoded one by one, each with a valid stand-in used when it does not
     /// decode, so that one bad section does not hide problems in the others.
@@ -35,9 +32,11 @@ enum ScheduleDefinition {
 
     /// Moves the shorthands of a request object into `timing`.
     /// - Returns: wire paths to report under the shorthand's name (`timing.rule` -> `cron`).
+    /// - Parameter now: when given, an `at` before it is refused (a new one-shot that could
+    ///   never fire).
     /// - Throws: ``APIError`` 422 for a shorthand that is not a string, an `every` that is
     ///   not a duration, an `at` that is not an instant, or two ways of giving the rule.
-    static func expandShorthands(_ object: inout [String: JSONValue]) throws -> [String: String] {
+    static func expandShorthands(_ object: inout [String: JSONValue], now: Date? = nil) throws -> [String: String] {
         var renames: [String: String] = [:]
         let given = ruleShorthands.filter { object[$0] != nil && object[$0] != .null }
         for key in ruleShorthands + ["timezone"] where object[key] == .null { object[key] = nil }
@@ -56,19 +55,10 @@ enum ScheduleDefinition {
             guard case .string(let text) = object.removeValue(forKey: key)! else {
                 throw DefinitionDecoding.invalid(key, "expected a string")
             }
-            switch key {
-            case "every":
-                guard let seconds = DurationText.seconds(text), seconds >= 1, seconds <= maxEverySeconds, seconds == seconds.rounded() else {
-                    throw DefinitionDecoding.invalid("every", "'\(text.prefix(100))' is not a duration of whole seconds such as 30s, 5m or 2h (at most ten years)")
-                }
-                timing["rule"] = .string("every " + DurationText.compact(Int64(seconds)))
-            case "at":
-                guard let date = PacerJSON.parse(text), DefinitionDecoding.writable.contains(date) else {
-                    throw DefinitionDecoding.invalid("at", "'\(text.prefix(100))' is not an RFC 3339 instant such as 2026-12-24T18:00:00+01:00")
-                }
-                timing["rule"] = .string("once " + text.replacingOccurrences(of: " ", with: "T"))
-            default:
-                timing["rule"] = .string(text)
+            do {
+                timing["rule"] = .string(try RuleShorthand(rawValue: key)!.rule(text, now: now))
+            } catch {
+                throw DefinitionDecoding.invalid(key, error.message)
             }
             renames["timing.rule"] = key
         }

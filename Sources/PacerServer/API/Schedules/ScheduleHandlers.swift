@@ -25,7 +25,7 @@ extension ScheduleRoutes {
             let caller = try context.requireCaller()
             var object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), definitionShape)
             for key in ScheduleDefinition.assignedKeys { object[key] = nil }
-            let renames = try ScheduleDefinition.expandShorthands(&object)
+            let renames = try ScheduleDefinition.expandShorthands(&object, now: services.now())
             let now = DefinitionDecoding.instant(services.now())
             var complete = object
             complete["id"] = .string(PacerID.make(.schedule, at: now))
@@ -56,7 +56,7 @@ extension ScheduleRoutes {
             var patch = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), definitionShape)
             let expected = try revision(patch.removeValue(forKey: "revision"), required: false)
             for key in ScheduleDefinition.assignedKeys { patch[key] = nil }
-            let renames = try ScheduleDefinition.expandShorthands(&patch)
+            let renames = try ScheduleDefinition.expandShorthands(&patch, now: services.now())
             let store = services.store
             var attempt = 0
             while true {
