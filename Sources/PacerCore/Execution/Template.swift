@@ -1,3 +1,4 @@
+import Foundation
 import Mustache
 
 /// A Mustache template (HTTP bodies, prompts), compiled once. Templates are compiled when a
@@ -33,6 +34,24 @@ public struct Template: Sendable {
     /// - Parameter context: the values.
     public func render(_ context: [String: Any]) -> String {
         compiled.render(context)
+    }
+
+    /// Renders a URL template: every string inserted is percent-encoded (all but letters,
+    /// digits and `-._~`), so a value fills a path segment or a query value and cannot add a
+    /// segment, a query or a fragment of its own.
+    public func renderURL(_ context: [String: Any]) -> String {
+        compiled.render(Self.percentEncoded(context) as? [String: Any] ?? [:])
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    private static func percentEncoded(_ value: Any) -> Any {
+        switch value {
+        case let text as String: text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+        case let object as [String: Any]: object.mapValues(percentEncoded)
+        case let array as [Any]: array.map(percentEncoded)
+        default: value
+        }
     }
 }
 

@@ -67,7 +67,7 @@ public struct HTTPTarget: Sendable, Hashable, Codable {
     func validate(at path: String, into v: inout Validator) {
         v.check(Self.methods.contains(method), Validator.join(path, "method"),
                 "'\(method)' is not a known HTTP method; use \(Self.methods.joined(separator: ", "))")
-        v.httpURL(url, Validator.join(path, "url"))
+        v.httpURL(url, Validator.join(path, "url"), templated: true)
         v.headers(headers, fromEnv: headersFromEnv, path)
         if let body { v.template(body, Validator.join(path, "body")) }
     }

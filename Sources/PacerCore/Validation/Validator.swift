@@ -29,12 +29,37 @@ struct Validator {
         }
     }
 
-    /// An absolute `http` or `https` URL with a host, at most ``Limits/urlLength`` long.
-    mutating func httpURL(_ value: String, _ field: String) {
+    /// An absolute `http` or `https` URL with a host, at most ``Limits/urlLength`` long; with
+    /// `templated`, one whose path and query may hold Mustache tags (an HTTP target's URL,
+    /// rendered per run).
+    mutating func httpURL(_ value: String, _ field: String, templated: Bool = false) {
         if value.utf8.count > Limits.urlLength {
             fail(field, "is \(value.utf8.count) bytes long; URLs of at most \(Limits.urlLength) bytes are allowed")
+        } else if value.contains("{{") {
+            if templated {
+                urlTemplate(value, field)
+            } else {
+                fail(field, "'\(value)' is not a template here: '{{' is refused (only an HTTP target's URL is rendered per run)")
+            }
         } else if !Self.isHTTPURL(value) {
             fail(field, "'\(value)' is not an absolute http or https URL")
+        }
+    }
+
+    /// A URL with Mustache tags (`https://api.example.com/items/{{item.id}}`): it compiles,
+    /// and its scheme and host come before the first tag, so a run's values never choose
+    /// where the request (and any secret header pinned to a URL prefix) goes.
+    mutating func urlTemplate(_ value: String, _ field: String) {
+        let fixed = String(value[..<value.range(of: "{{")!.lowerBound])
+        let afterScheme = fixed.range(of: "://").map { fixed[$0.upperBound...] } ?? ""
+        do {
+            _ = try Template(value)
+        } catch {
+            fail(field, "is not a valid template: \(error.message)")
+            return
+        }
+        if !Self.isHTTPURL(fixed) || !afterScheme.contains("/") {
+            fail(field, "'\(value)' may use {{...}} only after the scheme, the host and the '/' after it")
         }
     }
 

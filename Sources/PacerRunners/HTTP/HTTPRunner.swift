@@ -115,9 +115,18 @@ public final class HTTPRunner: Runner {
     ///   does not compile.
     static func exchange(for target: HTTPTarget, request: RunRequest,
                          environment: RunnerEnvironment) throws(RunnerError) -> HTTPExchange {
-        var exchange = HTTPExchange(method: target.method, url: target.url)
+        var url = target.url
+        if url.contains("{{") {
+            // A URL template (its host is fixed before the first tag, see the validation).
+            do {
+                url = try Template(url).renderURL(request.templateContext)
+            } catch {
+                throw RunnerError(.invalidRequest, "url template: \(error.message)")
+            }
+        }
+        var exchange = HTTPExchange(method: target.method, url: url)
         for (name, value) in target.headers.sorted(by: { $0.key < $1.key }) { exchange.set(name, value) }
-        for (name, value) in try environment.secretHeaders(target.headersFromEnv, sentTo: target.url) { exchange.setSecret(name, value) }
+        for (name, value) in try environment.secretHeaders(target.headersFromEnv, sentTo: url) { exchange.setSecret(name, value) }
         exchange.set("Idempotency-Key", request.run.idempotencyKey)
         if let source = target.body {
             let template: Template
