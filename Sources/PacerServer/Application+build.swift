@@ -89,6 +89,8 @@ public func buildRouter(services: APIServices, registry: PrometheusCollectorRegi
     router.add(middleware: browserGuard)
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: AuthMiddleware(store: services.store, loopback: loopback, now: services.now))
+    let routes = API.routes(services)
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes, extra: [("/healthz", .get), ("/metrics", .get), ("/openapi.json", .get)]))
     Health.register(on: router, services: services)
     router.get("/metrics") { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -96,7 +98,7 @@ public func buildRouter(services: APIServices, registry: PrometheusCollectorRegi
     }
     let document = API.document(services)
     router.get("/openapi.json") { _, _ -> Response in try jsonResponse(document) }
-    router.add(API.routes(services))
+    router.add(routes)
     MCPEndpoint.register(on: router, services: services)
     Dashboard.register(on: router)
     return router

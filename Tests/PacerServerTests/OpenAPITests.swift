@@ -108,7 +108,8 @@ import Testing
                                                                        "target": ["kind": "monitor", "check": ["kind": "poll_url", "url": "https://e.com",
                                                                                   "condition": ["kind": "all", "conditions": [["kind": "json_path", "path": "$.ok"],
                                                                                                                                 ["kind": "not", "condition": ["kind": "contains", "value": "x"]]]]]]])
-            try await check(.post, "/v1/schedules", "/v1/schedules", ["name": "once", "at": "2020-01-01T00:00:00Z", "target": APICall.hook])
+            try await check(.post, "/v1/schedules", "/v1/schedules", ["name": "once", "at": "2030-01-01T00:00:00Z", "target": APICall.hook])
+            try await check(.post, "/v1/schedules", "/v1/schedules", ["name": "past", "at": "2020-01-01T00:00:00Z", "target": APICall.hook])
             try await check(.post, "/v1/schedules", "/v1/schedules", ["name": "full", "every": "1m", "target": APICall.hook])
             try await check(.post, "/v1/schedules", "/v1/schedules", ["name": "bad", "cron": "nope", "target": APICall.hook])
             try await check(.post, "/v1/schedules", "/v1/schedules", nil)
@@ -210,6 +211,51 @@ struct SchemaValidator {
         case (.null, "null"), (.bool, "boolean"), (.string, "string"), (.array, "array"), (.object, "object"), (.number, "number"): true
         case (.number(let n), "integer"): n == n.rounded()
         default: false
+        }
+    }
+}
+
+/// A known path asked with a method it lacks.
+@Suite struct MethodNotAllowedTests {
+    @Test func knownPath_wrongMethod_is405_withAllow_unknownPathStays404() async throws {
+        let bench = try APIBench.make()
+        try await bench.test { client in
+            let preview = try await client.execute(uri: "/v1/preview", method: .delete)
+            #expect(preview.status == .methodNotAllowed)
+            #expect(preview.headers[.allow] == "POST")
+            #expect(preview.json.value(at: "error.code") == "method_not_allowed")
+
+            let schedules = try await client.execute(uri: "/v1/schedules", method: .put)
+            #expect(schedules.status == .methodNotAllowed)
+            let allow = Set((schedules.headers[.allow] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect(allow.isSuperset(of: ["GET", "POST"]), "\(allow)")
+
+            // A path parameter matches any one segment.
+            let one = try await client.execute(uri: "/v1/schedules/anything", method: .post)
+            #expect(one.status == .methodNotAllowed)
+            #expect(try await client.execute(uri: "/healthz", method: .post).status == .methodNotAllowed)
+
+            // Not a known path: still 404, and a known path with its method still answers.
+            #expect(try await client.execute(uri: "/v1/nothing-here", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/v1/schedules/a/b/c", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/v1/schedules", method: .get).status == .ok)
+        }
+    }
+}
+
+/// A filter a list does not have is refused, not ignored.
+@Suite struct UnknownQueryParameterTests {
+    @Test func unknownQueryParameter_is400_namingIt_knownOnesWork() async throws {
+        let bench = try APIBench.make()
+        try await bench.test { client in
+            let state = try await client.execute(uri: "/v1/schedules?state=paused", method: .get)
+            #expect(state.status == .badRequest)
+            #expect(state.json.value(at: "error.field") == "state")
+            #expect(state.json.value(at: "error.message")?.text.contains("takes after, limit") == true, "\(state.text)")
+            let kind = try await client.execute(uri: "/v1/runs?kind=http&limit=5", method: .get)
+            #expect(kind.status == .badRequest && kind.json.value(at: "error.field") == "kind")
+            #expect(try await client.execute(uri: "/v1/runs?limit=5", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/v1/sessions?state=waiting&limit=5", method: .get).status == .ok)
         }
     }
 }

@@ -34,6 +34,26 @@ import Testing
         await bench.close()
     }
 
+    @Test func preview_takesTheScheduleShorthands_andAnswersFiresLikePacerNext() async throws {
+        let bench = try APIBench.make()
+        try await bench.test { client in
+            let every = try await APICall.send(client, .post, "/v1/preview", ["every": "15m", "count": 2])
+            #expect(every.status == .ok, "\(every.text)")
+            #expect(every.json["rule"] == "every 15m" && every.json["fires"] == ["2027-01-15T08:15:00Z", "2027-01-15T08:30:00Z"])
+            #expect(every.json["next"] == every.json["fires"], "next is kept as the same list")
+            let cron = try await APICall.send(client, .post, "/v1/preview", ["cron": "0 9 * * 1-5", "timezone": "Europe/Berlin", "count": 1])
+            #expect(cron.json["fires"] == ["2027-01-18T09:00:00+01:00"])
+            let at = try await APICall.send(client, .post, "/v1/preview", ["at": "2030-06-01T12:00:00Z"])
+            #expect(at.status == .ok && at.json["fires"] == ["2030-06-01T12:00:00Z"], "\(at.text)")
+
+            let both = try await APICall.send(client, .post, "/v1/preview", ["rule": "@daily", "every": "1h"])
+            #expect(both.status == .unprocessableContent && both.json.value(at: "error.field") == "every")
+            let badEvery = try await APICall.send(client, .post, "/v1/preview", ["every": "soon"])
+            #expect(badEvery.status == .unprocessableContent && badEvery.json.value(at: "error.field") == "every")
+        }
+        await bench.close()
+    }
+
     @Test(arguments: [
         (["rule": "61 * * * *"], "rule"), (["rule": "every fortnight"], "rule"), (["rule": ""], "rule"), (["rule": "   "], "rule"),
         ([:], "rule"), (["rule": 5], "rule"), (["rule": .null], "rule"), (["rule": .string(String(repeating: "* ", count: 2000))], "rule"),

@@ -16,6 +16,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     public var field: String?
     /// Every field error, for a validation failure.
     public var fields: [FieldError]
+    /// The methods a path has, for a 405 (its `Allow` header).
+    public var allow: [String] = []
 
     /// - Parameters:
     ///   - status: the HTTP status.
@@ -81,6 +83,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         }
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
         return Response(status: status, headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: try PacerJSON.encode(JSONValue.object(["error": .object(error)])))))
     }

@@ -107,15 +107,22 @@ public struct ResponseDoc: Sendable {
 }
 
 extension Router where Context == APIRequestContext {
-    /// Registers routes, each behind its scope check.
+    /// Registers routes, each behind its scope check; a query parameter the route does not
+    /// document is a 400 naming it (a filter that is not applied must not look applied).
     /// - Parameter routes: the routes.
     public func add(_ routes: [APIRoute]) {
         for route in routes {
             let scope = route.scope, handler = route.handler
+            let known = Set(route.doc.query.map(\.name))
             on(RouterPath(route.path), method: route.method) { request, context in
                 if let scope {
                     guard let caller = context.caller else { throw APIError.unauthorized }
                     guard caller.allows(scope) else { throw APIError.forbidden(scope) }
+                }
+                if let unknown = request.uri.queryParameters.first(where: { !known.contains(String($0.key)) }) {
+                    let takes = known.isEmpty ? "takes no query parameters" : "takes " + known.sorted().joined(separator: ", ")
+                    throw APIError.badRequest("unknown query parameter '\(unknown.key.prefix(100))'; this route \(takes)",
+                                              field: String(unknown.key.prefix(100)))
                 }
                 return try await handler(request, context)
             }

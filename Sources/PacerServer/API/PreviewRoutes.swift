@@ -27,10 +27,14 @@ public enum PreviewRoutes {
     public static var schemas: [String: JSONValue] {
         [
             "PreviewInput": [
-                "type": "object", "required": ["rule"], "additionalProperties": false,
+                "type": "object", "additionalProperties": false,
+                "oneOf": .array(["rule", "cron", "every", "at"].map { ["required": [.string($0)]] }),
                 "properties": [
                     "rule": ["type": "string", "minLength": 1, "pattern": "\\S",
                              "description": "A cron expression, a macro such as @daily, or a human rule such as 'every 15m'"],
+                    "cron": ["type": "string", "minLength": 1, "description": "Shorthand: a cron expression or macro"],
+                    "every": ["type": "string", "minLength": 1, "description": "Shorthand for 'every N': a duration such as 30s, 5m or 2h"],
+                    "at": ["type": "string", "format": "date-time", "description": "Shorthand for one fire at this instant"],
                     "timezone": ["type": ["string", "null"], "description": "IANA zone; UTC by default"],
                     "count": ["type": ["integer", "null"], "minimum": 1, "maximum": .number(Double(maxCount)),
                               "description": "How many fires (default 5)"],
@@ -39,12 +43,13 @@ public enum PreviewRoutes {
                 ],
             ],
             "Preview": [
-                "type": "object", "required": ["rule", "timezone", "description", "next"],
+                "type": "object", "required": ["rule", "timezone", "description", "fires", "next"],
                 "properties": [
                     "rule": Schema.string,
                     "timezone": Schema.string,
                     "description": ["type": "string", "description": "The rule in English"],
-                    "next": ["type": "array", "items": Schema.dateTime, "description": "The next fires, with the zone's offset"],
+                    "fires": ["type": "array", "items": Schema.dateTime, "description": "The next fires, with the zone's offset (as `pacer next --json`)"],
+                    "next": ["type": "array", "items": Schema.dateTime, "description": "The same as fires (kept for older clients)"],
                 ],
             ],
         ]
@@ -58,13 +63,24 @@ public enum PreviewRoutes {
 
     /// The preview of a request body.
     /// - Throws: ``APIError`` 422 naming the member at fault.
-    static func preview(_ input: [String: JSONValue], now: Date) throws -> JSONValue {
-        for key in input.keys.sorted() where !["rule", "timezone", "count", "from"].contains(key) {
-            throw DefinitionDecoding.invalid(key, "unknown key; give rule, timezone, count and from")
+    static func preview(_ given: [String: JSONValue], now: Date) throws -> JSONValue {
+        var input = given
+        for key in input.keys.sorted() where !["rule", "cron", "every", "at", "timezone", "count", "from"].contains(key) {
+            throw DefinitionDecoding.invalid(key, "unknown key; give rule (or cron, every, at), timezone, count and from")
+        }
+        // The shorthands of a schedule definition, read as `POST /v1/schedules` reads them.
+        let shorthands = ["cron", "every", "at"].filter { input[$0] != nil && input[$0] != .null }
+        if let key = shorthands.first {
+            if shorthands.count > 1 || (input["rule"] != nil && input["rule"] != .null) {
+                throw DefinitionDecoding.invalid(key, "give only one of rule, cron, every and at")
+            }
+            var definition: [String: JSONValue] = [key: input[key]!]
+            _ = try ScheduleDefinition.expandShorthands(&definition)
+            input["rule"] = definition["timing"]?["rule"]
         }
         guard case .string(let rule)? = input["rule"] else {
             throw DefinitionDecoding.invalid("rule", input["rule"] == nil || input["rule"] == .null
-                ? "is required: a cron expression or a rule such as 'every 15m'" : "expected a string")
+                ? "is required: a cron expression or a rule such as 'every 15m' (or give cron, every or at)" : "expected a string")
         }
         guard !rule.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw DefinitionDecoding.invalid("rule", "must not be empty: give a cron expression or a rule such as 'every 15m'")
@@ -105,6 +121,7 @@ public enum PreviewRoutes {
         return [
             "rule": .string(preview.rule), "timezone": .string(preview.timezone), "description": .string(preview.description),
             // Fires past the year 9999 (or before the year 1) cannot be written in RFC 3339.
+            "fires": .array(preview.fires.filter(isWritable).map(JSONValue.string)),
             "next": .array(preview.fires.filter(isWritable).map(JSONValue.string)),
         ]
     }
