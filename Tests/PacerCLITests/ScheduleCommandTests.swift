@@ -102,6 +102,12 @@ import Testing
         #expect(ping[5] == "active")
         #expect(report[2] == "0 9 * * 1-5 (Europe/Berlin)")
         #expect(report[5] == "paused: holiday")
+
+        // Next fires read in the schedule's zone, as `show` lists them.
+        #expect(try await ws.pacer("schedule", "add", "--name", "zoned", "--cron", "0 9 * * *", "--tz", "Asia/Kolkata",
+                             "--command", "/bin/true").status == 0)
+        let zoned = try #require(try await ws.pacer("schedule", "list").rows.first { $0.first == "zoned" })
+        #expect(zoned[3].contains("T09:00:00+05:30 (in "), "\(zoned[3])")
     }
 
     @Test func list_json_isAnArrayOfSchedulesWithState() async throws {

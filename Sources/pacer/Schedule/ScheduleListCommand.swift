@@ -32,7 +32,9 @@ struct ScheduleListCommand: AsyncParsableCommand {
             var table = Table("NAME", "ID", "RULE", "NEXT FIRE", "LAST STATUS", "STATE")
             for s in schedules {
                 let state = states[s.id]
-                let next = s.enabled && state?.pausedReason == nil ? ScheduleText.localWithDistance(state?.nextFireAt, now: now) : "-"
+                // In the schedule's own zone, as `show` lists its next fires.
+                let zone = Zone.named(s.timing.timezone) ?? .utc
+                let next = s.enabled && state?.pausedReason == nil ? ScheduleText.localWithDistance(state?.nextFireAt, now: now, zone: zone) : "-"
                 table.add([s.name, s.id, ScheduleText.rule(s.timing), next, state?.lastStatus?.rawValue ?? "-",
                            ScheduleText.state(s, state)])
             }
@@ -113,7 +115,7 @@ struct ScheduleShowCommand: AsyncParsableCommand {
         if let notes = s.notes { lines.append(("Notes", Table.excerpt(notes, limit: 200))) }
         lines.append(("State", ScheduleText.state(s, state)))
         lines.append(("Last status", state?.lastStatus?.rawValue ?? "-"))
-        lines.append(("Last fire", state?.lastFireAt.map(ScheduleText.local) ?? "-"))
+        lines.append(("Last fire", state?.lastFireAt.map { ScheduleText.local($0) } ?? "-"))
         lines.append(("Fires", String(state?.fireCount ?? 0)))
         if let n = state?.consecutiveFailures, n > 0 { lines.append(("Failures in a row", String(n))) }
         lines.append(("Created", ScheduleText.local(s.createdAt)))

@@ -8,16 +8,16 @@ enum ScheduleText {
     /// The zone of the person at the terminal (`TZ`, else the system's), for instants.
     static let localZone: Zone = Zone.named(TimeZone.current.identifier) ?? .utc
 
-    /// `2026-03-09T09:00:00+01:00` in the local zone.
-    static func local(_ date: Date) -> String {
-        Timestamp.format(Int64(date.timeIntervalSince1970.rounded(.down)), in: localZone)
+    /// `2026-03-09T09:00:00+01:00` in the local zone (or in `zone`).
+    static func local(_ date: Date, zone: Zone = localZone) -> String {
+        Timestamp.format(Int64(date.timeIntervalSince1970.rounded(.down)), in: zone)
     }
 
     /// `2026-03-09T09:00:00+01:00 (in 3m)`.
-    static func localWithDistance(_ date: Date?, now: Date) -> String {
+    static func localWithDistance(_ date: Date?, now: Date, zone: Zone = localZone) -> String {
         guard let date else { return "-" }
         let delta = Int64(date.timeIntervalSince1970.rounded(.down)) - Int64(now.timeIntervalSince1970.rounded(.down))
-        return "\(local(date)) (\(DurationText.relative(delta)))"
+        return "\(local(date, zone: zone)) (\(DurationText.relative(delta)))"
     }
 
     /// `0 9 * * 1-5 (Europe/Berlin)`.

@@ -113,7 +113,7 @@ struct TokensListCommand: AsyncParsableCommand {
             var table = Table("NAME", "ID", "SCOPES", "CREATED", "LAST USED")
             for t in tokens {
                 table.add([t.name, t.id, t.scopes.joined(separator: ","), ScheduleText.local(t.createdAt),
-                           t.lastUsedAt.map(ScheduleText.local) ?? "never"])
+                           t.lastUsedAt.map { ScheduleText.local($0) } ?? "never"])
             }
             Output.out(table.text)
         }
