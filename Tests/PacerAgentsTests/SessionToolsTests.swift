@@ -151,6 +151,23 @@ struct PromptTemplateTests {
         #expect(users[1] == "helper on 2027-01-15 for Tom & \"Jerry\": \"<b>\" & last said Q1 <done> & dusted")
     }
 
+    @Test("a previous session that said nothing and called no tool renders no previous_session section")
+    func emptyPrevious() async throws {
+        let bench = try await AgentBench.make()
+        defer { Task { await bench.close() } }
+        let prompt = "{{#previous_session}}last said '{{previous_session.last_text}}'{{/previous_session}}{{^previous_session}}first run{{/previous_session}}"
+        let schedule = try await bench.schedule(prompt: prompt)
+        await bench.model.enqueue(.text("  "), .text("ok"), .text("more"))
+        // A minute apart, so "the previous session" is never a tie of creation instants.
+        for _ in 0..<3 {
+            _ = await bench.run(schedule)
+            bench.clock.advance(by: 60)
+        }
+        let calls = try await bench.model.waitForCalls(3)
+        let users = try calls.map { try #require(lastUserText($0)) }
+        #expect(users == ["first run", "first run", "last said 'ok'"])
+    }
+
     @Test("a template that cannot be rendered falls back to the raw prompt with a prompt_render_error event")
     func fallback() async throws {
         let bench = try await AgentBench.make()

@@ -6,7 +6,9 @@ import PacerCore
 /// Variables: `schedule` (id, name), `agent` (id, name, model), `now` (RFC 3339), `today`
 /// (the date in the schedule's zone), `run` (id, attempt, trigger, scheduled_at, fires_at,
 /// item_key), `item`, `items`, and `previous_session` (id, state, created_at, last_text,
-/// tool_log: name, arguments, output) when the chain has one. A template that fails to
+/// tool_log: name, arguments, output) when the chain has one that said or did something (one
+/// that ended with no text and no tool call is left out, so `{{#previous_session}}` sections
+/// do not render around nothing). A template that fails to
 /// compile falls back to the raw text with a `prompt_render_error` event.
 public enum PromptRenderer {
     /// The template's values.
@@ -20,7 +22,7 @@ public enum PromptRenderer {
         context["agent"] = ["id": agent.id, "name": agent.name, "model": agent.model]
         context["now"] = PacerJSON.format(now)
         context["today"] = today(now, zone: request.schedule.timing.timezone)
-        if let previous {
+        if let previous, !(previous.lastText ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || !previous.toolLog.isEmpty {
             context["previous_session"] = [
                 "id": previous.id, "state": previous.state.rawValue, "created_at": PacerJSON.format(previous.createdAt),
                 "last_text": previous.lastText ?? "",
