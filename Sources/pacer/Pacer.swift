@@ -9,7 +9,7 @@ struct Pacer: AsyncParsableCommand {
         commandName: "pacer",
         abstract: "Pacer: a scheduler for AI agents, HTTP calls and commands.",
         subcommands: [ServeCommand.self, NextCommand.self, ScheduleCommand.self, AgentsCommand.self, SessionsCommand.self,
-                      ApplyCommand.self, TokensCommand.self, MCPCommand.self]
+                      ApplyCommand.self, TokensCommand.self, MCPCommand.self, WatchCommand.self]
     )
 
     /// Runs the command; usage errors and bad input exit with status 2 and a message on stderr.
