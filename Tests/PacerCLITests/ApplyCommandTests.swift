@@ -181,6 +181,27 @@ private let file = """
         #expect(try await ws.schedules().isEmpty)
     }
 
+    @Test func apply_entryWithSeveralProblems_reportsEveryOneAtOnce() async throws {
+        let ws = try Workspace()
+        let path = try ws.write("pacer.yaml", """
+            schedules:
+              - name: a
+                every: 30x
+                timezone: Mars/Olympus
+                target: {kind: http, url: ftp://e.com}
+                policies: {overlap: sometimes}
+
+            """)
+        let r = try await ws.pacer("apply", "-f", path)
+        #expect(r.status == 2)
+        for message in ["schedules[0].every: '30x' is not a duration", "schedules[0].timezone: unknown time zone 'Mars/Olympus'",
+                        "schedules[0].target.url: 'ftp://e.com' is not an absolute http or https URL",
+                        "schedules[0].policies.overlap: unknown overlap policy 'sometimes'"] {
+            #expect(r.stderr.contains(message), "\(message) missing from: \(r.stderr)")
+        }
+        #expect(try await ws.schedules().isEmpty)
+    }
+
     @Test(arguments: [
         ("", "expected a mapping with if_exists and schedules"),
         ("if_exists: skip\n", "schedules: is required"),

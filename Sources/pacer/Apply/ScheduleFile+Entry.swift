@@ -31,8 +31,22 @@ extension ScheduleFile {
             errors.append(FieldError(field: "\(path).\(key)", message: "is set by the store; schedules are matched by name"))
             object[key] = nil
         }
-        let renames = expandShorthands(&object, path: path, errors: &errors)
-        if errors.count > before { return nil }
+        let beforeShorthands = errors.count
+        var renames = expandShorthands(&object, path: path, errors: &errors)
+        var failed: [String] = []
+        if errors.count > beforeShorthands {
+            // A rule that cannot be read stands in as `every 1m`, so the entry's other
+            // problems are reported too (its time zone among them).
+            var timing = object["timing"] as? [String: Any] ?? [:]
+            timing["rule"] = "every 1m"
+            if let zone = object.removeValue(forKey: "timezone") {
+                timing["timezone"] = zone
+                renames["timing.timezone"] = "timezone"
+            }
+            for key in ruleShorthands { object[key] = nil }
+            object["timing"] = timing
+            failed.append("timing.rule")
+        }
 
         // Placeholders for what the store assigns; apply fills them in.
         var complete = object
@@ -43,7 +57,6 @@ extension ScheduleFile {
         // Each section on its own first, so that a problem in one does not hide the others: a
         // section that does not decode is replaced by a valid stand-in, and the rest is still
         // decoded and validated (errors under a stand-in are not reported).
-        var failed: [String] = []
         for (key, type, standIn) in sections {
             guard let value = object[key], !(value is NSNull) else { continue }
             do {
