@@ -64,6 +64,13 @@ import Testing
         #expect(errors.count == 1 && errors.first?.message.contains(message) == true, "\(errors)")
     }
 
+    @Test(arguments: ["https://e.com/v1/../admin", "https://e.com/v1/%2e%2E/admin", "https://e.com/./x", "https://e.com/v1/..%2Fadmin",
+                      "https://e.com/v1/..\\admin"])
+    func dotSegments_areRefused(url: String) {
+        #expect(Self.errors(url).contains { $0.message.contains("path segment") }, "\(Self.errors(url))")
+        #expect(URLPath.dotSegmentProblem("https://e.com/a..b/.c/?q=../x#..") == nil)
+    }
+
     @Test func aWebhookURL_isNoTemplate() {
         var s = Schedule(id: "sch_01", name: "t", owner: "user:ada", timing: ScheduleTiming(rule: "every 1m"),
                          target: .http(HTTPTarget(url: "https://e.com/")), createdAt: RuleShorthandTests.now)

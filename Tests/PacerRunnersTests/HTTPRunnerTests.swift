@@ -48,6 +48,17 @@ import Testing
         }
     }
 
+    @Test(arguments: ["..", "."])
+    func http_urlTemplate_valueMakingADotSegment_isRefused_nothingSent(id: String) async throws {
+        try await withHTTPReceiver { receiver in
+            let target = HTTPTarget(url: receiver.url("/v1/{{item.id}}/admin"))
+            let outcome = await httpRunner().run(request(.http(target), item: ["id": .string(id)]))
+            #expect(outcome.status == .failed && outcome.failure == .permanent)
+            #expect(outcome.error?.contains("path segment") == true, "\(outcome.error ?? "")")
+            #expect(await receiver.requests.isEmpty)
+        }
+    }
+
     @Test func http_targetHeaders_overrideUserAgentButNotIdempotencyKey() async throws {
         try await withHTTPReceiver { receiver in
             let target = HTTPTarget(url: receiver.url("/"), headers: ["User-Agent": "custom/1", "Idempotency-Key": "mine"])

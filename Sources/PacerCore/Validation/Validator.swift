@@ -43,6 +43,8 @@ struct Validator {
             }
         } else if !Self.isHTTPURL(value) {
             fail(field, "'\(value)' is not an absolute http or https URL")
+        } else if let problem = URLPath.dotSegmentProblem(value) {
+            fail(field, "'\(value)' \(problem)")
         }
     }
 

@@ -89,7 +89,7 @@ public final class HTTPRunner: Runner {
 
         // Values of secret headers never reach the stored output, the error or the logs, even
         // when the far end echoes them back.
-        let secrets = (try? configuration.environment.secretHeaders(target.headersFromEnv, sentTo: target.url))?.map(\.1) ?? []
+        let secrets = (try? configuration.environment.secretHeaders(target.headersFromEnv, sentTo: exchange.url))?.map(\.1) ?? []
         let answer: HTTPExchange.Answer
         do {
             answer = try await exchange.send(with: client, timeout: configuration.requestTimeout,
@@ -122,6 +122,9 @@ public final class HTTPRunner: Runner {
                 url = try Template(url).renderURL(request.templateContext)
             } catch {
                 throw RunnerError(.invalidRequest, "url template: \(error.message)")
+            }
+            if let problem = URLPath.dotSegmentProblem(url) {
+                throw RunnerError(.invalidRequest, "url template: the rendered URL \(problem)")
             }
         }
         var exchange = HTTPExchange(method: target.method, url: url)
