@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import Synchronization
 
@@ -42,15 +43,20 @@ final class SQLiteCheckpointer: Sendable {
 
     /// Runs on ``queue``, never on the cooperative pool: a checkpoint writes and syncs files.
     private func checkpoint() {
-        let connection = state.withLock { s -> DatabaseQueue? in
+        let (closed, existing) = state.withLock { s -> (Bool, DatabaseQueue?) in
             s.pending = false
-            guard !s.closed else { return nil }
-            if s.connection == nil {
-                var configuration = Configuration()
-                configuration.label = "pacer.sqlite.checkpoint"
-                s.connection = try? DatabaseQueue(path: path, configuration: configuration)
-            }
-            return s.connection
+            return (s.closed, s.connection)
+        }
+        guard !closed else { return }
+        var connection = existing
+        if connection == nil {
+            // Opened here, outside the lock, and only onto the store's own file: SQLite would
+            // create a missing one (with the umask's mode, not the store's 0600).
+            guard FileManager.default.fileExists(atPath: path) else { return }
+            var configuration = Configuration()
+            configuration.label = "pacer.sqlite.checkpoint"
+            connection = try? DatabaseQueue(path: path, configuration: configuration)
+            state.withLock { $0.connection = connection }
         }
         // Busy while another process checkpoints, failing on a full disk: the next commit asks
         // again, and the writer's backstop holds meanwhile.
@@ -63,12 +69,12 @@ final class SQLiteCheckpointer: Sendable {
 
     /// No more checkpoints; waits for one in progress and closes the connection.
     func close() {
+        state.withLock { $0.closed = true }
+        queue.sync {}  // a checkpoint in progress (or a connection being opened) ends first
         let connection = state.withLock { s -> DatabaseQueue? in
-            s.closed = true
             defer { s.connection = nil }
             return s.connection
         }
-        queue.sync {}
         try? connection?.close()
     }
 }
