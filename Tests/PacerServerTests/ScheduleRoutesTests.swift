@@ -85,6 +85,25 @@ import Testing
         await bench.close()
     }
 
+    @Test func oneShot_inThePast_isRefusedWhenSet_notWhenAPatchLeavesItAlone() async throws {
+        let bench = try APIBench.make()
+        try await bench.test { client in
+            let view = try await APICall.create(client, ["name": "once", "at": "2027-01-15T09:00:00Z", "target": APICall.hook])
+            let path = "/v1/schedules/\(view["id"]!.text)"
+            bench.clock.advance(by: 7200)  // its instant has passed
+            let same = try await APICall.send(client, .patch, path, ["at": "2027-01-15T09:00:00Z", "notes": "kept"])
+            #expect(same.status == .ok, "an unchanged rule is not checked again: \(same.text)")
+            let moved = try await APICall.send(client, .patch, path, ["at": "2027-01-15T09:30:00Z"])
+            #expect(moved.status == .unprocessableContent && moved.json.value(at: "error.field") == "at", "\(moved.text)")
+            for body: JSONValue in [["name": "r", "rule": "once 2020-01-01T00:00:00Z", "target": APICall.hook],
+                                    ["name": "t", "timing": ["rule": "once 2020-01-01T00:00:00Z"], "target": APICall.hook]] {
+                let r = try await APICall.send(client, .post, "/v1/schedules", body)
+                #expect(r.status == .unprocessableContent && r.json.value(at: "error.message")?.text.contains("is in the past") == true, "\(r.text)")
+            }
+        }
+        await bench.close()
+    }
+
     @Test func patch_changesOnlyWhatIsGiven_asANewRevision() async throws {
         let bench = try APIBench.make()
         try await bench.test { client in

@@ -25,6 +25,7 @@ public enum RuleShorthand: String, CaseIterable, Sendable {
     public func rule(_ text: String, now: Date? = nil) throws(Problem) -> String {
         switch self {
         case .cron, .rule:
+            if let now, let problem = Self.pastOneShotProblem(text, now: now) { throw Problem(message: problem) }
             return text
         case .every:
             guard let seconds = DurationText.seconds(text) else {
@@ -39,11 +40,19 @@ public enum RuleShorthand: String, CaseIterable, Sendable {
             guard let date = PacerJSON.parse(instant), Self.writable.contains(date) else {
                 throw Problem(message: "'\(text.prefix(100))' is not an RFC 3339 instant such as 2026-12-24T18:00:00+01:00")
             }
-            if let now, date.timeIntervalSince1970.rounded(.down) < now.timeIntervalSince1970.rounded(.down) {
-                throw Problem(message: "'\(text.prefix(100))' is in the past (it is \(PacerJSON.format(now)) now): a one-shot schedule needs an instant still to come")
-            }
+            if let now, let problem = Self.pastOneShotProblem("once " + instant, now: now) { throw Problem(message: problem) }
             return "once " + instant
         }
+    }
+
+    /// Why a one-shot rule (`once <instant>`) cannot be stored now: its instant has passed, so
+    /// it would never fire. `nil` for any other rule, or an instant still to come.
+    public static func pastOneShotProblem(_ rule: String, now: Date) -> String? {
+        let words = rule.split(separator: " ", maxSplits: 1)
+        guard words.count == 2, words[0].lowercased() == "once",
+              let date = PacerJSON.parse(String(words[1]).trimmingCharacters(in: .whitespaces)) else { return nil }
+        guard date.timeIntervalSince1970.rounded(.down) < now.timeIntervalSince1970.rounded(.down) else { return nil }
+        return "'\(String(words[1]).prefix(100))' is in the past (it is \(PacerJSON.format(now)) now): a one-shot schedule needs an instant still to come"
     }
 
     /// The instants RFC 3339 can write: years 0001 to 9999.

@@ -103,7 +103,7 @@ extension MCPToolCatalogue {
         required: ["schedule"]
     ) { args, context in
         let reference = try args.string("schedule", required: true, max: 1000)!
-        let name = try args.string("name", max: 200), rule = try MCPDefinition.rule(args, required: false, now: context.instant)
+        let name = try args.string("name", max: 200), rule = try MCPDefinition.rule(args, required: false)
         let zone = try args.string("timezone", max: 100), maxFires = try args.integer("max_fires", in: 1...Int(Int32.max))
         let notes = try args.string("notes", max: 10_000), enabled = try args.bool("enabled")
         let caps = try MCPDefinition.object(Caps.self, "caps", args)
@@ -128,6 +128,9 @@ extension MCPToolCatalogue {
             unchanged.revision = stored.revision
             if unchanged == stored {
                 return ["ok": true, "changed": false, "schedule": try await MCPViews.schedule(stored, store: context.store)]
+            }
+            if edited.timing.rule != stored.timing.rule, let problem = RuleShorthand.pastOneShotProblem(edited.timing.rule, now: context.instant) {
+                throw MCPToolError(field: RuleShorthand.allCases.first { args.has($0.rawValue) }?.rawValue ?? "rule", problem)
             }
             try await MCPDefinition.check(edited, shorthand: shorthand, context: context)
             edited.revision = stored.revision  // the store raises it, and refuses when another change came first

@@ -73,6 +73,15 @@ enum ScheduleDefinition {
         return renames
     }
 
+    /// Refuses a one-shot rule whose instant has passed (it would never fire), under the
+    /// name the request gave it (`at`, `rule` or `timing.rule`).
+    /// - Throws: ``ValidationError``.
+    static func requireFuture(_ rule: String, now: Date, renames: [String: String]) throws {
+        if let problem = RuleShorthand.pastOneShotProblem(rule, now: now) {
+            throw DefinitionDecoding.invalid(rename("timing.rule", renames), problem)
+        }
+    }
+
     /// `timing.rule` as `cron` when the request used the shorthand.
     static func rename(_ field: String, _ renames: [String: String]) -> String {
         for (wire, short) in renames where field == wire || field.hasPrefix(wire + ".") || field.hasPrefix(wire + "[") {

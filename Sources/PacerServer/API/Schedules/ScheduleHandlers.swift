@@ -25,7 +25,7 @@ extension ScheduleRoutes {
             let caller = try context.requireCaller()
             var object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), definitionShape)
             for key in ScheduleDefinition.assignedKeys { object[key] = nil }
-            let renames = try ScheduleDefinition.expandShorthands(&object, now: services.now())
+            let renames = try ScheduleDefinition.expandShorthands(&object)
             let now = DefinitionDecoding.instant(services.now())
             var complete = object
             complete["id"] = .string(PacerID.make(.schedule, at: now))
@@ -34,6 +34,7 @@ extension ScheduleRoutes {
             complete["updated_at"] = .string(PacerJSON.format(now))
             complete["revision"] = 1
             let schedule = try ScheduleDefinition.schedule(complete, input: object, renames: renames)
+            try ScheduleDefinition.requireFuture(schedule.timing.rule, now: services.now(), renames: renames)
             try await ScheduleChecks.require(schedule, caller: caller, services: services)
             let created = try await services.store.createSchedule(schedule, author: caller.name)
             return try jsonResponse(try await ScheduleView.json(created, store: services.store), status: .created)
@@ -56,7 +57,7 @@ extension ScheduleRoutes {
             var patch = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), definitionShape)
             let expected = try revision(patch.removeValue(forKey: "revision"), required: false)
             for key in ScheduleDefinition.assignedKeys { patch[key] = nil }
-            let renames = try ScheduleDefinition.expandShorthands(&patch, now: services.now())
+            let renames = try ScheduleDefinition.expandShorthands(&patch)
             let store = services.store
             var attempt = 0
             while true {
@@ -70,6 +71,9 @@ extension ScheduleRoutes {
                 }
                 var edited = try ScheduleDefinition.schedule(merged, input: patch, renames: renames)
                 if edited == stored { return try jsonResponse(try await ScheduleView.json(stored, store: store)) }
+                if edited.timing.rule != stored.timing.rule {
+                    try ScheduleDefinition.requireFuture(edited.timing.rule, now: services.now(), renames: renames)
+                }
                 try await ScheduleChecks.require(edited, caller: caller, services: services)
                 edited.updatedAt = max(DefinitionDecoding.instant(services.now()), stored.updatedAt)
                 edited.revision = stored.revision  // the store raises it, and refuses when another change came first
