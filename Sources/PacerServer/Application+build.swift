@@ -90,7 +90,7 @@ public func buildRouter(services: APIServices, registry: PrometheusCollectorRegi
     router.add(middleware: APIErrorMiddleware())
     router.add(middleware: AuthMiddleware(store: services.store, loopback: loopback, now: services.now))
     let routes = API.routes(services)
-    router.add(middleware: MethodNotAllowedMiddleware(routes: routes, extra: [("/healthz", .get), ("/metrics", .get), ("/openapi.json", .get)]))
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes, extra: [("/healthz", .get), ("/healthz/live", .get), ("/metrics", .get), ("/openapi.json", .get)]))
     Health.register(on: router, services: services)
     router.get("/metrics") { _, _ -> Response in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -39,7 +39,15 @@ struct WatchCommand: AsyncParsableCommand {
             var names = WatchNames()
             var waiting = changes.makeAsyncIterator()
             while true {
-                let batch = try await store.events(after: cursor, limit: 500)
+                let batch: [StoredEvent]
+                do {
+                    batch = try await store.events(after: cursor, limit: 500)
+                } catch {
+                    // The database is away for a moment (a restart, a full disk): try again.
+                    Output.err("pacer: reading events failed; trying again in 1 s: \(error)\n")
+                    try await Task.sleep(for: .seconds(1))
+                    continue
+                }
                 for stored in batch {
                     let line = try await WatchLine.make(stored, store: store, names: &names)
                     Output.out((json ? try line.json() : line.text) + "\n")
@@ -84,6 +92,7 @@ struct WatchLine {
             if let name { fields["schedule"] = name }
             summary = name ?? ""
             if event.kind == .scheduleStateChanged, let state = try await store.state(scheduleID: event.entityID) {
+                // The state when the line is written (a replay with --after shows today's).
                 let paused = state.pausedReason
                 fields["paused"] = paused ?? NSNull()
                 summary += paused.map { ": paused (\($0))" } ?? ": active"
@@ -92,9 +101,14 @@ struct WatchLine {
             guard let run = try await store.run(id: event.entityID) else { break }
             let name = try await names.name(run.scheduleID, store: store)
             fields["schedule"] = name ?? run.scheduleID
-            fields["status"] = run.status.rawValue
             fields["scheduled_at"] = PacerJSON.format(run.scheduledAt)
-            summary = "\(name ?? run.scheduleID): \(run.status.rawValue)"
+            summary = name ?? run.scheduleID
+            // A finished run's status is final; a queued or started one may have moved on by
+            // the time the line is written, so it gets none.
+            if event.kind == .runFinished {
+                fields["status"] = run.status.rawValue
+                summary += ": \(run.status.rawValue)"
+            }
             if event.kind == .runFinished, let started = run.startedAt, let finished = run.finishedAt {
                 let seconds = max(0, finished.timeIntervalSince(started))
                 fields["duration_s"] = (seconds * 1000).rounded() / 1000
