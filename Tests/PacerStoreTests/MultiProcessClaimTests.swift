@@ -52,9 +52,11 @@ import Testing
         let all = a.claimed + b.claimed + local
         #expect(all.count == count, "claimed \(all.count) fires for \(count) due")
         #expect(Set(all).count == all.count, "double claims: \(all.count - Set(all).count)")
-        // Work really was shared between processes. SQLite's busy wait is not fair (a waiter
-        // can be starved while others hold the lock), hence the processes' head start.
-        #expect(!a.claimed.isEmpty && !b.claimed.isEmpty && !local.isEmpty,
+        // Work really was shared: at least two of the three participants claimed fires. Which
+        // ones is up to the machine: SQLite's busy wait is not fair (a waiter can be starved
+        // while others hold the lock), and a busy test process can start its connections late.
+        let participants = [a.claimed.count, b.claimed.count, local.count]
+        #expect(participants.filter { $0 > 0 }.count >= 2,
                 "claims per participant: process a \(a.claimed.count), process b \(b.claimed.count), this process \(local.count)")
         let store = try SQLiteStore(path: path)
         #expect(try await store.activeRuns(scheduleID: nil).count == count)
