@@ -50,6 +50,12 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The operations every surface offers (CLI, YAML, REST API, MCP), written once: they
+        // take domain values, return domain values or structured errors, and use the store.
+        .target(
+            name: "PacerOperations",
+            dependencies: ["PacerCore", "PacerStore", "Recurrence"]
+        ),
         // The scheduler loop: due-time heap, claims, overlap/misfire/retry/timeout policy, drain,
         // retention. Runners come in through PacerCore's protocols.
         .target(
@@ -87,7 +93,7 @@ let package = Package(
         .target(
             name: "PacerServer",
             dependencies: [
-                "PacerCore", "PacerStore", "PacerEngine", "PacerAgents",
+                "PacerCore", "PacerStore", "PacerEngine", "PacerAgents", "PacerOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "MCP", package: "swift-sdk"),
@@ -115,7 +121,8 @@ let package = Package(
         .executableTarget(
             name: "pacer",
             dependencies: [
-                "Recurrence", "PacerCore", "PacerStore", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer", "ChildProcess",
+                "Recurrence", "PacerCore", "PacerStore", "PacerOperations", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer",
+                "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -108,7 +108,8 @@ extension Engine {
     }
 
     /// Starts the runs queued in the store that are due (Run Now, retries, continuations,
-    /// per-item runs), each taken with a fenced `startRun` so that only one process starts it.
+    /// per-item runs, backfills), each taken with a fenced `holdQueued` so that only one process
+    /// starts it.
     /// A continuation of a paused or disabled schedule is held until it is resumed; a session
     /// continuation is read again first (its session may have been deferred meanwhile).
     func promoteWaiting(now: Date) async throws {
@@ -137,7 +138,9 @@ extension Engine {
                 continue
             }
             do {
-                var started = try await store.startRun(id: run.id, owner: configuration.owner, at: now)
+                // Held, not started: it is marked running when a slot is free (`startReady`),
+                // and goes back to the queue if this process dies before that.
+                var started = try await store.holdQueued(id: run.id, owner: configuration.owner, at: now)
                 started.firesAt = run.firesAt
                 local.promoted(started)
                 if started.itemKey != nil || [.manual, .resume, .retry, .continuation].contains(run.trigger) {
@@ -157,9 +160,10 @@ extension Engine {
         }
     }
 
-    /// Applies the overlap policy to a run about to start.
+    /// Applies the overlap policy to a run about to start: the schedule's, or the one its
+    /// backfill asked for.
     func gate(_ run: Run) {
-        perform(local.gate(run, policy: entries[run.scheduleID]?.policies.overlap ?? .skip))
+        perform(local.gate(run, policy: Backfill.overlap(of: run) ?? entries[run.scheduleID]?.policies.overlap ?? .skip))
     }
 
     /// Carries out what the local runs' state machine asks for.

@@ -73,7 +73,7 @@ extension Engine {
                     // A known session continuation may have been moved (deferred or woken now).
                     if local.wantsQueued(e.event.entityID) { queued.append(e.event.entityID) }
                 case .runFinished:
-                    // Executing here, or started in the store by this process and waiting for
+                    // Executing here, or held in the store by this process and waiting for
                     // a slot (then it must not run).
                     if local.watchesFinish(e.event.entityID) { finishedElsewhere.append(e.event.entityID) }
                 default:

@@ -19,6 +19,15 @@ public protocol RunStore: Sendable {
     ///   unique key exists, ``StoreError/scheduleNotFound(_:)``.
     func insertRun(_ run: Run) async throws -> Run
 
+    /// Records the runs of a backfill in one transaction (all or none), with a `run_queued`
+    /// event each. A fire that has runs already is decided by
+    /// ``PacerCore/Backfill/recordable(_:existing:)``: left alone when it ran or waits to run,
+    /// recorded as its next attempt when it never ran (missed or skipped).
+    /// - Parameter runs: queued step-0 runs without item, one per instant, of one schedule.
+    /// - Returns: the runs recorded, in the order given.
+    /// - Throws: ``StoreError/scheduleNotFound(_:)``.
+    func insertBackfill(_ runs: [Run]) async throws -> [Run]
+
     /// The run with that id, or `nil`.
     func run(id: String) async throws -> Run?
 
@@ -49,6 +58,15 @@ public protocol RunStore: Sendable {
     /// - Throws: ``StoreError/leaseLost(runID:)`` when the run is no longer queued (another
     ///   process started it, or it was cancelled), ``StoreError/runNotFound(_:)``.
     func startRun(id: String, owner: String, at: Date) async throws -> Run
+
+    /// Takes a `queued` run for `owner` as `held` (heartbeat = `at`): a run this process starts
+    /// when one of its slots is free, marking it running then with
+    /// ``startHeld(ids:owner:at:)``. Held, it is no attempt yet: it goes back to the queue when
+    /// the process dies (recovery) or drains (``handBack(ids:owner:at:)``). No event: the run
+    /// is still waiting.
+    /// - Throws: ``StoreError/leaseLost(runID:)`` when the run is no longer queued (another
+    ///   process took it, or it was cancelled), ``StoreError/runNotFound(_:)``.
+    func holdQueued(id: String, owner: String, at: Date) async throws -> Run
 
     /// Renews the lease of a running run.
     /// - Throws: ``StoreError/leaseLost(runID:)`` when `owner` no longer holds it.

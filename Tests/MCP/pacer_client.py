@@ -77,6 +77,13 @@ async def exercise(session, schedule_name):
         "at": "2020-01-01T00:00:00Z",
         "target": {"kind": "http", "url": "https://example.com/hook"},
     })
+    # A backfill of a past window, and one reaching into the future (refused naming "to").
+    out["backfill"] = await call(session, "backfill_schedule", {
+        "schedule": schedule_name, "from": "2026-01-01T00:00:00Z", "to": "2026-01-01T01:00:00Z", "overlap": "allow",
+    })
+    out["bad_backfill"] = await call(session, "backfill_schedule", {
+        "schedule": schedule_name, "from": "2026-01-01T00:00:00Z", "to": "2999-01-01T00:00:00Z",
+    })
     out["wrong_type"] = await call(session, "pause_schedule", {"schedule": 42})
     out["unknown_schedule"] = await call(session, "get_schedule", {"schedule": "no-such-schedule"})
     out["unknown_tool"] = await call(session, "no_such_tool", {})

@@ -18,7 +18,7 @@ enum PythonMCPClient {
 
 @Suite(.enabled(if: MCPPython.runs))
 struct MCPServerTests {
-    static let tools = ["create_schedule", "delete_schedule", "get_schedule", "get_session", "list_schedules", "list_sessions",
+    static let tools = ["backfill_schedule", "create_schedule", "delete_schedule", "get_schedule", "get_session", "list_schedules", "list_sessions",
                         "pause_schedule", "preview_rule", "resume_schedule", "run_history", "run_now", "schedule_recurring",
                         "schedule_resume", "update_schedule"]
 
@@ -28,7 +28,7 @@ struct MCPServerTests {
         #expect(object["server"] as? String == "pacer")
         #expect(object["tools"] as? [String] == Self.tools)
         #expect(object["schemas_complete"] as? Bool == true)
-        for key in ["preview", "created", "got", "listed", "every_shorthand"] {
+        for key in ["preview", "created", "got", "listed", "every_shorthand", "backfill"] {
             let call = try #require(object[key] as? [String: Any], "\(key)")
             #expect(call["is_error"] as? Bool == false, "\(key): \(call["text"] ?? "")")
         }
@@ -36,7 +36,10 @@ struct MCPServerTests {
         #expect(created.contains("\"name\":\"\(name)\""))
         let every = try #require((object["every_shorthand"] as? [String: Any])?["text"] as? String)
         #expect(every.contains("every 30m"), "\(every)")
+        let backfill = try #require((object["backfill"] as? [String: Any])?["text"] as? String)
+        #expect(backfill.contains("\"queued\"") && backfill.contains("\"overlap\":\"allow\""), "\(backfill)")
         let expectations: [(String, String)] = [
+            ("bad_backfill", "to: 2999-01-01T00:00:00Z is in the future"),
             ("bad_rule", "rule:"), ("missing_name", "name: is required"), ("wrong_type", "schedule: must be a string"),
             ("past_at", "at: '2020-01-01T00:00:00Z' is in the past"), ("unknown_schedule", "no-such-schedule"), ("unknown_tool", "unknown tool 'no_such_tool'"),
         ]

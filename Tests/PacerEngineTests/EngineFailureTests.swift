@@ -111,6 +111,26 @@ import Testing
                 "taken over 15 s after its last beat, not after the 600 s lease")
     }
 
+    @Test func recovery_queuedRunHeldByADeadProcess_runsHereAsItsFirstAttempt() async throws {
+        let h = try Harness(leaseTimeout: 600, livenessTimeout: 10)
+        defer { Task { await h.close() } }
+        let s = try await h.add("manual", rule: "every 1d")
+        // A process took a Run Now to start when a slot came free, and died waiting for one.
+        h.clock.advance(to: Harness.t0.addingTimeInterval(60))
+        let queued = try await h.store.insertRun(Run(id: PacerID.make(.run, at: h.clock.now()), scheduleID: s.id,
+                                                     scheduledAt: h.clock.now(), trigger: .manual))
+        try await h.store.beat(owner: "dead-process", at: h.clock.now())
+        _ = try await h.store.holdQueued(id: queued.id, owner: "dead-process", at: h.clock.now())
+        await h.advance(to: 65)
+        #expect(try await h.store.run(id: queued.id)?.status == .held, "beats 5 s old: alive")
+        await h.advance(to: 75)
+        await h.advance(to: 76)
+        let run = try await h.store.run(id: queued.id)
+        #expect(run?.status == .succeeded && run?.attempt == 1 && run?.owner == "engine-1", "\(String(describing: run))")
+        #expect(h.runner.recorded.map(\.runID) == [queued.id])
+        #expect(try await h.runs(s).count == 1, "no abandoned run, no retry: the run never started")
+    }
+
     @Test func recovery_abandonedRun_isMarkedAndRetried() async throws {
         let h = try Harness(leaseTimeout: 30)
         defer { Task { await h.close() } }

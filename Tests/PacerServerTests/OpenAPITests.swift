@@ -123,6 +123,9 @@ import Testing
             try await check(.post, "/v1/schedules/{id}/resume", "/v1/schedules/full/resume")
             try await check(.post, "/v1/schedules/{id}/run", "/v1/schedules/full/run")
             try await check(.get, "/v1/schedules/{id}/runs", "/v1/schedules/full/runs")
+            try await check(.post, "/v1/schedules/{id}/backfill", "/v1/schedules/full/backfill",
+                            ["from": "2027-01-15T07:55:00Z", "to": "2027-01-15T07:58:00Z", "overlap": "allow"])
+            try await check(.post, "/v1/schedules/{id}/backfill", "/v1/schedules/full/backfill", ["from": "2027-01-15T07:55:00Z"])
             try await check(.get, "/v1/schedules/{id}/revisions", "/v1/schedules/full/revisions")
             try await check(.post, "/v1/schedules/{id}/rollback", "/v1/schedules/full/rollback", ["revision": 1])
             try await check(.post, "/v1/schedules/{id}/rollback", "/v1/schedules/full/rollback", ["revision": 9])

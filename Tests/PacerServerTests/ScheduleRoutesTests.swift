@@ -201,6 +201,41 @@ import Testing
         await bench.close()
     }
 
+    @Test func backfill_queuesTheWindowsFiresOnce_202_andRefusesBadWindowsNamingTheField() async throws {
+        let bench = try APIBench.make()
+        try await bench.test { client in
+            _ = try await APICall.create(client, ["name": "minutely", "cron": "* * * * *", "target": APICall.hook])
+            // The bench's clock is 2027-01-15T08:00:00Z.
+            let window: [String: JSONValue] = ["from": "2027-01-15T07:55:00Z", "to": "2027-01-15T07:57:30Z", "overlap": "allow"]
+            let first = try await APICall.send(client, .post, "/v1/schedules/minutely/backfill", .object(window))
+            #expect(first.status == .accepted, "\(first.text)")
+            #expect(first.json["queued"] == 3 && first.json["already_run"] == 0 && first.json["excluded"] == 0)
+            #expect(first.json["overlap"] == "allow" && (first.json["runs"] ?? .null).elements.count == 3)
+            let again = try await APICall.send(client, .post, "/v1/schedules/minutely/backfill", .object(window))
+            #expect(again.status == .accepted && again.json["queued"] == 0 && again.json["already_run"] == 3, "\(again.text)")
+            for (body, field) in [
+                (["from": "2027-01-15T07:00:00Z", "to": "2027-01-15T09:00:00Z"], "to"),
+                (["from": "2027-01-15T07:00:00Z", "to": "2027-01-15T06:00:00Z"], "to"),
+                (["from": "2027-01-05T00:00:00Z", "to": "2027-01-15T07:00:00Z"], "limit"),
+                (["from": "2027-01-15T07:00:00Z", "to": "2027-01-15T07:01:00Z", "limit": 0], "limit"),
+                (["from": "2027-01-15T07:00:00Z", "to": "2027-01-15T07:01:00Z", "overlap": "queue"], "overlap"),
+                (["to": "2027-01-15T07:01:00Z"], "from"),
+                (["from": "2027-01-15T07:00:00Z", "to": "2027-01-15T07:01:00Z", "when": 1], "when"),
+            ] as [([String: JSONValue], String)] {
+                let refused = try await APICall.send(client, .post, "/v1/schedules/minutely/backfill", .object(body))
+                #expect(refused.status == .unprocessableContent && refused.json.value(at: "error.field") == .string(field),
+                        "\(body): \(refused.text)")
+            }
+            let missing = try await APICall.send(client, .post, "/v1/schedules/nope/backfill", .object(window))
+            #expect(missing.status == .notFound)
+        }
+        let s = try await bench.store.schedules()[0]
+        let runs = try await bench.store.activeRuns(scheduleID: s.id)
+        #expect(runs.map(\.scheduledAt) == [0, 60, 120].map { Date(timeIntervalSince1970: 1_800_000_000 - 300 + $0) })
+        #expect(runs.allSatisfy { $0.trigger == .backfill && Backfill.overlap(of: $0) == .allow })
+        await bench.close()
+    }
+
     @Test func revisionsAndRollback_restoreAPastDefinition() async throws {
         let bench = try APIBench.make()
         try await bench.test { client in

@@ -63,7 +63,8 @@ public struct Run: Sendable, Hashable, Codable {
     /// 0 for the fire itself, 1 for its first continuation, ... A fire's runs are ordered by
     /// (step, attempt); they share the scheduled instant, the item and the idempotency key.
     public var step: Int = 0
-    /// What the previous step left for this one (a continuation's state), or `nil`.
+    /// What the previous step left for this one (a continuation's state), or `nil`. The first
+    /// step of a backfill run holds the backfill's overlap policy (``Backfill/overlap(of:)``).
     public var state: JSONValue?
     /// Where it is.
     public var status: Run.Status

@@ -79,7 +79,7 @@ extension LocalRuns {
         remove(id)
     }
 
-    /// A queued run this process started in the store; it is gated (`gate`) or let through
+    /// A queued run this process holds in the store; it is gated (`gate`) or let through
     /// (`admit`) next.
     mutating func promoted(_ run: Run) {
         guard runs[run.id] != nil else { return }

@@ -44,7 +44,7 @@ struct LocalRuns {
         /// A session wake-up: its instant follows the session's `resume_at`, so it is read
         /// again before it starts.
         var movable = false
-        /// Started in the store by this process (`startRun`), not executing yet.
+        /// A queued run this process holds in the store (`holdQueued`), not executing yet.
         var promoted = false
         /// Finished elsewhere (cancelled through the API) while it waited for a slot: it never
         /// executes.
@@ -134,7 +134,7 @@ struct LocalRuns {
     }
 
     /// Whether the feed's "run finished" for this id matters: a run executing here, or one
-    /// started in the store by this process that waits for a slot.
+    /// held in the store by this process that waits for a slot.
     func watchesFinish(_ id: String) -> Bool {
         guard let local = runs[id] else { return false }
         return local.phase == .executing || (local.promoted && [.ready, .buffered, .starting].contains(local.phase))

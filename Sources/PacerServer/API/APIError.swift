@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// An API error: `{"error": {"code", "message", "field"?}}` with a 4xx (or, for a fault of
@@ -96,6 +97,10 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         case let e as ValidationError: return .invalid(e)
         case let e as DecodingError: return .badRequest("the body does not match: \(PacerJSON.describe(e))", field: decodingPath(e))
         case let e as StoreError: return from(store: e)
+        case let e as OperationError:
+            switch e {
+            case .conflict(let field, let message): return .conflict(message, field: field)
+            }
         case let e as HTTPError:
             if e.status == .contentTooLarge {
                 return APIError(.contentTooLarge, code: "too_large", "the body is larger than \(APILimits.maxBodyBytes) bytes")

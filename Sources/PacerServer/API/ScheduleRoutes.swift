@@ -55,6 +55,16 @@ public enum ScheduleRoutes {
                 responses: [202: ResponseDoc("The queued run", Schema.ref("Run"))], errors: [409])
             ) { _, context in try await runNow(context, services) },
 
+            APIRoute(.post, "/v1/schedules/{id}/backfill", scope: .run, doc: OperationDoc(
+                "backfillSchedule", """
+                    Backfill: queue a run (trigger backfill) for each fire the rule would have made from `from` to `to` \
+                    (both included, exclusions left out), under the schedule's overlap policy or `overlap`. Fires that ran \
+                    already are left alone; a window of more than `limit` (default 10000) fires is refused
+                    """, tag: "schedules",
+                requestBody: ScheduleSchemas.backfillInput,
+                responses: [202: ResponseDoc("What was queued", ScheduleSchemas.backfillOutcome)], errors: [422])
+            ) { request, context in try await backfill(request, context, services) },
+
             APIRoute(.get, "/v1/schedules/{id}/runs", scope: .read, doc: OperationDoc(
                 "listScheduleRuns", "A schedule's runs, newest first", tag: "schedules", query: [limit(50)],
                 responses: [200: ResponseDoc("Runs", list("runs", Schema.ref("Run")))])

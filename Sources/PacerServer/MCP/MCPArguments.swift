@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 import Recurrence
 
@@ -183,6 +184,8 @@ struct MCPToolError: Error, Sendable {
             }
         case let e as StoreError:
             return store(e)
+        case let e as OperationError:
+            return MCPToolError(field: e.field, code: "conflict", e.description)
         default:
             return MCPToolError(field: nil, code: "internal", "the call failed: \(String(describing: error).prefix(500))")
         }

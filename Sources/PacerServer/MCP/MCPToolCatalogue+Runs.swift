@@ -1,11 +1,12 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 import Recurrence
 
-/// `preview_rule`, `run_now`, `run_history`.
+/// `preview_rule`, `run_now`, `backfill_schedule`, `run_history`.
 extension MCPToolCatalogue {
-    static var runTools: [MCPTool] { [preview, runNow, history] }
+    static var runTools: [MCPTool] { [preview, runNow, backfill, history] }
 
     static let preview = MCPTool(
         "preview_rule", title: "Preview a rule", scope: .read, readOnly: true, idempotent: true,
@@ -39,22 +40,43 @@ extension MCPToolCatalogue {
         properties: ["schedule": MCPSchemas.schedule], required: ["schedule"]
     ) { args, context in
         let schedule = try await context.schedule(try args.string("schedule", required: true, max: 1000)!)
-        var at = context.instant
-        for _ in 0..<20 {
-            do {
-                let run = try await context.store.insertRun(Run(
-                    id: PacerID.make(.run, at: at), scheduleID: schedule.id, scheduledAt: at, firesAt: at,
-                    attempt: 1, status: .queued, trigger: .manual))
-                var result: [String: JSONValue] = ["ok": true, "schedule": .string(schedule.name), "run": try MCPViews.run(run)]
-                if !context.configuration.engineRunning {
-                    result["note"] = "the run is queued; a running `pacer serve` on this database starts it"
-                }
-                return .object(result)
-            } catch StoreError.duplicateRun {
-                at = at.addingTimeInterval(0.001)  // another Run Now took this instant
-            }
+        let run = try await RunNow.queue(schedule, store: context.store, now: context.now())
+        var result: [String: JSONValue] = ["ok": true, "schedule": .string(schedule.name), "run": try MCPViews.run(run)]
+        if !context.configuration.engineRunning {
+            result["note"] = "the run is queued; a running `pacer serve` on this database starts it"
         }
-        throw MCPToolError(field: "schedule", code: "conflict", "could not record a manual run of '\(schedule.name)': runs at the same instant exist already")
+        return .object(result)
+    }
+
+    static let backfill = MCPTool(
+        "backfill_schedule", title: "Backfill a schedule", scope: .run,
+        description: """
+            Run the fires a schedule's rule would have made in a past window (from and to included, exclusions left out): \
+            queues one run per fire (trigger backfill), recorded with its nominal instant. Fires that ran already are left \
+            alone, so repeating a backfill runs nothing twice. The runs start under the schedule's overlap policy, or the \
+            given overlap ('allow' runs them side by side; 'skip' runs the first and skips those that find it still going). \
+            A window of more than limit fires (default 10000) is refused.
+            """,
+        properties: [
+            "schedule": MCPSchemas.schedule,
+            "from": MCPSchemas.string("The start of the window, an RFC 3339 instant (included).", maxLength: 100),
+            "to": MCPSchemas.string("The end of the window, an RFC 3339 instant (included), not after now.", maxLength: 100),
+            "overlap": ["type": "string", "enum": .array(OverlapPolicy.allCases.map { .string($0.rawValue) }),
+                        "description": "The overlap policy of the backfill's runs (default: the schedule's)."],
+            "limit": MCPSchemas.integer("Most fires the window may hold (default 10000).", minimum: 1, maximum: Backfill.maxLimit),
+        ],
+        required: ["schedule", "from", "to"]
+    ) { args, context in
+        let schedule = try await context.schedule(try args.string("schedule", required: true, max: 1000)!)
+        let outcome = try await Backfill.decode(args.object, ignoring: ["schedule"])
+            .record(for: schedule, store: context.store, now: context.now())
+        var result = outcome.json
+        result["ok"] = true
+        result["schedule"] = .string(schedule.name)
+        if !context.configuration.engineRunning, !outcome.queued.isEmpty {
+            result["note"] = "the runs are queued; a running `pacer serve` on this database starts them"
+        }
+        return .object(result)
     }
 
     static let history = MCPTool(

@@ -12,7 +12,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         subcommands: [
             ScheduleAddCommand.self, ScheduleListCommand.self, ScheduleShowCommand.self, ScheduleEditCommand.self,
             ScheduleRemoveCommand.self, SchedulePauseCommand.self, ScheduleResumeCommand.self, ScheduleRunCommand.self,
-            ScheduleHistoryCommand.self, ScheduleRevisionsCommand.self, ScheduleRollbackCommand.self,
+            ScheduleBackfillCommand.self, ScheduleHistoryCommand.self, ScheduleRevisionsCommand.self, ScheduleRollbackCommand.self,
         ]
     )
 }

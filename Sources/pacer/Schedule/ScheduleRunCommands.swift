@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// `pacer schedule run`: Run Now. Records a queued manual run that a running server picks up.
@@ -28,7 +29,7 @@ struct ScheduleRunCommand: AsyncParsableCommand {
         try await store.withStore { store in
             let limit = try DefinitionOptions.duration(timeout, "--timeout")
             let s = try await store.schedule(named: schedule)
-            var run = try await Self.insertManualRun(s, store)
+            var run = try await RunNow.queue(s, store: store, now: Date())
             if !wait {
                 if json { try JSONOutput.print(encodable: run) } else { Output.out(run.id + "\n") }
                 return
@@ -53,24 +54,6 @@ struct ScheduleRunCommand: AsyncParsableCommand {
                 throw CommandFailure("run \(run.id) \(run.status.rawValue)" + (run.error.map { ": \($0)" } ?? ""))
             }
         }
-    }
-}
-
-extension ScheduleRunCommand {
-    /// Records a queued manual run at the current instant (a later millisecond when another
-    /// Run Now took this one).
-    static func insertManualRun(_ s: Schedule, _ store: any Store) async throws -> Run {
-        var now = currentInstant()
-        for _ in 0..<5 {
-            do {
-                return try await store.insertRun(Run(
-                    id: PacerID.make(.run, at: now), scheduleID: s.id, scheduledAt: now, firesAt: now,
-                    attempt: 1, status: .queued, trigger: .manual))
-            } catch StoreError.duplicateRun {
-                now = now.addingTimeInterval(0.001)
-            }
-        }
-        throw CommandFailure("could not record a manual run of '\(s.name)': runs at the same instant exist already")
     }
 }
 

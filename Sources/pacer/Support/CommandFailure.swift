@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// A command that could not do its work: the message goes to stderr as `pacer: <message>` and
@@ -34,6 +35,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let e as CommandFailure: return e
         case let e as PacerCore.ValidationError: return invalid(e)
         case let e as StoreError: return CommandFailure(describe(e))
+        case let e as OperationError: return CommandFailure(e.description)
         default: return nil
         }
     }

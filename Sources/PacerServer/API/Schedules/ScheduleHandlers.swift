@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// The handlers of ``ScheduleRoutes``.
@@ -131,8 +132,16 @@ extension ScheduleRoutes {
     /// `POST /v1/schedules/{id}/run`: Run Now, a queued `manual` run that the engine starts.
     static func runNow(_ context: APIRequestContext, _ services: APIServices) async throws -> Response {
         let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
-        let run = try await services.store.insertManualRun(schedule, now: services.now())
+        let run = try await RunNow.queue(schedule, store: services.store, now: services.now())
         return try jsonResponse(run, status: .accepted)
+    }
+
+    /// `POST /v1/schedules/{id}/backfill`: the window's fires as queued `backfill` runs.
+    static func backfill(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
+        let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
+        let body = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), "from, to and optional overlap and limit")
+        let outcome = try await Backfill.decode(body).record(for: schedule, store: services.store, now: services.now())
+        return try jsonResponse(JSONValue.object(outcome.json), status: .accepted)
     }
 
     /// `GET /v1/schedules/{id}/runs`: newest first.

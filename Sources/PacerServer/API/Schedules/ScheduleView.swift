@@ -80,21 +80,6 @@ extension Store {
         if let a = try await agent(id: idOrName) { return a }
         return try await agent(named: idOrName)
     }
-
-    /// Records a queued manual run (Run Now) at `now`, a millisecond later for each Run Now
-    /// that took the instant already.
-    func insertManualRun(_ schedule: Schedule, now: Date) async throws -> Run {
-        var at = DefinitionDecoding.instant(now)
-        for _ in 0..<20 {
-            do {
-                return try await insertRun(Run(id: PacerID.make(.run, at: at), scheduleID: schedule.id, scheduledAt: at,
-                                               firesAt: at, attempt: 1, status: .queued, trigger: .manual))
-            } catch StoreError.duplicateRun {
-                at = at.addingTimeInterval(0.001)
-            }
-        }
-        throw APIError.conflict("could not record a manual run of '\(schedule.name)': runs at the same instant exist already")
-    }
 }
 
 /// The checks a schedule definition passes before it is stored: its agent exists, and the

@@ -1,0 +1,40 @@
+import Foundation
+import PacerCore
+import PostgresNIO
+
+extension PostgresStore {
+    public func insertBackfill(_ runs: [Run]) async throws -> [Run] {
+        guard let first = runs.first else { return [] }
+        let at = clock()
+        let instants = runs.map { PostgresSchema.millis($0.scheduledAt) }
+        let low = instants.min()!, high = instants.max()!
+        return try await write { c in
+            // The schedule's row lock keeps a concurrent backfill of it from choosing the same attempts.
+            guard try await c.query("SELECT 1 FROM schedules WHERE id = \(first.scheduleID) FOR UPDATE",
+                                    logger: self.logger).collect().first != nil else {
+                throw StoreError.scheduleNotFound(first.scheduleID)
+            }
+            let existing = try await c.query("""
+                SELECT \(unescaped: Self.runColumns) FROM runs
+                WHERE schedule_id = \(first.scheduleID) AND step = 0 AND item_key = '' AND scheduled_at BETWEEN \(low) AND \(high)
+                """, logger: self.logger).collect().map(Self.run)
+            let recorded = Backfill.recordable(runs, existing: existing)
+            guard !recorded.isEmpty else { return [] }
+            try await self.insertRuns(recorded, c)
+            try await self.record(recorded.map { (.runQueued, $0.id) }, at: at, c)
+            return recorded
+        }
+    }
+
+    public func holdQueued(id: String, owner: String, at: Date) async throws -> Run {
+        try await write { c in
+            guard let row = try await c.query("""
+                UPDATE runs SET status = 'held', owner = \(owner), heartbeat_at = \(PostgresSchema.millis(at))
+                WHERE id = \(id) AND status = 'queued' RETURNING \(unescaped: Self.runColumns)
+                """, logger: self.logger).collect().first else {
+                throw try await self.missingRun(id, c)
+            }
+            return try Self.run(row)
+        }
+    }
+}
