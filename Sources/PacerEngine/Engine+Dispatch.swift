@@ -9,6 +9,7 @@ extension Engine {
     /// Claims fires due by `now + claimAhead` while slots are free, in batches of
     /// `claimBatch`, earliest first; those not yet due are held until their instant.
     func claim(now: Date) async throws {
+        guard configuration.onlyRuns == nil else { return }
         if let until = claimPausedUntil, until > now { return }
         claimPausedUntil = nil
         let horizon = now.addingTimeInterval(configuration.claimAhead)

@@ -158,6 +158,7 @@ extension Engine {
     /// A queued run (Run Now, retry, continuation, per-item) waits until it is due; a session
     /// continuation already waiting takes its new instant.
     func enqueueQueued(_ run: Run) {
+        if let only = configuration.onlyRuns, !only.contains(run.id) { return }
         local.queued(run)
     }
 

@@ -24,10 +24,12 @@ extension Engine {
         if now >= lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval) {
             await renewLeases(now: now)
         }
-        if now >= lastRecovery.addingTimeInterval(configuration.recoveryInterval), mayJudgeOthers(now: now) {
+        // An engine that runs given runs only leaves the others' work to the servers.
+        let serving = configuration.onlyRuns == nil
+        if serving, now >= lastRecovery.addingTimeInterval(configuration.recoveryInterval), mayJudgeOthers(now: now) {
             try await recoverAbandoned(now: now)
         }
-        if now >= lastRetention.addingTimeInterval(configuration.retentionInterval) {
+        if serving, now >= lastRetention.addingTimeInterval(configuration.retentionInterval) {
             lastRetention = now
             let cutoff = now.addingTimeInterval(-configuration.retentionDays * 86_400)
             let counts = try await store.purge(before: cutoff)

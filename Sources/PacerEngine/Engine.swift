@@ -236,7 +236,7 @@ public actor Engine: Service {
             guard let d else { return }
             deadline = deadline.map { min($0, d) } ?? d
         }
-        if freeSlots > 0, let fire = earliestFire() {
+        if freeSlots > 0, configuration.onlyRuns == nil, let fire = earliestFire() {
             let claimAt = fire.addingTimeInterval(-configuration.claimAhead)
             consider(max(claimAt, claimPausedUntil ?? claimAt))
         }
@@ -245,8 +245,10 @@ public actor Engine: Service {
         consider(local.earliestTimeout())
         if local.hasFinishes { consider(local.finishRetryAt ?? now) }
         consider(lastSweep.addingTimeInterval(configuration.safetySweepInterval))
-        consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
-        consider(lastRetention.addingTimeInterval(configuration.retentionInterval))
+        if configuration.onlyRuns == nil {
+            consider(lastRecovery.addingTimeInterval(configuration.recoveryInterval))
+            consider(lastRetention.addingTimeInterval(configuration.retentionInterval))
+        }
         consider(lastBeat.addingTimeInterval(configuration.livenessInterval))
         if local.holdsLeases {
             consider(lastHeartbeat.addingTimeInterval(configuration.heartbeatInterval))

@@ -49,6 +49,11 @@ extension Engine {
         /// Most full definitions kept in memory (the rest are read from the store when a run
         /// starts).
         public var definitionCacheSize: Int
+        /// When set, the engine runs these queued runs and nothing else: it claims no fires,
+        /// starts no other queued run, and leaves recovery and retention to the servers (`pacer
+        /// schedule run --wait` with no server on the store). A retry or continuation such a run
+        /// queues waits for a server.
+        public var onlyRuns: Set<String>?
         /// Random numbers in `[0, 1)` for retry jitter (injected: tests pass a fixed one).
         public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
@@ -60,7 +65,8 @@ extension Engine {
                     drainTimeout: TimeInterval = 30, finishBatch: Int = 512, claimAhead: TimeInterval = 0.75,
                     definitionCacheSize: Int = 16_384, sharedStore: Bool = false,
                     livenessInterval: TimeInterval = 1, livenessTimeout: TimeInterval = 10,
-                    exclusiveStore: Bool = false) {
+                    exclusiveStore: Bool = false, onlyRuns: Set<String>? = nil) {
+            self.onlyRuns = onlyRuns
             self.exclusiveStore = exclusiveStore
             self.livenessInterval = livenessInterval
             self.livenessTimeout = livenessTimeout

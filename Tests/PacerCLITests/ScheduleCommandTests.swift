@@ -209,7 +209,9 @@ import Testing
     func runWait_waitsForTheServerToFinish_andExitsByStatus(outcome: Run.Status, status: Int32) async throws {
         let ws = try Workspace()
         try await ws.addPing()
-        let cli = try await ws.start(["schedule", "run", "ping", "--wait", "--timeout", "30s"])
+        let server = try ws.holdServeLock()  // a server holds the store: the CLI leaves the run to it
+        defer { server.release() }
+        let cli = try ws.start(["schedule", "run", "ping", "--wait", "--timeout", "30s"])
         // Play the server: take the queued run and finish it.
         let run: Run = try await ws.withStore { store in
             let deadline = Date().addingTimeInterval(20)
@@ -226,7 +228,7 @@ import Testing
         }
         let r = try await cli.wait()
         #expect(r.status == status, "\(r.stderr)")
-        #expect(r.stdout.hasPrefix(run.id + "\n"))
+        #expect(r.stdout.hasPrefix(run.id + "\nqueued for the `pacer serve` on this database\n"), "\(r.stdout)")
         #expect(r.stdout.contains(outcome.rawValue))
         if outcome == .failed { #expect(r.stderr.contains("run \(run.id) failed: exit status 3")) }
 
@@ -237,6 +239,8 @@ import Testing
     @Test func runWait_givesUpAfterTheTimeout() async throws {
         let ws = try Workspace()
         try await ws.addPing()
+        let server = try ws.holdServeLock()
+        defer { server.release() }
         let r = try await ws.pacer("schedule", "run", "ping", "--wait", "--timeout", "0.3s")
         #expect(r.status == 1)
         #expect(r.stderr.contains("is still queued"))

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PacerTesting
 import PacerCore
 import PacerStore
@@ -91,6 +94,9 @@ final class Workspace {
         return try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     }
 
+    /// Takes the database's `pacer serve` lock, as a running server holds it, until `release`.
+    func holdServeLock() throws -> ServeLockHolder { try ServeLockHolder(path: database + ".serve.lock") }
+
     /// Adds the `ping` schedule of the README.
     func addPing() async throws {
         let r = try await pacer("schedule", "add", "--name", "ping", "--every", "30s", "--http", "https://example.com/hook")
@@ -128,5 +134,22 @@ extension CLI.Result {
             line.split(separator: "  ", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
         }
+    }
+}
+
+/// A `pacer serve` lock held by the test process (an exclusive `flock`, like the server's).
+final class ServeLockHolder {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            throw ProgramError("cannot lock \(path)")
+        }
+    }
+
+    func release() {
+        _ = flock(fd, LOCK_UN)
+        close(fd)
     }
 }

@@ -15,8 +15,8 @@ struct MCPCommand: AsyncParsableCommand {
         discussion: """
             Reads JSON-RPC messages on stdin and answers on stdout (the MCP stdio transport); logs go to stderr. \
             The tools create, list, show, change, pause, resume and delete schedules, preview rules, run a schedule \
-            now, list runs and agent sessions, and pace running or waiting sessions. Schedules created here are owned \
-            by 'mcp'. Queued runs (run_now, resumed sessions) are started by a `pacer serve` on the same database.
+            now or backfill a past window, list runs and agent sessions, and pace running or waiting sessions. Schedules created here are owned \
+            by 'mcp'. Queued runs (run_now, backfills, resumed sessions) are started by a `pacer serve` on the same database.
 
             A client configuration:
               {"mcpServers": {"pacer": {"command": "pacer", "args": ["mcp", "--database", "/path/pacer.db"]}}}

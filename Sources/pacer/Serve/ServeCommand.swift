@@ -194,33 +194,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // MCP servers are connected when an agent first needs them, shared across runs, and
         // stopped (children included) when serve stops.
-        let mcpHub = MCPHub(servers: mcpServers, logger: Logger(label: "pacer.mcp"))
+        let stack = RunnerStack(
+            store: database, policy: policy,
+            caps: Caps(maxResumes: maxResumes, maxLifetimeHours: maxLifetimeHours, maxTotalTokens: maxTotalTokens, maxCost: maxCost),
+            modelTimeout: modelTimeout, linkBase: publicURL ?? "http://\(host):\(port)", mcpServers: mcpServers)
         if !mcpServers.isEmpty {
             logger.info("mcp servers", metadata: ["servers": "\(mcpServers.map(\.name).joined(separator: ", "))"])
         }
-        let environment = RunnerEnvironment.process.allowing(policy.allowedEnvironment)
-        let standard = StandardRunners(policy: policy)
-        var runners = standard.runners
-        var modelOptions = ProviderOptions()
-        modelOptions.requestTimeout = modelTimeout
-        runners.byKind[.agent] = AgentRunner(
-            store: database, client: standard.client, environment: environment,
-            defaultCaps: Caps(maxResumes: maxResumes, maxLifetimeHours: maxLifetimeHours, maxTotalTokens: maxTotalTokens,
-                              maxCost: maxCost),
-            providerOptions: modelOptions, deliverer: standard.deliverer,
-            linkBase: publicURL ?? "http://\(host):\(port)", mcpHub: mcpHub,
-            linkRun: { runID, sessionID in try? await database.setRunSession(runID: runID, sessionID: sessionID) },
-            policy: policy)
-        // Every run is checked before anything of it executes: its owner's scopes, read at
-        // every run, and this server's settings.
-        runners.gate = OwnerRightsGate(
-            policy: policy, tokenScopes: { owner in try await database.ownerScopes(owner) },
-            agent: { reference in
-                if let byName = try await database.agent(named: reference) { return byName }
-                return try await database.agent(id: reference)
-            })
         let engine = Engine(
-            store: database, runners: runners,
+            store: database, runners: stack.runners,
             configuration: .init(maxConcurrent: maxConcurrent, leaseTimeout: leaseTimeout,
                                  heartbeatInterval: max(0.5, leaseTimeout / 4), recoveryInterval: min(2, max(0.5, leaseTimeout / 2)),
                                  retentionDays: retentionDays,
@@ -248,8 +230,7 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: Resource(name: "store", logger: logger) { try? await database.close() }),
-                .init(service: Resource(name: "mcp hub", logger: logger) { await mcpHub.shutdown() }),
-                .init(service: Resource(name: "runners", logger: logger) { try? await standard.shutdown() }),
+                .init(service: Resource(name: "runners and mcp hub", logger: logger) { await stack.shutdown() }),
                 .init(service: app),
                 .init(service: AfterListening(engine, signal: listening)),
                 .init(service: ShutdownDeadline(drainTimeout: drainTimeout, logger: logger), successTerminationBehavior: .ignore),
