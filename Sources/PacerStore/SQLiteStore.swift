@@ -165,6 +165,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func schedule(name: String) async throws -> Schedule? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT definition FROM schedules WHERE name = ?", arguments: [name])
+                .map(SQLiteSchema.schedule)
+        }
+    }
+
     public func schedules() async throws -> [Schedule] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT definition FROM schedules ORDER BY name, id").map(SQLiteSchema.schedule)

@@ -33,6 +33,10 @@ public protocol Store: RunStore, SessionStore, CatalogStore, AgentStore, TokenSt
     /// - Parameter id: the schedule id.
     func schedule(id: String) async throws -> Schedule?
 
+    /// The schedule with that name, or `nil` (names are unique; an indexed lookup).
+    /// - Parameter name: the schedule's name.
+    func schedule(name: String) async throws -> Schedule?
+
     /// Every schedule, ordered by name.
     func schedules() async throws -> [Schedule]
 

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// Reading a schedule definition from a tool's flat arguments (`name`, `rule`, `timezone`,
@@ -113,8 +114,7 @@ enum MCPDefinition {
             throw MCPToolError.invalid(error) { rename($0, shorthand: shorthand) }
         }
         if case .agent(let t) = schedule.target {
-            var agent = try await context.store.agent(id: t.agent)
-            if agent == nil { agent = try await context.store.agent(named: t.agent) }
+            let agent = try await Lookup.agent(t.agent, in: context.store)
             if agent == nil {
                 let known = try await context.store.agents().map(\.name).sorted()
                 throw MCPToolError(field: shorthand ? "agent" : "target.agent", code: "invalid",

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// The tools of Pacer's own MCP server, shared by `pacer mcp` (stdio) and `/mcp` (streamable
@@ -195,8 +196,7 @@ struct MCPToolContext: Sendable {
     /// The schedule with that id, or else that name.
     /// - Throws: ``MCPToolError`` naming `field` when there is none.
     func schedule(_ reference: String, field: String = "schedule") async throws -> Schedule {
-        if let s = try await store.schedule(id: reference) { return s }
-        if let s = try await store.schedules().first(where: { $0.name == reference }) { return s }
+        if let s = try await Lookup.schedule(reference, in: store) { return s }
         throw MCPToolError(field: field, code: "not_found",
                            "no schedule with id or name '\(reference.prefix(200))'; list_schedules shows the schedules")
     }
@@ -208,8 +208,7 @@ struct MCPToolContext: Sendable {
     func requirePrivilege(_ schedule: Schedule, rename: (String) -> String = { $0 }) async throws {
         var agent: Agent?
         if case .agent(let t) = schedule.target {
-            agent = try await store.agent(id: t.agent)
-            if agent == nil { agent = try await store.agent(named: t.agent) }
+            agent = try await Lookup.agent(t.agent, in: store)
         }
         switch Privilege.check(schedule, agent: agent, scopes: caller.scopes, policy: configuration.policy) {
         case nil: return

@@ -73,6 +73,11 @@ extension PostgresStore {
             .map { try PostgresSchema.decode(Schedule.self, try $0.decode(String.self)) }
     }
 
+    public func schedule(name: String) async throws -> Schedule? {
+        try await read("SELECT definition FROM schedules WHERE name = \(name)").first
+            .map { try PostgresSchema.decode(Schedule.self, try $0.decode(String.self)) }
+    }
+
     public func schedules() async throws -> [Schedule] {
         try await read("SELECT definition FROM schedules ORDER BY name, id")
             .map { try PostgresSchema.decode(Schedule.self, try $0.decode(String.self)) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// `pacer agents ...`: manage the agents that schedules start sessions of.
@@ -178,8 +179,7 @@ extension Store {
 
     /// The agent with that name, or else that id, or `nil`.
     func findAgent(_ nameOrID: String) async throws -> Agent? {
-        if let a = try await agent(named: nameOrID) { return a }
-        return try await agent(id: nameOrID)
+        try await Lookup.agent(nameOrID, in: self)
     }
 
     /// The schedules whose agent target names the agent, by name or by id.

@@ -3,6 +3,7 @@ import Logging
 import PacerAgents
 import PacerCore
 import PacerEngine
+import PacerOperations
 import PacerRunners
 import PacerStore
 
@@ -37,10 +38,7 @@ struct RunnerStack {
         // every run, and the server's settings.
         runners.gate = OwnerRightsGate(
             policy: policy, tokenScopes: { owner in try await store.ownerScopes(owner) },
-            agent: { reference in
-                if let byName = try await store.agent(named: reference) { return byName }
-                return try await store.agent(id: reference)
-            })
+            agent: { reference in try await Lookup.agent(reference, in: store) })
         self.runners = runners
     }
 

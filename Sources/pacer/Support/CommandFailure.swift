@@ -108,8 +108,7 @@ extension Store {
     /// The schedule with that name, or else that id.
     /// - Throws: ``CommandFailure`` (exit status 1): `no schedule named 'x'`.
     func schedule(named nameOrID: String) async throws -> Schedule {
-        let all = try await schedules()
-        if let s = all.first(where: { $0.name == nameOrID }) ?? all.first(where: { $0.id == nameOrID }) { return s }
+        if let s = try await Lookup.schedule(nameOrID, in: self) { return s }
         throw CommandFailure("no schedule named '\(nameOrID)'")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// The CLI's side of ``PacerCore/Privilege``: the CLI writes the store directly, with an
@@ -12,8 +13,7 @@ enum PolicyCheck {
         let published = try await store.publishedPolicy()
         var agent: Agent?
         if case .agent(let t) = schedule.target {
-            agent = try await store.agent(named: t.agent)
-            if agent == nil { agent = try await store.agent(id: t.agent) }
+            agent = try await Lookup.agent(t.agent, in: store)
         }
         if let refusal = Privilege.check(schedule, agent: agent, scopes: [.admin], policy: published ?? .closed) {
             throw failure(refusal, published: published != nil, flag: flag)

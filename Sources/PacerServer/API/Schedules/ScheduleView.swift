@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 import Recurrence
 
@@ -70,15 +71,13 @@ extension Store {
     /// The schedule with that id, or else that name.
     /// - Throws: ``APIError`` 404.
     func apiSchedule(_ idOrName: String) async throws -> Schedule {
-        if let s = try await schedule(id: idOrName) { return s }
-        if let s = try await schedules().first(where: { $0.name == idOrName }) { return s }
+        if let s = try await Lookup.schedule(idOrName, in: self) { return s }
         throw APIError.notFound("schedule", String(idOrName.prefix(200)))
     }
 
     /// The agent with that id, or else that name, or `nil`.
     func apiAgent(_ idOrName: String) async throws -> Agent? {
-        if let a = try await agent(id: idOrName) { return a }
-        return try await agent(named: idOrName)
+        try await Lookup.agent(idOrName, in: self)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// How sessions look on the wire: the short summary of lists, the full session with names,
@@ -90,8 +91,7 @@ enum SessionViews {
 
     /// A schedule given by id or by name, or `nil`.
     static func schedule(_ idOrName: String, _ store: any Store) async throws -> Schedule? {
-        if let s = try await store.schedule(id: idOrName) { return s }
-        return try await store.schedules().first { $0.name == idOrName }
+        try await Lookup.schedule(idOrName, in: store)
     }
 
     /// The chain of a session: itself and its predecessors through `previous_session_id`,
