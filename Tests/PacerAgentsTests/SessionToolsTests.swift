@@ -7,6 +7,11 @@ import Testing
 
 @Suite("Built-in schedule tools and the deny floor")
 struct SessionToolsTests {
+    @Test func builtInToolNames_areTheOnesAgentValidationAccepts() {
+        #expect(ToolBox.builtInNames.sorted() == Agent.builtInTools.sorted())
+        #expect(ToolBox.scheduleManagement.map(\.spec.name).allSatisfy { Agent.builtInTools.contains($0) })
+    }
+
     @Test("unattended deny floor: delete_schedule and a command-target create are denied under deny_dangerous")
     func denyFloor() async throws {
         let bench = try await AgentBench.make { $0.tools = ["schedules"] }

@@ -18,7 +18,7 @@ private func add(_ extra: String...) -> [String] {
         try ws.write("prompt.md", "You triage issues.\nBe brief.\n")
         let add = try await ws.pacer(
             "agents", "add", "researcher", "--provider", "anthropic", "--model", "claude-sonnet-4-5",
-            "--api-key-env", "ANTHROPIC_API_KEY", "--system-prompt-file", "prompt.md", "--tool", "http_get", "--tool", "search",
+            "--api-key-env", "ANTHROPIC_API_KEY", "--system-prompt-file", "prompt.md", "--tool", "schedules", "--tool", "github.search",
             "--mcp-server", "github", "--max-turns", "30", "--input-price", "3", "--output-price", "15", "--approval-mode", "allow_all")
         #expect(add.status == 0, "\(add.stderr)")
         #expect(add.stdout.hasPrefix("created agent 'researcher' (agt_"))
@@ -32,7 +32,7 @@ private func add(_ extra: String...) -> [String] {
         #expect(r.model == "claude-sonnet-4-5")
         #expect(r.apiKeyEnv == "ANTHROPIC_API_KEY")
         #expect(r.systemPrompt == "You triage issues.\nBe brief.\n")
-        #expect(r.tools == ["http_get", "search"])
+        #expect(r.tools == ["schedules", "github.search"])
         #expect(r.mcpServers == ["github"])
         #expect(r.maxTurns == 30)
         #expect(r.inputPricePerMillion == 3 && r.outputPricePerMillion == 15)
@@ -44,7 +44,7 @@ private func add(_ extra: String...) -> [String] {
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.rows.first == ["NAME", "PROVIDER", "MODEL", "BASE URL", "KEY VARIABLE", "TOOLS", "MAX TURNS", "APPROVAL"])
         #expect(list.rows.contains(["researcher", "anthropic", "claude-sonnet-4-5", "https://api.anthropic.com", "$ANTHROPIC_API_KEY",
-                                    "http_get, search, mcp:github", "30", "allow_all"]), "\(list.stdout)")
+                                    "schedules, github.search, mcp:github", "30", "allow_all"]), "\(list.stdout)")
         #expect(list.rows.contains(["helper", "openai", "llama3.1", "http://127.0.0.1:11434/v1", "-", "-", "20", "deny_dangerous"]))
         let listJSON = try #require(try await ws.pacer("agents", "list", "--json").json() as? [[String: Any]])
         #expect(listJSON.map { $0["name"] as? String } == ["helper", "researcher"])

@@ -11,7 +11,7 @@ private let file = """
         api_key_env: ANTHROPIC_API_KEY
         system_prompt: |
           You research.
-        tools: [http_get]
+        tools: [schedules, github]
         mcp_servers: [github]
         max_turns: 30
         input_price_per_million: 3
@@ -49,7 +49,7 @@ private let file = """
         let r = agents[1]
         #expect(r.provider == .anthropic && r.baseURL == "https://api.anthropic.com" && r.model == "claude-sonnet-4-5")
         #expect(r.apiKeyEnv == "ANTHROPIC_API_KEY" && r.systemPrompt == "You research.\n")
-        #expect(r.tools == ["http_get"] && r.mcpServers == ["github"] && r.maxTurns == 30)
+        #expect(r.tools == ["schedules", "github"] && r.mcpServers == ["github"] && r.maxTurns == 30)
         #expect(r.inputPricePerMillion == 3 && r.outputPricePerMillion == 15 && r.approvalMode == .allowAll)
         #expect(agents[0].provider == .openai && agents[0].maxTurns == 20)
 

@@ -5,7 +5,7 @@ import Testing
 @Suite struct AgentTests {
     func agent() -> Agent {
         Agent(id: "agt_1", name: "researcher", provider: .openai, baseURL: "http://127.0.0.1:11434/v1", model: "qwen3:4b",
-              apiKeyEnv: "PACER_TEST_KEY", systemPrompt: "Be brief.", tools: ["schedule_resume", "http_get"], mcpServers: ["files"],
+              apiKeyEnv: "PACER_TEST_KEY", systemPrompt: "Be brief.", tools: ["schedule_resume", "files"], mcpServers: ["files"],
               inputPricePerMillion: 0.5, outputPricePerMillion: 1.5, createdAt: t0)
     }
 
@@ -45,12 +45,23 @@ import Testing
         bad.baseURL = "localhost:11434"
         bad.maxTurns = 0
         bad.outputPricePerMillion = -1
-        bad.tools = ["ok", "two words"]
+        bad.tools = ["schedules", "two words"]
         #expect(Set(bad.validate().map(\.field)) == ["base_url", "max_turns", "output_price_per_million", "tools[1]"])
         let error = #expect(throws: DecodingError.self) {
             try decode(Agent.self, #"{"id":"a","name":"x","provider":"gemini","base_url":"https://x.test","model":"m","created_at":"2026-03-08T09:00:00Z"}"#)
         }
         #expect(PacerJSON.describe(try #require(error)) == "provider: unknown provider 'gemini'; expected openai or anthropic")
+    }
+
+    @Test func tools_mustBeBuiltInOrNameOneOfTheAgentsMCPServers() {
+        var a = agent()
+        a.mcpServers = ["search"]
+        a.mcpSafeServers = ["time"]
+        a.tools = ["schedule_resume", "schedules", "run_history", "search", "time", "search.query", "weather.now"]
+        #expect(a.validate().isEmpty, "\(a.validate())")
+        a.tools = ["list_schedule", "weather", "search.", ".now", "two words", ""]
+        #expect(a.validate().map(\.field) == (0..<6).map { "tools[\($0)]" }, "\(a.validate())")
+        #expect(a.validate().first?.message.contains("neither a built-in tool (schedule_resume") == true)
     }
 
     @Test func cost_usesThePriceTable() {

@@ -8,7 +8,7 @@ import PacerTesting
 import Testing
 
 @Suite struct AgentRoutesTests {
-    static let local: JSONValue = ["name": "helper", "base_url": "http://127.0.0.1:11434/v1", "model": "qwen3", "tools": ["http_get"]]
+    static let local: JSONValue = ["name": "helper", "base_url": "http://127.0.0.1:11434/v1", "model": "qwen3", "tools": ["schedules"]]
 
     @Test func create_list_show_update_delete() async throws {
         let bench = try APIBench.make()
@@ -17,7 +17,7 @@ import Testing
             #expect(created.status == .created, "\(created.text)")
             let a = created.json
             #expect(a["id"]?.text.hasPrefix("agt_") == true && a["provider"] == "openai" && a["max_turns"] == 20)
-            #expect(a["approval_mode"] == "deny_dangerous" && a["tools"] == ["http_get"] && a["created_at"] == "2027-01-15T08:00:00Z")
+            #expect(a["approval_mode"] == "deny_dangerous" && a["tools"] == ["schedules"] && a["created_at"] == "2027-01-15T08:00:00Z")
             let claude = try await APICall.send(client, .post, "/v1/agents",
                                                 ["name": "claude", "provider": "anthropic", "model": "claude-x", "api_key_env": "ANTHROPIC_API_KEY"])
             #expect(claude.status == .created && claude.json["base_url"] == "https://api.anthropic.com")

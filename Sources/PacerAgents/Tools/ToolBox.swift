@@ -12,7 +12,7 @@ public struct ToolBox: Sendable {
         PauseScheduleTool(pause: false), DeleteScheduleTool(), RunHistoryTool(),
     ]
     /// The allow-list entry that offers every schedule-management tool.
-    public static let scheduleGroup = "schedules"
+    public static let scheduleGroup = Agent.scheduleToolGroup
     /// Every built-in tool name (for validating allow-lists and for docs).
     public static var builtInNames: [String] { (pacing + scheduleManagement).map(\.spec.name) }
 

@@ -147,6 +147,29 @@ public struct Agent: Sendable, Hashable, Codable {
 }
 
 extension Agent: Validatable {
+    /// The built-in tools an allow-list may name (the agent runner's tools are checked against
+    /// this list), and the group that names every schedule tool.
+    public static let builtInTools = ["schedule_resume", "schedule_recurring", "list_schedules", "create_schedule",
+                                      "update_schedule", "pause_schedule", "resume_schedule", "delete_schedule", "run_history"]
+    public static let scheduleToolGroup = "schedules"
+
+    /// What is wrong with an allow-list entry: it must be a built-in tool, the group
+    /// `schedules`, one of the agent's MCP servers, or an MCP server's tool (`server.tool`).
+    func toolProblem(_ tool: String) -> String? {
+        if Self.builtInTools.contains(tool) || tool == Self.scheduleToolGroup { return nil }
+        let shown = String(tool.prefix(100))
+        guard !tool.isEmpty, tool.count <= 200, !tool.contains(where: { $0.isWhitespace }) else {
+            return "'\(shown)' is not a tool name"
+        }
+        let parts = tool.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 2, MCPServerSpec.isServerName(parts[0]), !parts[1].isEmpty { return nil }  // server.tool
+        if (mcpServers + mcpSafeServers).contains(tool) { return nil }
+        return """
+            '\(shown)' is neither a built-in tool (\(Self.builtInTools.joined(separator: ", ")), or schedules for the \
+            schedule tools) nor an MCP server of mcp_servers (or server.tool)
+            """
+    }
+
     /// Every field error of the agent.
     public func validate() -> [FieldError] {
         var v = Validator()
@@ -161,8 +184,8 @@ extension Agent: Validatable {
         }
         v.check(tools.count <= 200, "tools", "lists \(tools.count) tools; at most 200 are allowed")
         v.check(mcpServers.count + mcpSafeServers.count <= 200, "mcp_servers", "lists too many servers; at most 200 are allowed")
-        for (i, tool) in tools.enumerated() where tool.trimmingCharacters(in: .whitespaces).isEmpty || tool.contains(where: \.isWhitespace) || tool.count > 200 {
-            v.fail("tools[\(i)]", "'\(tool)' is not a tool name")
+        for (i, tool) in tools.enumerated() {
+            if let problem = toolProblem(tool) { v.fail("tools[\(i)]", problem) }
         }
         for (i, server) in mcpServers.enumerated() where !MCPServerSpec.isServerName(server) {
             v.fail("mcp_servers[\(i)]", "'\(server)' is not a server name (1 to 40 of A-Z a-z 0-9 _ -)")

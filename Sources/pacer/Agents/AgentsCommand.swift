@@ -17,7 +17,7 @@ struct AgentsCommand: AsyncParsableCommand {
 
               pacer agents add researcher --provider anthropic \\
                   --model claude-sonnet-4-5 --api-key-env ANTHROPIC_API_KEY \\
-                  --system-prompt-file prompts/researcher.md --tool http_get \\
+                  --system-prompt-file prompts/researcher.md --tool schedules \\
                   --max-turns 30 --input-price 3 --output-price 15
               pacer agents add local --base-url http://127.0.0.1:11434/v1 \\
                   --model llama3.1

@@ -65,7 +65,7 @@ struct AgentsShowCommand: AsyncParsableCommand {
 
 /// How agents read in tables and in `show`.
 enum AgentText {
-    /// `http_get, search` or `-`; MCP servers as `mcp:name`.
+    /// `schedules, search` or `-`; MCP servers as `mcp:name`.
     static func tools(_ a: Agent) -> String {
         let all = a.tools + a.mcpServers.map { "mcp:" + $0 }
         return all.isEmpty ? "-" : all.joined(separator: ", ")
