@@ -50,6 +50,10 @@ public protocol RunStore: Sendable {
     ///   - limit: most runs to return.
     func runs(scheduleID: String, limit: Int) async throws -> [Run]
 
+    /// A page of runs, newest scheduled instant first, then id (an indexed keyset query: the
+    /// next page starts after the cursor of the last run).
+    func runs(_ query: RunQuery) async throws -> [Run]
+
     /// Runs that are `queued` or `running`, oldest scheduled instant first (all schedules
     /// when `scheduleID` is `nil`).
     func activeRuns(scheduleID: String?) async throws -> [Run]

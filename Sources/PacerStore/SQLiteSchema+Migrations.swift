@@ -172,5 +172,12 @@ extension SQLiteSchema {
                   AND s.schedule_id IN (SELECT id FROM schedules);
                 """)
         }
+        m.registerMigration("v12-list-pages") { db in
+            // Newest-first pages of every run and session (the API's lists) by keyset.
+            try db.execute(sql: """
+                CREATE INDEX runs_recent ON runs(scheduled_at, id);
+                CREATE INDEX sessions_recent ON sessions(created_at, id);
+                """)
+        }
     }
 }

@@ -13,6 +13,9 @@ public protocol SessionStore: Sendable {
     /// Sessions, newest first, optionally of one schedule (and one item key).
     func sessions(scheduleID: String?, itemKey: String?, limit: Int) async throws -> [Session]
 
+    /// A page of sessions, newest first (creation instant, then id), filtered in the query.
+    func sessions(_ query: SessionQuery) async throws -> [Session]
+
     /// The most recent session of a (schedule, item key) chain, for chaining.
     func latestSession(scheduleID: String, itemKey: String?) async throws -> Session?
 

@@ -44,7 +44,7 @@ public enum StoreConformance {
     /// Every case, grouped by feature.
     public static let cases: [ConformanceCase] =
         scheduleCases + claimCases + runCases + runSessionCases + sessionCases + continuationCases + catalogCases
-        + feedCases + tokenCases + backfillCases
+        + feedCases + tokenCases + backfillCases + pageCases
 }
 
 // MARK: Helpers

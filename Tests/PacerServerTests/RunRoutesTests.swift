@@ -52,6 +52,31 @@ import Testing
         await bench.close()
     }
 
+    @Test func list_pagesWithNextCursor_untilEveryRunWasSeenOnce_andABadCursorIs400() async throws {
+        let bench = try APIBench.make()
+        _ = try await seed(bench)
+        try await bench.test { client in
+            var seen: [String] = [], path = "/v1/runs?limit=3"
+            for _ in 0..<5 {
+                let page = try await APICall.send(client, .get, path)
+                #expect(page.status == .ok, "\(page.text)")
+                seen += ids(page)
+                guard let next = page.json["next_cursor"]?.text else { break }
+                path = "/v1/runs?limit=3&cursor=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? next)
+            }
+            #expect(seen == ["run_b4", "run_a3", "run_b2", "run_a1"])
+            let last = try await APICall.send(client, .get, "/v1/runs?limit=4")
+            #expect(last.json["next_cursor"] == nil, "no cursor when nothing follows: \(last.text)")
+            let queued = try await APICall.send(client, .get, "/v1/runs?status=queued&limit=1")
+            let cursor = try #require(queued.json["next_cursor"]?.text)
+            #expect(ids(try await APICall.send(client, .get, "/v1/runs?status=queued&limit=1&cursor=\(cursor)")) == ["run_a3"])
+            let ofA = try await APICall.send(client, .get, "/v1/schedules/a/runs?limit=1")
+            #expect(ids(ofA) == ["run_a3"] && ofA.json["next_cursor"] != nil)
+            APICall.expectError(try await APICall.send(client, .get, "/v1/runs?cursor=nope"), .badRequest, field: "cursor")
+        }
+        await bench.close()
+    }
+
     @Test func get_byID_returnsTheRun() async throws {
         let bench = try APIBench.make()
         let runs = try await seed(bench)

@@ -149,13 +149,19 @@ extension JSONValue {
                 let got = try await ids(query)
                 #expect(got == expected, "\(query)")
             }
+            // Pages: each next_cursor leads to the following sessions, the last page has none.
+            let first = try await client.execute(uri: "/v1/sessions?state=waiting&limit=2", method: .get)
+            let cursor = try #require(first.json.strMember("next_cursor"), "\(first.text)")
+            #expect(try await ids("state=waiting&limit=2&cursor=\(cursor)") == [b.id])
+            let last = try await client.execute(uri: "/v1/sessions?state=waiting&limit=2&cursor=\(cursor)", method: .get)
+            #expect(last.json.strMember("next_cursor") == nil, "\(last.text)")
         }
         await bench.close()
     }
 
     @Test(arguments: [
         ("state=sleeping", "state"), ("state=", "state"), ("state=WAITING", "state"),
-        ("limit=0", "limit"), ("limit=1001", "limit"), ("limit=ten", "limit"),
+        ("limit=0", "limit"), ("limit=1001", "limit"), ("limit=ten", "limit"), ("cursor=12", "cursor"),
     ])
     func list_badQuery_is400NamingTheParameter(query: String, field: String) async throws {
         let bench = try APIBench.make()

@@ -15,8 +15,9 @@ public enum RunRoutes {
                     QueryParameter("schedule", Schema.string, "Only runs of this schedule (id or name)"),
                     QueryParameter("status", Schema.enumeration(Run.Status.self), "Only runs with this status"),
                     QueryParameter("limit", Schema.integer(1...APILimits.maxListLimit), "Most runs to return (default 100)"),
+                    APIPage<Run>.cursorParameter,
                 ],
-                responses: [200: ResponseDoc("Runs", ScheduleRoutes.list("runs", Schema.ref("Run")))], errors: [404])
+                responses: [200: ResponseDoc("Runs", APIPage<Run>.schema("runs", Schema.ref("Run")))], errors: [404])
             ) { request, _ in try await list(request, services.store) },
 
             APIRoute(.get, "/v1/runs/{id}", scope: .read, doc: OperationDoc(
@@ -62,8 +63,7 @@ public enum RunRoutes {
     /// Their named schemas (`Run` is among the schedules' schemas).
     public static var schemas: [String: JSONValue] { [:] }
 
-    /// `GET /v1/runs`: active runs come from one query; finished ones from each schedule's
-    /// newest runs, merged.
+    /// `GET /v1/runs`: a page, newest scheduled instant first, filtered by schedule and status.
     static func list(_ request: Request, _ store: any Store) async throws -> Response {
         let limit = try request.queryInt("limit", default: 100, range: 1...APILimits.maxListLimit)
         var status: Run.Status?
@@ -78,21 +78,15 @@ public enum RunRoutes {
             guard !reference.isEmpty else { throw APIError.badRequest("schedule must not be empty", field: "schedule") }
             scheduleID = try await store.apiSchedule(reference).id
         }
-        var runs: [Run]
-        if let status, !status.isTerminal {
-            runs = try await store.activeRuns(scheduleID: scheduleID).filter { $0.status == status }
-        } else {
-            var ids: [String]
-            if let scheduleID { ids = [scheduleID] } else { ids = try await store.schedules().map(\.id) }
-            // With a status filter, look further back so the page can fill.
-            let depth = status == nil ? limit : APILimits.maxListLimit
-            runs = []
-            for id in ids {
-                let recent = try await store.runs(scheduleID: id, limit: depth)
-                runs += status.map { s in recent.filter { $0.status == s } } ?? recent
-            }
-        }
-        runs.sort { ($0.scheduledAt, $0.id) > ($1.scheduledAt, $1.id) }
-        return try jsonResponse(["runs": Array(runs.prefix(limit))])
+        return try jsonResponse(try await page(store, RunQuery(scheduleID: scheduleID, status: status, after: try request.queryCursor(),
+                                                                limit: limit)))
+    }
+
+    /// One page of runs, newest scheduled instant first, with the cursor of the next.
+    static func page(_ store: any Store, _ query: RunQuery) async throws -> APIPage<Run> {
+        var fetch = query
+        fetch.limit = query.limit + 1
+        return APIPage("runs", fetched: try await store.runs(fetch), limit: query.limit,
+                       cursor: { ListCursor(after: $0.scheduledAt, id: $0.id) }, item: { $0 })
     }
 }

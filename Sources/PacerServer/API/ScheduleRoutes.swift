@@ -66,8 +66,8 @@ public enum ScheduleRoutes {
             ) { request, context in try await backfill(request, context, services) },
 
             APIRoute(.get, "/v1/schedules/{id}/runs", scope: .read, doc: OperationDoc(
-                "listScheduleRuns", "A schedule's runs, newest first", tag: "schedules", query: [limit(50)],
-                responses: [200: ResponseDoc("Runs", list("runs", Schema.ref("Run")))])
+                "listScheduleRuns", "A schedule's runs, newest first", tag: "schedules", query: [limit(50), APIPage<Run>.cursorParameter],
+                responses: [200: ResponseDoc("Runs", APIPage<Run>.schema("runs", Schema.ref("Run")))])
             ) { request, context in try await runs(request, context, services) },
 
             APIRoute(.get, "/v1/schedules/{id}/revisions", scope: .read, doc: OperationDoc(

@@ -18,10 +18,11 @@ public enum SessionRoutes {
                     QueryParameter("state", SessionSchemas.enumeration(SessionSchemas.states), "Only sessions in this state."),
                     QueryParameter("limit", ["type": "integer", "minimum": 1, "maximum": .number(Double(APILimits.maxListLimit)), "default": 50],
                                    "Most sessions to return."),
+                    APIPage<SessionViews.Summary>.cursorParameter,
                 ],
                 responses: [200: ResponseDoc("Sessions, newest first", SessionSchemas.ref("SessionList"))])
             ) { request, _ in
-                try jsonResponse(SessionViews.List(sessions: try await list(request, store).map(SessionViews.Summary.init)))
+                try jsonResponse(try await list(request, store))
             },
 
             APIRoute(.get, "/v1/sessions/{id}", scope: .read, doc: OperationDoc(
@@ -64,7 +65,7 @@ public enum SessionRoutes {
     public static var schemas: [String: JSONValue] { SessionSchemas.all }
 
     /// The sessions a list request asks for, newest first.
-    static func list(_ request: Request, _ store: any Store) async throws -> [Session] {
+    static func list(_ request: Request, _ store: any Store) async throws -> APIPage<SessionViews.Summary> {
         let limit = try request.queryInt("limit", default: 50, range: 1...APILimits.maxListLimit)
         var state: Session.State?
         if let text = request.query("state") {
@@ -76,20 +77,10 @@ public enum SessionRoutes {
         // An unknown name is taken as an id: sessions outlive a deleted schedule.
         var scheduleID = request.query("schedule")
         if let given = scheduleID { scheduleID = try await SessionViews.schedule(given, store)?.id ?? given }
-        let item = request.query("item")
-        guard let state else { return try await store.sessions(scheduleID: scheduleID, itemKey: item, limit: limit) }
-        // The store filters by schedule and item; the state is filtered here, reading more
-        // until enough match or there are no more.
-        let most = 100_000
-        var fetch = min(limit * 4, most)
-        while true {
-            let fetched = try await store.sessions(scheduleID: scheduleID, itemKey: item, limit: fetch)
-            let matching = fetched.filter { $0.state == state }
-            if matching.count >= limit || fetched.count < fetch || fetch >= most {
-                return Array(matching.prefix(limit))
-            }
-            fetch = min(fetch * 4, most)
-        }
+        let query = SessionQuery(scheduleID: scheduleID, itemKey: request.query("item"), state: state,
+                                 after: try request.queryCursor(), limit: limit + 1)
+        return APIPage("sessions", fetched: try await store.sessions(query), limit: limit,
+                       cursor: { ListCursor(after: $0.createdAt, id: $0.id) }, item: SessionViews.Summary.init)
     }
 
     /// Cancels a session that is not over, recording who did it.

@@ -159,6 +159,11 @@ enum PostgresSchema: StoreMapping {
             ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING
             """,
         ]),
+        // Newest-first pages of every run and session (the API's lists) by keyset.
+        ("v10-list-pages", [
+            "CREATE INDEX runs_recent ON runs(scheduled_at, id)",
+            "CREATE INDEX sessions_recent ON sessions(created_at, id)",
+        ]),
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.

@@ -148,8 +148,8 @@ extension ScheduleRoutes {
     static func runs(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
         let limit = try request.queryInt("limit", default: 50, range: 1...APILimits.maxListLimit)
         let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
-        let runs = try await services.store.runs(scheduleID: schedule.id, limit: limit)
-        return try jsonResponse(["runs": runs])
+        return try jsonResponse(try await RunRoutes.page(services.store, RunQuery(scheduleID: schedule.id, after: try request.queryCursor(),
+                                                                                  limit: limit)))
     }
 
     /// `GET /v1/schedules/{id}/revisions`: oldest first.

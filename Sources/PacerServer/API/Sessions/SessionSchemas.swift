@@ -36,7 +36,9 @@ enum SessionSchemas {
         [
             "Session": session,
             "SessionSummary": summary,
-            "SessionList": object("Sessions, newest first.", required: ["sessions"], ["sessions": arrayOf("SessionSummary")]),
+            "SessionList": object("Sessions, newest first; next_cursor when more follow.", required: ["sessions"],
+                                 ["sessions": arrayOf("SessionSummary"),
+                                  "next_cursor": ["type": "string", "description": "Present when more sessions follow: the cursor of the next page"]]),
             "SessionChain": object(
                 "A session and its predecessors through previous_session_id, newest first; next: the sessions that follow it.",
                 required: ["sessions", "next"], ["sessions": arrayOf("SessionSummary"), "next": arrayOf("SessionSummary")]),
