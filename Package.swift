@@ -158,7 +158,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PacerStoreTests",
-            dependencies: ["PacerStore", "PacerCore", "Recurrence", "PacerTesting", "pacer-store-probe"]
+            dependencies: ["PacerStore", "PacerCore", "Recurrence", "PacerTesting", "pacer-store-probe",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "PacerEngineTests",

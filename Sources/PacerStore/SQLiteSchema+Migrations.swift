@@ -179,5 +179,13 @@ extension SQLiteSchema {
                 CREATE INDEX sessions_recent ON sessions(created_at, id);
                 """)
         }
+        m.registerMigration("v13-schedule-fingerprints") { db in
+            // Owner, timing and target hashed (Schedule.fingerprint): identical schedules are
+            // found by an index. Rows written before it are filled in at open.
+            try db.execute(sql: """
+                ALTER TABLE schedules ADD COLUMN fingerprint TEXT;
+                CREATE INDEX schedules_fingerprint ON schedules(fingerprint);
+                """)
+        }
     }
 }

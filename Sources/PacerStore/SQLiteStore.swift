@@ -74,6 +74,20 @@ public final class SQLiteStore: Store {
         }
         database = try DatabasePool(path: path, configuration: config)
         try Self.migrate(database)
+        try Self.fillFingerprints(database)
+    }
+
+    /// Writes the fingerprint of schedules stored before fingerprints were; nothing to do on
+    /// later opens (one indexed read).
+    static func fillFingerprints(_ pool: DatabasePool) throws {
+        guard try pool.read({ try Bool.fetchOne($0, sql: "SELECT 1 FROM schedules WHERE fingerprint IS NULL LIMIT 1") }) == true
+        else { return }
+        try pool.write { db in
+            for row in try Row.fetchAll(db, sql: "SELECT id, definition FROM schedules WHERE fingerprint IS NULL") {
+                let schedule = try SQLiteSchema.schedule(row["definition"])
+                try db.execute(sql: "UPDATE schedules SET fingerprint = ? WHERE id = ?", arguments: [schedule.fingerprint, row["id"] as String])
+            }
+        }
     }
 
     /// Applies pending migrations. Several processes may open a new file at once: each
@@ -161,6 +175,13 @@ public final class SQLiteStore: Store {
     public func schedule(id: String) async throws -> Schedule? {
         try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT definition FROM schedules WHERE id = ?", arguments: [id])
+                .map(SQLiteSchema.schedule)
+        }
+    }
+
+    public func schedules(fingerprint: String) async throws -> [Schedule] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT definition FROM schedules WHERE fingerprint = ? ORDER BY id", arguments: [fingerprint])
                 .map(SQLiteSchema.schedule)
         }
     }
@@ -262,10 +283,10 @@ public final class SQLiteStore: Store {
 
     static func saveDefinition(_ s: Schedule, insert: Bool, _ db: Database) throws {
         let sql = insert
-            ? "INSERT INTO schedules (name, enabled, revision, definition, id) VALUES (?, ?, ?, ?, ?)"
-            : "UPDATE schedules SET name = ?, enabled = ?, revision = ?, definition = ? WHERE id = ?"
+            ? "INSERT INTO schedules (name, enabled, revision, definition, fingerprint, id) VALUES (?, ?, ?, ?, ?, ?)"
+            : "UPDATE schedules SET name = ?, enabled = ?, revision = ?, definition = ?, fingerprint = ? WHERE id = ?"
         do {
-            try db.execute(sql: sql, arguments: [s.name, s.enabled, s.revision, try SQLiteSchema.json(s), s.id])
+            try db.execute(sql: sql, arguments: [s.name, s.enabled, s.revision, try SQLiteSchema.json(s), s.fingerprint, s.id])
         } catch let error as DatabaseError
             where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && (error.message ?? "").contains("schedules.name") {
             throw StoreError.nameTaken(s.name)

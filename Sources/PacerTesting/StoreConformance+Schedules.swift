@@ -35,6 +35,18 @@ extension StoreConformance {
             try check(try await store.schedule(id: "sch_missing") == nil, "a missing schedule reads as nil")
             try check(try await store.state(scheduleID: "sch_missing") == nil, "a missing state reads as nil")
         },
+        ConformanceCase("schedule_fingerprint_findsIdenticalSchedules_andFollowsUpdates") { store in
+            let created = try await store.createSchedule(Fixture.schedule("digest"), author: "user:ada")
+            try check(try await store.schedules(fingerprint: created.fingerprint) == [created], "found by its fingerprint")
+            var twin = Fixture.schedule("twin")
+            try check(try await store.identicalSchedule(to: twin) == created, "an identical definition finds it")
+            twin.target = .command(CommandTarget(argv: ["false"]))
+            try check(try await store.identicalSchedule(to: twin) == nil, "another target does not")
+            let changed = try await store.updateSchedule(created.revised(at: Fixture.at(1)) { $0.target = twin.target }, author: "a")
+            let before = try await store.schedules(fingerprint: created.fingerprint)
+            let after = try await store.schedules(fingerprint: changed.fingerprint)
+            try check(before.isEmpty && after == [changed], "an update moves its fingerprint")
+        },
         ConformanceCase("schedule_invalid_writesNothingAndReportsEveryField") { store in
             var bad = Fixture.schedule("")
             bad.timing.rule = "not a rule"

@@ -73,15 +73,14 @@ public struct CreateScheduleTool: AgentTool {
             let timing = ScheduleTiming(rule: rule, timezone: try args.string("timezone", max: 100) ?? "UTC",
                                         maxFires: try args.integer("max_fires"))
             let owner = context.agentOwner
-            for existing in try await context.store.schedules()
-            where existing.owner == owner && existing.timing == timing && existing.target == target {
-                let state = try await context.store.state(scheduleID: existing.id)
-                return .success(["schedule": ScheduleAccess.summary(existing, state: state), "existing": true])
-            }
             let id = PacerID.make(.schedule, at: context.now)
             let name = try args.string("name", max: 200) ?? "\(context.agent.name)-\(id.suffix(8))"
             let schedule = Schedule(id: id, name: name, owner: owner, timing: timing, target: target,
                                     caps: context.schedule?.caps ?? Caps(), createdAt: context.now)
+            if let existing = try await context.store.identicalSchedule(to: schedule) {
+                let state = try await context.store.state(scheduleID: existing.id)
+                return .success(["schedule": ScheduleAccess.summary(existing, state: state), "existing": true])
+            }
             try await ScheduleAccess.requireAllowed(schedule, context: context)
             let stored = try await context.store.createSchedule(schedule, author: owner)
             let state = try await context.store.state(scheduleID: stored.id)

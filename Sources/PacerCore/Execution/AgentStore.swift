@@ -29,6 +29,8 @@ public protocol AgentStore: Sendable {
     /// The schedule with that id, or `nil`.
     func schedule(id: String) async throws -> Schedule?
     /// Every schedule, ordered by name.
+    /// The schedules with that fingerprint (``Schedule/fingerprint``), by an index.
+    func schedules(fingerprint: String) async throws -> [Schedule]
     func schedules() async throws -> [Schedule]
     /// Deletes a schedule; whether there was one.
     @discardableResult func deleteSchedule(id: String) async throws -> Bool

@@ -44,8 +44,7 @@ extension MCPToolCatalogue {
             timing: timing, target: target, caps: try MCPDefinition.object(Caps.self, "caps", args) ?? Caps(),
             delivery: try MCPDefinition.object(Delivery.self, "delivery", args) ?? .none, createdAt: now)
         try await MCPDefinition.check(schedule, shorthand: shorthand, context: context)
-        for existing in try await context.store.schedules()
-        where existing.owner == owner && existing.timing == timing && existing.target == target {
+        if let existing = try await context.store.identicalSchedule(to: schedule) {
             return ["ok": true, "existing": true, "schedule": try await MCPViews.schedule(existing, store: context.store)]
         }
         let stored = try await MCPDefinition.storing(shorthand: shorthand) {

@@ -164,6 +164,12 @@ enum PostgresSchema: StoreMapping {
             "CREATE INDEX runs_recent ON runs(scheduled_at, id)",
             "CREATE INDEX sessions_recent ON sessions(created_at, id)",
         ]),
+        // Owner, timing and target hashed (Schedule.fingerprint): identical schedules are
+        // found by an index. Rows written before it are filled in at open (`fillFingerprints`).
+        ("v11-schedule-fingerprints", [
+            "ALTER TABLE schedules ADD COLUMN fingerprint text",
+            "CREATE INDEX schedules_fingerprint ON schedules(fingerprint)",
+        ]),
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.

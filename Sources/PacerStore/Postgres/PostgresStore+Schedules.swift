@@ -21,24 +21,24 @@ extension PostgresStore {
     /// Creates many schedules in a few statements (seeding tests and benchmarks); each is
     /// validated first and gets revision 1, its state and a `schedule_created` event.
     package func createSchedules(_ schedules: [Schedule], author: String) async throws {
-        var ids: [String] = [], names: [String] = [], enabled: [Bool] = [], definitions: [String] = []
+        var ids: [String] = [], names: [String] = [], enabled: [Bool] = [], definitions: [String] = [], prints: [String] = []
         var firsts: [Int64] = [], hasFirst: [Bool] = []
         for var s in schedules {
             s.revision = 1
             try s.requireValid()
             let first = try s.cadence().next(after: s.createdAt)
             ids.append(s.id); names.append(s.name); enabled.append(s.enabled)
-            definitions.append(try PostgresSchema.json(s))
+            definitions.append(try PostgresSchema.json(s)); prints.append(s.fingerprint)
             firsts.append(first.map(PostgresSchema.millis) ?? 0); hasFirst.append(first != nil)
         }
         let at = clock()
-        try await write { [ids, names, enabled, definitions, firsts, hasFirst] c in
+        try await write { [ids, names, enabled, definitions, prints, firsts, hasFirst] c in
             do {
                 try await c.query("""
-                    INSERT INTO schedules (id, name, enabled, revision, definition)
-                    SELECT id, name, enabled, 1, definition
-                    FROM unnest(\(ids)::text[], \(names)::text[], \(enabled)::boolean[], \(definitions)::text[])
-                         AS t(id, name, enabled, definition)
+                    INSERT INTO schedules (id, name, enabled, revision, definition, fingerprint)
+                    SELECT id, name, enabled, 1, definition, fingerprint
+                    FROM unnest(\(ids)::text[], \(names)::text[], \(enabled)::boolean[], \(definitions)::text[], \(prints)::text[])
+                         AS t(id, name, enabled, definition, fingerprint)
                     """, logger: self.logger)
             } catch where Self.sqlState(error)?.constraint == "schedules_name_key" {
                 throw StoreError.nameTaken("one of \(names.count) names")
@@ -70,6 +70,11 @@ extension PostgresStore {
 
     public func schedule(id: String) async throws -> Schedule? {
         try await read("SELECT definition FROM schedules WHERE id = \(id)").first
+            .map { try PostgresSchema.decode(Schedule.self, try $0.decode(String.self)) }
+    }
+
+    public func schedules(fingerprint: String) async throws -> [Schedule] {
+        try await read("SELECT definition FROM schedules WHERE fingerprint = \(fingerprint) ORDER BY id")
             .map { try PostgresSchema.decode(Schedule.self, try $0.decode(String.self)) }
     }
 
@@ -170,13 +175,13 @@ extension PostgresStore {
         do {
             if insert {
                 try await c.query("""
-                    INSERT INTO schedules (id, name, enabled, revision, definition)
-                    VALUES (\(s.id), \(s.name), \(s.enabled), \(revision), \(definition))
+                    INSERT INTO schedules (id, name, enabled, revision, definition, fingerprint)
+                    VALUES (\(s.id), \(s.name), \(s.enabled), \(revision), \(definition), \(s.fingerprint))
                     """, logger: self.logger)
             } else {
                 try await c.query("""
                     UPDATE schedules SET name = \(s.name), enabled = \(s.enabled), revision = \(revision),
-                        definition = \(definition) WHERE id = \(s.id)
+                        definition = \(definition), fingerprint = \(s.fingerprint) WHERE id = \(s.id)
                     """, logger: self.logger)
             }
         } catch where Self.sqlState(error)?.constraint == "schedules_name_key" {
@@ -189,5 +194,27 @@ extension PostgresStore {
             INSERT INTO revisions (schedule_id, revision, snapshot, created_at, author)
             VALUES (\(s.id), \(Int64(s.revision)), \(try PostgresSchema.json(s)), \(PostgresSchema.millis(at)), \(author))
             """, logger: self.logger)
+    }
+}
+
+extension PostgresStore {
+    /// Writes the fingerprint of schedules stored before fingerprints were (a migration of
+    /// SQL statements cannot compute one); nothing to do on later opens.
+    func fillFingerprints() async throws {
+        let rows = try await read("SELECT id, definition FROM schedules WHERE fingerprint IS NULL")
+        guard !rows.isEmpty else { return }
+        var ids: [String] = [], prints: [String] = []
+        for row in rows {
+            let (id, definition) = try row.decode((String, String).self)
+            ids.append(id)
+            prints.append(try PostgresSchema.decode(Schedule.self, definition).fingerprint)
+        }
+        try await write { [ids, prints] c in
+            try await c.query("""
+                UPDATE schedules SET fingerprint = t.fingerprint
+                FROM unnest(\(ids)::text[], \(prints)::text[]) AS t(id, fingerprint)
+                WHERE schedules.id = t.id AND schedules.fingerprint IS NULL
+                """, logger: self.logger)
+        }
     }
 }

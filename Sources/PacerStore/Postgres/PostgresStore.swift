@@ -46,6 +46,7 @@ public final class PostgresStore: Store {
             // here at once, where a pooled lease would wait for the pool to retry.
             try await changeHub.start()
             try await PostgresSchema.migrate(pool, logger: logger)
+            try await fillFingerprints()
         } catch {
             await changeHub.stop()
             await pool.close()
