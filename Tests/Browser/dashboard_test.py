@@ -4,11 +4,22 @@ Usage: dashboard_test.py BASE_URL [SCREENSHOT_PATH]
 
 scripts/browser-test.sh starts the server and runs this. Every wait is explicit and generous
 (a busy two-core CI machine), except the deliberate two seconds of countdown watching.
+
+The first checks run against the server as it starts, with no API token (open on loopback).
+Then agents talk to a stand-in model this script serves itself, and tokens are created: the
+rest runs as a token's holder (live events over fetch with the bearer header, switching tokens,
+signing out, and what read and run tokens are offered).
 """
+import datetime
+import http.server
+import json
 import os
 import sys
+import threading
 import time
 import traceback
+import urllib.error
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -20,6 +31,62 @@ BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else "http://127.0.0.1:8750"
 SHOT = sys.argv[2] if len(sys.argv) > 2 else os.path.join("build-artifacts", "dashboard.png")
 WAIT = 30  # seconds, for anything that needs the server or a fire
 NAME = "browser-ping"
+CAPS = "browser-caps"       # an agent schedule in Asia/Kolkata with session caps
+ZONE = "Asia/Kolkata"       # 09:00 there is 03:30 UTC all year (no daylight saving)
+UNSAFE_AGENT = "a-unattended"  # approval_mode allow_all; sorts first
+SAFE_AGENT = "helper"          # approval_mode deny_dangerous
+
+
+def http_json(method, path, body=None, token=None):
+    """One API request from here (not the browser): (status, parsed JSON body or None)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=WAIT) as r:
+            status, text = r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode()
+    try:
+        return status, json.loads(text) if text else None
+    except ValueError:
+        return status, text
+
+
+def utc_text(instant):
+    """An RFC 3339 instant as the dashboard's hover text: "2026-01-06 03:30:00 UTC"."""
+    at = datetime.datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(datetime.timezone.utc)
+    return at.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+class StandInModel(http.server.BaseHTTPRequestHandler):
+    """An OpenAI-compatible model: its first turn asks (schedule_resume) to be woken in an hour,
+    so the session it drives waits (and can be cancelled or resumed) for the whole test."""
+
+    def do_POST(self):
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        messages = request.get("messages", [])
+        tools = {t.get("function", {}).get("name") for t in request.get("tools", [])}
+        if "schedule_resume" in tools and not any(m.get("role") == "tool" for m in messages):
+            call = {"id": "call_1", "type": "function", "function": {
+                "name": "schedule_resume", "arguments": json.dumps({"seconds_from_now": 3600, "prompt": "Look again."})}}
+            message, finish = {"role": "assistant", "content": None, "tool_calls": [call]}, "tool_calls"
+        else:
+            message, finish = {"role": "assistant", "content": "I look again in an hour."}, "stop"
+        body = json.dumps({"id": "chatcmpl-1", "object": "chat.completion", "model": request.get("model", "m"),
+                           "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                           "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, fmt, *args):
+        pass
 
 
 def make_driver():
@@ -46,6 +113,11 @@ def wait_for(driver, what, condition, timeout=WAIT):
         return WebDriverWait(driver, timeout, poll_frequency=0.2).until(check)
     except TimeoutException:
         raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
+
+
+def wait_until(driver, what, fn, timeout=WAIT):
+    """Waits until `fn()` (something other than the page, such as the API) is truthy."""
+    return wait_for(driver, what, lambda _: fn(), timeout)
 
 
 def visible(driver, css):
@@ -86,10 +158,42 @@ def type_into(element, text):
     element.send_keys(text)
 
 
+def texts_of(driver, css):
+    """The text of every element matching `css`, read in one step."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())", css)
+
+
+def count_of(driver, css):
+    return driver.execute_script("return document.querySelectorAll(arguments[0]).length", css)
+
+
+def stored_token(driver):
+    return driver.execute_script("return localStorage.getItem('pacer.token')")
+
+
+def dialog_input(driver):
+    return visible(driver, "dialog[open] input")
+
+
+def submit_dialog(driver, text=None, closes=True):
+    """Types `text` into the open dialog's input (when given) and presses its OK button."""
+    if text is not None:
+        field = wait_for(driver, "a dialog asking for a token", dialog_input)
+        type_into(field, text)
+    click_when(driver, 'dialog[open] button[type="submit"]')
+    if closes:
+        wait_for(driver, "the dialog to close", lambda d: not visible(d, "dialog[open]"))
+
+
 class Checks:
-    def __init__(self, driver):
+    def __init__(self, driver, model_url):
         self.d = driver
+        self.model_url = model_url
         self.passed = []
+        self.tokens = {}
+        self.caps_id = None
+        self.session_id = None
 
     def run(self, name, fn):
         started = time.monotonic()
@@ -221,6 +325,212 @@ class Checks:
         d.save_screenshot(SHOT)
         print(f"     screenshot: {SHOT}")
 
+    # 9. The new-schedule form never preselects an agent that runs every tool unattended.
+    def agent_preselect(self):
+        d = self.d
+        for name, mode in ((UNSAFE_AGENT, "allow_all"), (SAFE_AGENT, "deny_dangerous")):
+            status, body = http_json("POST", "/v1/agents", {
+                "name": name, "provider": "openai", "base_url": self.model_url, "model": "stand-in",
+                "tools": ["schedule_resume"], "approval_mode": mode})
+            assert status == 201, f"creating agent {name}: {status} {body}"
+        d.get(BASE + "/#/schedules/new")
+        select = 'form select[name="agent"]'
+        wait_for(d, "the agent select", lambda d: count_of(d, select + " option[data-approval]") == 2)
+        options = d.execute_script(
+            "return [...document.querySelectorAll(arguments[0] + ' option')].filter(o => o.value).map(o => o.value)", select)
+        # The unattended agent comes first: picking the first agent would pick it.
+        assert options[0] == UNSAFE_AGENT, f"expected {UNSAFE_AGENT} first, options {options}"
+        chosen = d.execute_script("return document.querySelector(arguments[0]).value", select)
+        assert chosen == SAFE_AGENT, f"the form preselected {chosen!r}, not the deny_dangerous agent {SAFE_AGENT}"
+        warning = '.field[data-fields~="target.agent"] .hint.text-bad'
+        assert not visible(d, warning), "an allow_all warning for a deny_dangerous agent"
+        d.execute_script("const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change'))",
+                         select, UNSAFE_AGENT)
+        wait_for(d, "the allow_all warning", lambda d: visible(d, warning))
+        print(f"     agents {options}, preselected {chosen!r}; warning for {UNSAFE_AGENT}: {text_of(d, warning)!r}")
+
+    # 10. A schedule's page shows its session caps and its owner.
+    def caps_and_owner(self):
+        d = self.d
+        status, body = http_json("POST", "/v1/schedules", {
+            "name": CAPS, "rule": "every day at 09:00", "timezone": ZONE,
+            "target": {"kind": "agent", "agent": SAFE_AGENT, "prompt": "Check the build."},
+            "caps": {"max_resumes": 2, "max_lifetime_hours": 12, "max_total_tokens": 50000, "max_cost": 1.5}})
+        assert status == 201, f"creating {CAPS}: {status} {body}"
+        self.caps_id, owner = body["id"], body["owner"]
+        # Render in a browser zone far from the schedule's, so its own zone has to be applied.
+        d.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "America/Los_Angeles"})
+        d.get(BASE + f"/#/schedules/{self.caps_id}")
+        wait_for(d, f"the {CAPS} page", lambda d: text_of(d, ".page-head h1") == CAPS)
+        caps = text_of(d, 'dd[data-prop="caps"]') or ""
+        for part in ("2 resumes", "12 h", "50,000 tokens", "1.5"):
+            assert part in caps, f"caps {caps!r} lack {part!r}"
+        assert text_of(d, 'dd[data-prop="owner"]') == owner, f"owner {text_of(d, 'dd[data-prop=owner]')!r}, API says {owner!r}"
+        assert owner in (text_of(d, ".page-head .owner-line") or ""), "the owner is not in the page head"
+        print(f"     caps: {caps!r}; owner: {owner!r}")
+
+    # 11. Next fires read in the schedule's own zone, with the UTC instant on hover.
+    def next_fires_zone(self):
+        d = self.d
+        _, schedule = http_json("GET", f"/v1/schedules/{self.caps_id}")
+        next_at = schedule["state"]["next_fire_at"]
+        first = ".next-fire-at time.zoned"
+        wait_for(d, "the next fire's time", lambda d: visible(d, first))
+        assert attr_of(d, first, "title") == utc_text(next_at), f"hover {attr_of(d, first, 'title')!r}, next fire {next_at}"
+        then = ".then ul.fires li time.zoned"
+        wait_for(d, "the fires after it", lambda d: count_of(d, then) >= 3)
+        titles = d.execute_script("return [...document.querySelectorAll(arguments[0])].map(e => e.title)", then)
+        shown = texts_of(d, then) + [text_of(d, first)]
+        for text in shown:
+            assert "09:00" in text and ZONE in text, f"a fire not shown in {ZONE}: {text!r} (all: {shown})"
+        for title in titles:
+            assert title.endswith(" 03:30:00 UTC"), f"the hover of a 09:00 {ZONE} fire is {title!r}"
+        assert len(set(titles)) == len(titles), titles
+        print(f"     next: {text_of(d, first)!r} (hover {attr_of(d, first, 'title')!r}); then {titles}")
+
+    # 12. Run now moves "Last run"; the count says it counts the rule's fires only, as the API does.
+    def fires_label(self):
+        d = self.d
+        click_when(d, '.page-head [data-action="run-now"]')
+        wait_for(d, "a run in the history", lambda d: count_of(d, "table.runs tr[data-run-id]") >= 1)
+        wait_for(d, "Last run to show the run", lambda d: count_of(d, 'dd[data-prop="last-run"] time') == 1)
+        _, schedule = http_json("GET", f"/v1/schedules/{self.caps_id}")
+        assert schedule["state"]["fire_count"] == 0, schedule["state"]
+        label = text_of(d, 'dt[data-prop="fire-count"]')
+        value = text_of(d, 'dd[data-prop="fire-count"]') or ""
+        assert label == "Scheduled fires", f"the count is labelled {label!r}"
+        assert value.startswith("0") and "Run now" in value, f"the count reads {value!r}"
+        print(f"     last run: {text_of(d, 'dd[data-prop=last-run]')!r}; {label}: {value!r}")
+
+    # 13. Session ids are shown whole, and copy whole.
+    def session_ids(self):
+        d = self.d
+
+        def session():
+            _, body = http_json("GET", f"/v1/sessions?schedule={self.caps_id}")
+            found = (body or {}).get("sessions") or []
+            return found[0] if found and found[0]["state"] == "waiting" else None
+        self.session_id = sid = wait_until(d, "a waiting session of the run", session)["id"]
+        cell = "table.runs tr[data-run-id] .session-cell .ident-text"
+        wait_for(d, "the session in the run history", lambda d: text_of(d, cell) == sid)
+        d.get(BASE + "/#/sessions")
+        code = f'table.sessions tr[data-id="{sid}"] .ident-text'
+        wait_for(d, "the session in the list", lambda d: visible(d, code))
+        shown = text_of(d, code)
+        assert shown == sid and len(sid) > 8, f"the list shows {shown!r} for {sid!r}"
+        assert d.execute_script("return getComputedStyle(document.querySelector(arguments[0])).userSelect", code) == "all"
+        d.execute_script("navigator.clipboard.writeText = t => { window.__copied = t; return Promise.resolve(); }")
+        click_when(d, f'table.sessions tr[data-id="{sid}"] .copy-btn')
+        wait_for(d, "the id to be copied", lambda d: d.execute_script("return window.__copied") == sid)
+        d.get(BASE + f"/#/sessions/{sid}")
+        wait_for(d, "the session's page", lambda d: text_of(d, ".page-head h1 .ident-text") == sid)
+        print(f"     {sid} shown and copied whole")
+
+    # 14. With a token the dashboard still streams /v1/events (fetch with the bearer header).
+    def tokens_live(self):
+        d = self.d
+        for name, scope in (("browser-admin", "admin"), ("browser-reader", "read"), ("browser-runner", "run")):
+            status, body = http_json("POST", "/v1/tokens", {"name": name, "scopes": [scope]}, self.tokens.get("admin"))
+            assert status == 201, f"creating token {name}: {status} {body}"
+            self.tokens[scope] = body["token"]
+        wait_until(d, "the server to want a token", lambda: http_json("GET", "/v1/whoami")[0] == 401)
+        d.execute_script("localStorage.clear()")
+        d.get(BASE + "/#/schedules")
+        submit_dialog(d, self.tokens["admin"])
+        wait_for(d, "the connection to be live", lambda d: attr_of(d, "#conn", "data-mode") == "live")
+        assert text_of(d, "#conn") == "Live", text_of(d, "#conn")
+        wait_for(d, "the caller's name", lambda d: text_of(d, "#who .who-name") == "browser-admin")
+        wait_for(d, f"the {NAME} row", row)
+        for action in ("run-now", "pause", "delete"):
+            assert count_of(d, f'table.schedules [data-action="{action}"]'), f"no {action} button for an admin"
+        d.execute_script("window.__pacerNoReload = 'kept'")
+        status, created = http_json("POST", "/v1/schedules", {"name": "browser-token-live", "rule": "every 1h",
+                                                              "target": {"kind": "http", "url": BASE + "/healthz"}}, self.tokens["admin"])
+        assert status == 201, created
+        wait_for(d, "a schedule made elsewhere to appear", lambda d: visible(d, 'table.schedules tr[data-name="browser-token-live"]'))
+        assert d.execute_script("return window.__pacerNoReload") == "kept", "the page was reloaded"
+        assert attr_of(d, "#conn", "data-mode") == "live", "fell back from live events"
+
+    # 15. A dropped stream comes back and replays what it missed (Last-Event-ID). The browser
+    #     goes offline (which keeps open connections open), the stream is broken from the page
+    #     (as a network change would break it), and while it cannot reconnect a schedule is made.
+    def resume_after_drop(self):
+        d = self.d
+        d.execute_script("window.__heard = []; Live.on((kind, data) => window.__heard.push(kind + ' ' + (data.entity_id || '')))")
+        d.execute_cdp_cmd("Network.enable", {})
+        offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+        d.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+        try:
+            d.execute_script("Live.controller.abort()")
+            wait_for(d, "the page to notice the drop", lambda d: attr_of(d, "#conn", "data-mode") == "offline")
+            status, missed = http_json("POST", "/v1/schedules", {"name": "browser-missed", "rule": "every 1h",
+                                                                 "target": {"kind": "http", "url": BASE + "/healthz"}}, self.tokens["admin"])
+            assert status == 201, missed
+        finally:
+            d.execute_cdp_cmd("Network.emulateNetworkConditions", dict(offline, offline=False))
+        wait_for(d, "the stream to come back", lambda d: attr_of(d, "#conn", "data-mode") == "live")
+        heard = f"schedule_created {missed['id']}"
+        wait_for(d, "the missed event to be replayed", lambda d: heard in (d.execute_script("return window.__heard") or []))
+        wait_for(d, "the missed schedule in the list", lambda d: visible(d, 'table.schedules tr[data-name="browser-missed"]'))
+        print(f"     heard after reconnecting: {d.execute_script('return window.__heard')}")
+
+    # 16. Switch token: a refused one is not kept; an accepted one replaces the old.
+    def switch_token(self):
+        d = self.d
+        click_when(d, "#switch-token")
+        submit_dialog(d, "pacer_" + "0" * 40)
+        wait_for(d, "the refusal", lambda d: "refused" in " ".join(texts_of(d, "#toasts .toast")))
+        assert stored_token(d) == self.tokens["admin"], "a refused token replaced the good one"
+        assert text_of(d, "#who .who-name") == "browser-admin"
+        click_when(d, "#switch-token")
+        submit_dialog(d, self.tokens["read"])
+        wait_for(d, "the reader's name", lambda d: text_of(d, "#who .who-name") == "browser-reader")
+        assert stored_token(d) == self.tokens["read"], "the new token is not the one kept"
+        wait_for(d, "the connection to be live again", lambda d: attr_of(d, "#conn", "data-mode") == "live")
+        print(f"     now {text_of(d, '#who .who-name')!r} with scopes {texts_of(d, '#who .who-scopes .chip')}")
+
+    # 17. A read token sees no buttons it cannot use; a run token sees Run now only.
+    def read_only(self):
+        d = self.d
+        d.get(BASE + "/#/schedules")
+        wait_for(d, f"the {NAME} row", row)
+        assert count_of(d, "table.schedules [data-action]") == 0, "buttons in the list for a read token"
+        assert count_of(d, 'a[href="#/schedules/new"]') == 0, "a New schedule link for a read token"
+        d.get(BASE + f"/#/schedules/{self.caps_id}")
+        wait_for(d, f"the {CAPS} page", lambda d: text_of(d, ".page-head h1") == CAPS)
+        wait_for(d, "the revisions", lambda d: count_of(d, "table.revisions tr[data-revision]"))
+        assert count_of(d, "[data-action]") == 0, f"buttons on a schedule's page: {texts_of(d, '[data-action]')}"
+        d.get(BASE + f"/#/sessions/{self.session_id}")
+        wait_for(d, "the session's page", lambda d: text_of(d, ".page-head h1 .ident-text") == self.session_id)
+        assert count_of(d, "[data-action]") == 0, f"buttons on a session's page: {texts_of(d, '[data-action]')}"
+        d.get(BASE + "/#/schedules/new")
+        wait_for(d, "the form's refusal", lambda d: "cannot change schedules" in (text_of(d, "#view") or ""))
+        assert count_of(d, "form input[name=rule]") == 0, "the form for a read token"
+        # A run token: Run now, Cancel and Resume now; no Pause, Edit or Delete.
+        click_when(d, "#switch-token")
+        submit_dialog(d, self.tokens["run"])
+        wait_for(d, "the runner's name", lambda d: text_of(d, "#who .who-name") == "browser-runner")
+        d.get(BASE + f"/#/schedules/{self.caps_id}")
+        wait_for(d, "Run now for a run token", lambda d: count_of(d, '.page-head [data-action="run-now"]') == 1)
+        assert [a for a in d.execute_script("return [...document.querySelectorAll('[data-action]')].map(e => e.dataset.action)")
+                if a != "run-now"] == [], "write buttons for a run token"
+        d.get(BASE + f"/#/sessions/{self.session_id}")
+        wait_for(d, "Cancel for a run token", lambda d: count_of(d, '[data-action="cancel"]') == 1)
+        assert count_of(d, '[data-action="resume-now"]') == 1
+
+    # 18. Sign out forgets the token; the server then asks for one again.
+    def sign_out(self):
+        d = self.d
+        click_when(d, "#sign-out")
+        wait_for(d, "the sign-out question", lambda d: "Sign out?" in (text_of(d, "dialog[open]") or ""))
+        submit_dialog(d, closes=False)  # then the server's refusal opens a token dialog
+        wait_for(d, "the token to be forgotten", lambda d: stored_token(d) is None)
+        wait_for(d, "a request for a token", lambda d: "needs a token" in (text_of(d, "dialog[open]") or ""))
+        assert attr_of(d, "#conn", "data-mode") == "signed-out", attr_of(d, "#conn", "data-mode")
+        click_when(d, "dialog[open] button.btn:not([type=submit])")
+        assert stored_token(d) is None
+        assert not visible(d, "#sign-out"), "Sign out offered with no token"
+
     def console_errors(self):
         entries = self.d.get_log("browser")
         bad = [e for e in entries if e.get("level") == "SEVERE"
@@ -231,8 +541,10 @@ class Checks:
 
 def main():
     started = time.monotonic()
+    model = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StandInModel)
+    threading.Thread(target=model.serve_forever, daemon=True).start()
     driver = make_driver()
-    checks = Checks(driver)
+    checks = Checks(driver, f"http://127.0.0.1:{model.server_port}/v1")
     steps = [
         ("page loads with the schedules view", checks.loads),
         ("live rule preview: description and field error", checks.preview),
@@ -243,6 +555,16 @@ def main():
         ("fired runs appear live", checks.fired),
         ("/sessions/<id> opens the session view", checks.session_path),
         ("screenshot", checks.screenshot),
+        ("new-schedule form preselects a deny_dangerous agent", checks.agent_preselect),
+        ("a schedule's caps and owner", checks.caps_and_owner),
+        ("next fires in the schedule's zone, UTC on hover", checks.next_fires_zone),
+        ("scheduled fires counted apart from Run now", checks.fires_label),
+        ("session ids whole and copyable", checks.session_ids),
+        ("live events with a token", checks.tokens_live),
+        ("a dropped stream resumes where it was", checks.resume_after_drop),
+        ("switch token", checks.switch_token),
+        ("read and run tokens see only their buttons", checks.read_only),
+        ("sign out", checks.sign_out),
         ("no script errors in the console", checks.console_errors),
     ]
     failed = None
@@ -271,6 +593,7 @@ def main():
                 break
     finally:
         driver.quit()
+        model.shutdown()
     print(f"browser checks took {time.monotonic() - started:.1f} s")
     print(f"browser: {len(checks.passed)} passed, {0 if failed is None else 1} failed")
     return 0 if failed is None else 1

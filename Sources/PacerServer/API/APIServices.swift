@@ -41,14 +41,15 @@ public enum API {
     public static func routes(_ services: APIServices) -> [APIRoute] {
         ScheduleRoutes.routes(services) + PreviewRoutes.routes(services) + RunRoutes.routes(services)
             + SessionRoutes.routes(services) + AgentRoutes.routes(services) + ItemRoutes.routes(services)
-            + EventRoutes.routes(services) + TokenRoutes.routes(services)
+            + EventRoutes.routes(services) + TokenRoutes.routes(services) + WhoamiRoutes.routes(services)
     }
 
     /// Every named schema the routes refer to.
     public static var schemas: [String: JSONValue] {
         var all: [String: JSONValue] = [:]
         for group in [ScheduleRoutes.schemas, PreviewRoutes.schemas, RunRoutes.schemas, SessionRoutes.schemas,
-                      AgentRoutes.schemas, ItemRoutes.schemas, EventRoutes.schemas, TokenRoutes.schemas] {
+                      AgentRoutes.schemas, ItemRoutes.schemas, EventRoutes.schemas, TokenRoutes.schemas,
+                      WhoamiRoutes.schemas] {
             all.merge(group) { first, _ in first }
         }
         return all

@@ -1,7 +1,7 @@
 extension DashboardAssets {
-    /// The style sheet: a light and a dark palette (`prefers-color-scheme`), a sidebar that
-    /// becomes a top bar on a phone, tables, status pills, forms, the transcript.
-    static let css = #"""
+    /// The style sheet's first part: a light and a dark palette (`prefers-color-scheme`), the
+    /// shell, buttons, cards, tables, pills, forms.
+    static let cssBase = #"""
 :root {
   --bg: #f6f7f9; --panel: #ffffff; --panel-2: #f9fafb; --border: #e4e7ec; --border-strong: #d0d5dd;
   --text: #101828; --muted: #667085; --faint: #98a2b3;
@@ -209,76 +209,5 @@ input:focus, select:focus, textarea:focus { outline: 2px solid var(--accent); ou
 .examples { display: flex; gap: 6px; flex-wrap: wrap; font-size: 12px; color: var(--muted); align-items: center; }
 .examples button { font: inherit; font-family: var(--mono); font-size: 12px; background: var(--code-bg); border: 1px solid var(--border); color: var(--text); border-radius: 6px; padding: 1px 7px; cursor: pointer; }
 .form-actions { display: flex; gap: 10px; align-items: center; }
-
-/* Transcript */
-.transcript { display: flex; flex-direction: column; gap: 14px; }
-.msg { display: flex; flex-direction: column; max-width: 82%; }
-.msg .who { font-size: 12px; color: var(--muted); margin-bottom: 3px; font-weight: 550; }
-.msg .bubble { padding: 10px 14px; border-radius: 14px; white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid var(--border); }
-.msg.user { align-self: flex-end; align-items: flex-end; }
-.msg.user .bubble { background: var(--accent); color: #fff; border-color: var(--accent); border-bottom-right-radius: 4px; }
-.msg.assistant { align-self: flex-start; }
-.msg.assistant .bubble { background: var(--panel-2); border-bottom-left-radius: 4px; }
-.msg.system { align-self: stretch; max-width: none; }
-.msg.resume .bubble { background: var(--warn-bg); color: var(--text); border-color: var(--warn-border); }
-.tool { border: 1px solid var(--border); border-radius: 10px; background: var(--panel); margin-top: 6px; min-width: 280px; max-width: 100%; }
-.tool.error { border-color: var(--bad-border); }
-.tool > summary { cursor: pointer; padding: 7px 12px; display: flex; gap: 8px; align-items: center; font-size: 13px; }
-.tool > summary .icon { width: 15px; height: 15px; color: var(--muted); }
-.tool > summary .name { font-family: var(--mono); font-weight: 600; }
-.tool.error > summary .name { color: var(--bad); }
-.tool .tool-body { padding: 0 12px 10px; display: flex; flex-direction: column; gap: 8px; }
-.tool .tool-body h3 { margin: 4px 0 4px; font-size: 11px; }
-.tool.error pre.result { background: var(--bad-bg); color: var(--bad); }
-.chain { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
-.chain .arrow { color: var(--faint); }
-.chain a, .chain span.current { display: inline-flex; gap: 6px; align-items: center; padding: 4px 10px; border: 1px solid var(--border); border-radius: 8px; background: var(--panel); font-size: 12.5px; }
-.chain span.current { border-color: var(--accent); background: var(--accent-soft); color: var(--accent-text); font-weight: 600; }
-
-/* Toasts and dialogs */
-.toasts { position: fixed; right: 18px; bottom: 18px; display: flex; flex-direction: column; gap: 8px; z-index: 50; }
-.toast { background: var(--text); color: var(--bg); padding: 10px 14px; border-radius: 10px; box-shadow: 0 8px 24px rgba(0,0,0,.2); font-size: 13px; max-width: 380px; }
-.toast.bad { background: var(--bad); color: #fff; }
-dialog { border: 1px solid var(--border); border-radius: 14px; background: var(--panel); color: var(--text); padding: 0; width: min(440px, calc(100vw - 32px)); box-shadow: 0 20px 50px rgba(0,0,0,.3); }
-dialog::backdrop { background: rgba(16,24,40,.45); }
-dialog form { padding: 20px; display: flex; flex-direction: column; gap: 12px; }
-dialog .dialog-actions { display: flex; justify-content: flex-end; gap: 8px; margin-top: 6px; }
-.noscript { padding: 20px; }
-
-@media (max-width: 1280px) {
-  .hide-lg { display: none !important; }
-  .target-text { max-width: 170px; }
-  .table td.rule-cell { min-width: 130px; }
-}
-
-/* Phones */
-@media (max-width: 760px) {
-  .shell { flex-direction: column; }
-  .sidebar { width: auto; height: auto; position: sticky; top: 0; z-index: 10; flex-direction: row; align-items: center;
-    padding: 8px 10px; border-right: 0; border-bottom: 1px solid var(--border); gap: 6px; }
-  .brand { padding: 0 6px 0 0; font-size: 15px; }
-  .brand span { display: none; }
-  .nav { flex-direction: row; gap: 2px; overflow-x: auto; }
-  .nav a { padding: 6px 9px; font-size: 13px; }
-  .nav a svg { display: none; }
-  .conn { margin: 0 0 0 auto; padding: 0 4px; }
-  .conn .conn-text { display: none; }
-  .view { padding: 18px 14px 40px; }
-  h1 { font-size: 19px; }
-  .hide-sm { display: none !important; }
-  .target-text { max-width: 170px; }
-  .msg { max-width: 100%; }
-  .table td, .table th { padding: 8px; }
-  dl.props { grid-template-columns: 1fr; gap: 2px; }
-  dl.props dd { margin-bottom: 8px; }
-  .big-countdown { font-size: 22px; }
-}
-@media (max-width: 1000px) { .hide-md { display: none !important; } }
-.then { margin-top: 10px; }
-.plain { font-weight: 400; }
-.actions.centered { justify-content: center; }
-.card-body.flush { padding: 0; }
-.mt-4 { margin-top: 4px; }
-
 """#
 }

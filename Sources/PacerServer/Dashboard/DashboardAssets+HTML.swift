@@ -26,6 +26,7 @@ extension DashboardAssets {
       <a href="#/agents" data-nav="agents">
         <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="5" y="8" width="14" height="11" rx="3"/><path d="M12 4v4M9 13h.01M15 13h.01"/></svg>Agents</a>
     </nav>
+    <div class="who" id="who" aria-label="Your token" hidden></div>
     <div class="conn" id="conn" title="How this page hears about changes"><span class="dot"></span><span class="conn-text">Connecting…</span></div>
   </aside>
   <main class="main">

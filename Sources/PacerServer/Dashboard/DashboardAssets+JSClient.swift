@@ -1,7 +1,7 @@
 extension DashboardAssets {
-    /// The script's plumbing: the API client with its bearer-token prompt, live updates from
-    /// `/v1/events` (or polling every 5 s when a token is needed), the ticker that redraws
-    /// live times, and the router that picks a view from the URL.
+    /// The script's plumbing: the API client (which asks for a token when the server refuses
+    /// the request, see `+JSAuth`), the ticker that redraws live times, and the router that
+    /// picks a view from the URL once it knows what the caller may do.
     static let jsClient = #"""
 // ---------- API ----------
 class ApiError extends Error {
@@ -15,23 +15,6 @@ class ApiError extends Error {
     return this.field ? [{ field: this.field, message: this.message }] : [];
   }
 }
-const Auth = {
-  get token() { try { return localStorage.getItem('pacer.token') || ''; } catch (e) { return ''; } },
-  set token(v) { try { v ? localStorage.setItem('pacer.token', v) : localStorage.removeItem('pacer.token'); } catch (e) {} },
-  pending: null,
-  // Asks for a token once, however many requests were refused meanwhile.
-  ask(refused) {
-    if (!this.pending) {
-      this.pending = dialog({
-        title: 'This server needs a token',
-        text: refused ? 'That token was refused. Paste a token with at least the read scope.'
-          : 'Paste an API token (create one with pacer tokens create NAME --scope read). It is kept in this browser only.',
-        input: { type: 'password', placeholder: 'Bearer token', 'aria-label': 'API token' }, ok: 'Use token',
-      }).then(v => { this.pending = null; if (v) { this.token = v; Live.restart(); } return v; });
-    }
-    return this.pending;
-  },
-};
 async function api(method, path, body) {
   for (let attempt = 0; ; attempt++) {
     const headers = { Accept: 'application/json' };
@@ -69,55 +52,9 @@ const Names = {
     if (s) for (const x of s.schedules || []) this.schedules.set(x.id, x.name);
   },
   agent(id) { return this.agents.get(id) || id; },
-  schedule(id) { return this.schedules.get(id) || shortID(id); },
+  schedule(id) { return this.schedules.get(id) || id; },
 };
 
-// ---------- Live updates ----------
-const EVENT_KINDS = ['schedule_created', 'schedule_updated', 'schedule_deleted', 'schedule_state_changed',
-  'run_queued', 'run_started', 'run_finished', 'session_changed', 'agent_changed'];
-const Live = {
-  listeners: new Set(), source: null, timer: null, mode: '',
-  start() {
-    this.stop();
-    if (Auth.token || typeof EventSource === 'undefined') return this.poll();
-    const es = new EventSource('/v1/events');
-    this.source = es;
-    this.setMode('connecting');
-    // After a reconnection, events may have been missed: refresh the view once.
-    es.onopen = () => { const was = this.mode; this.setMode('live'); if (was === 'offline') this.emit('poll', {}); };
-    es.onerror = () => {
-      if (es !== this.source) return;
-      // Closed for good (a 401, or no events route): poll instead. Otherwise it reconnects.
-      if (es.readyState === EventSource.CLOSED) this.poll(); else this.setMode('offline');
-    };
-    const handle = ev => {
-      let data = {};
-      try { data = JSON.parse(ev.data || '{}'); } catch (e) {}
-      this.emit(ev.type === 'message' ? (data.kind || 'message') : ev.type, data);
-    };
-    for (const k of EVENT_KINDS) es.addEventListener(k, handle);
-    es.onmessage = handle;
-  },
-  poll() {
-    this.stop();
-    this.setMode('polling');
-    this.timer = setInterval(() => this.emit('poll', {}), 5000);
-  },
-  stop() {
-    if (this.source) { this.source.close(); this.source = null; }
-    if (this.timer) { clearInterval(this.timer); this.timer = null; }
-  },
-  restart() { this.start(); },
-  setMode(mode) {
-    this.mode = mode;
-    const el = document.getElementById('conn');
-    if (!el) return;
-    el.className = 'conn ' + mode;
-    el.querySelector('.conn-text').textContent = { live: 'Live', polling: 'Polling every 5 s', offline: 'Reconnecting…', connecting: 'Connecting…' }[mode] || mode;
-  },
-  emit(kind, data) { for (const fn of this.listeners) { try { fn(kind, data); } catch (e) { console.error(e); } } },
-  on(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); },
-};
 // Runs `load` at most once at a time; calls made while it runs collapse into one more run.
 function refresher(load, wait = 250) {
   let timer = null, running = false, again = false;
@@ -183,6 +120,9 @@ const Router = {
     const token = {};
     this.token = token;
     try {
+      // What the caller may do decides which buttons the view offers.
+      await Auth.ready();
+      if (this.token !== token) return;
       const mounted = await view.mount(root, match.slice(1).map(decodeURIComponent), params);
       if (this.token !== token) { if (mounted && mounted.destroy) mounted.destroy(); return; }
       this.view = mounted || null;
@@ -193,7 +133,6 @@ const Router = {
     }
   },
 };
-Live.on(kind => { if (Router.view && Router.view.refresh) Router.view.refresh(kind); });
 
 // Runs an action from a button: disables it meanwhile, reports the outcome.
 async function act(button, fn, done) {

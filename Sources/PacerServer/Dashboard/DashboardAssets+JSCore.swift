@@ -32,7 +32,33 @@ function append(el, children) {
 function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
 function replace(el, ...children) { return append(clear(el), children); }
 function link(path, ...children) { return h('a', { href: '#' + path }, ...children); }
-function shortID(id) { return id ? String(id).slice(0, 8) : ''; }
+// Copies text to the clipboard (the Clipboard API, else a selected hidden text area).
+async function copyText(text) {
+  try {
+    if (navigator.clipboard && navigator.clipboard.writeText) { await navigator.clipboard.writeText(text); return true; }
+  } catch (e) { /* not allowed here: fall back */ }
+  const area = h('textarea', { class: 'offscreen', readonly: true, 'aria-hidden': 'true' });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+  area.remove();
+  return ok;
+}
+// An identifier shown whole: a click selects all of it, the button beside it copies it.
+function ident(id, href, what = 'id') {
+  const text = h('code', { class: 'ident-text', title: id }, id);
+  const copy = h('button', { class: 'copy-btn', type: 'button', title: `Copy ${what}`, 'aria-label': `Copy ${what} ${id}`, dataset: { copy: id } }, icon('copy'));
+  copy.addEventListener('click', async e => {
+    e.preventDefault(); e.stopPropagation();
+    const ok = await copyText(id);
+    copy.classList.toggle('copied', ok);
+    toast(ok ? `Copied ${id}` : 'Could not copy: click the id to select it, then copy', ok ? null : 'bad');
+    setTimeout(() => copy.classList.remove('copied'), 1500);
+  });
+  return h('span', { class: 'ident', dataset: { id } }, href ? h('a', { href: '#' + href }, text) : text, copy);
+}
 function truncate(text, n) { text = String(text ?? ''); return text.length > n ? text.slice(0, n - 1) + '…' : text; }
 
 // ---------- Time ----------
@@ -75,12 +101,29 @@ function exactText(ms, zone) {
   try { return new Intl.DateTimeFormat(undefined, opts).format(new Date(ms)); }
   catch (e) { return new Date(ms).toISOString(); }
 }
+// The absolute instant: "2026-01-06 03:30:00 UTC".
+function utcText(ms) { return ms == null ? '' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'); }
+// An instant as the wall clock of `zone` (a schedule's timing.timezone) reads it, naming the
+// zone: "Tue, Jan 6, 2026, 09:00 Asia/Kolkata" (seconds only when the instant has some).
+function zonedText(ms, zone) {
+  if (ms == null) return '';
+  const opts = { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  if (ms % 60000) opts.second = '2-digit';
+  try { return new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: zone || 'UTC' }, opts)).format(new Date(ms)) + ' ' + (zone || 'UTC'); }
+  catch (e) { return utcText(ms); }
+}
+// A time in the schedule's zone, with the UTC instant on hover.
+function zonedTime(t, zone) {
+  const ms = toMs(t);
+  if (ms == null) return h('span', { class: 'faint' }, '—');
+  return h('time', { class: 'zoned', datetime: new Date(ms).toISOString(), title: utcText(ms), dataset: { zone: zone || 'UTC' } }, zonedText(ms, zone));
+}
 // A live time: 'countdown' ticks toward an instant, 'relative' reads "3 min ago"; the exact
-// instant is in the tooltip.
+// instant (in `zone` when given) and the UTC one are in the tooltip.
 function when(t, mode = 'relative', zone) {
   const ms = toMs(t);
   if (ms == null) return h('span', { class: 'faint' }, '—');
-  const el = h('time', { datetime: new Date(ms).toISOString(), title: exactText(ms, zone) + ' · ' + new Date(ms).toISOString(),
+  const el = h('time', { datetime: new Date(ms).toISOString(), title: (zone ? zonedText(ms, zone) : exactText(ms)) + ' · ' + utcText(ms),
     class: mode === 'countdown' ? 'countdown' : 'rel', dataset: { live: mode, at: String(ms) } });
   el.textContent = mode === 'countdown' ? countdownText(ms) : relativeText(ms);
   return el;
@@ -129,6 +172,7 @@ const ICONS = {
   bolt: '<path d="M13 3L5 14h6l-1 7 8-11h-6z"/>',
   search: '<circle cx="11" cy="11" r="7"/><path d="M20 20l-4-4"/>',
   gone: '<path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13"/>',
+  copy: '<rect x="9" y="9" width="11" height="11" rx="2"/><path d="M5 15V5a2 2 0 0 1 2-2h8"/>',
 };
 function icon(name) {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');

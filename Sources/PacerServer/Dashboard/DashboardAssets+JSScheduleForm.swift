@@ -47,6 +47,12 @@ const ScheduleForm = {
   title: 'New schedule',
   async mount(root, [id]) {
     const editing = !!id;
+    if (!Auth.can('write')) {
+      root.append(h('div', { class: 'card' }, emptyState('clock', 'Your token cannot change schedules',
+        `Creating and editing schedules needs a token with the write scope; ${Auth.me ? Auth.me.name : 'this token'} has ${((Auth.me && Auth.me.scopes) || []).join(', ') || 'none'}.`,
+        link(editing ? `/schedules/${encodeURIComponent(id)}` : '/schedules', 'Back'))));
+      return {};
+    }
     root.append(loading());
     const [existing, agentsData] = await Promise.all([
       editing ? api('GET', `/v1/schedules/${encodeURIComponent(id)}`) : Promise.resolve(null),
@@ -76,12 +82,20 @@ const ScheduleForm = {
     method.value = t0.kind === 'http' ? (t0.method || 'GET') : 'GET';
     const url = h('input', { type: 'url', name: 'url', placeholder: 'https://example.com/hook', autocomplete: 'off', value: t0.kind === 'http' ? t0.url : '' });
     const body = h('textarea', { name: 'body', class: 'mono-input', placeholder: 'Optional request body', rows: 3, value: t0.kind === 'http' ? (t0.body || '') : '' });
-    const agent = h('select', { name: 'agent' }, agents.length ? agents.map(a => h('option', { value: a.name }, `${a.name} — ${a.model}`))
+    // A new schedule starts with an agent that asks before dangerous tools (deny_dangerous),
+    // never one that runs every tool unattended (allow_all): with none such, nothing is chosen.
+    const unattended = a => a.approval_mode === 'allow_all';
+    const safe = agents.find(a => !unattended(a));
+    const agent = h('select', { name: 'agent' }, agents.length ? [h('option', { value: '' }, 'Choose an agent…'),
+      agents.map(a => h('option', { value: a.name, dataset: { approval: a.approval_mode || 'deny_dangerous' } },
+        `${a.name} — ${a.model}${unattended(a) ? ' · runs every tool unattended' : ''}`))]
       : h('option', { value: '' }, 'No agents yet'));
+    agent.value = safe ? safe.name : '';
     if (t0.kind === 'agent') {
       if (!agents.some(a => a.name === t0.agent)) agent.append(h('option', { value: t0.agent }, t0.agent));
       agent.value = t0.agent;
     }
+    const agentWarning = h('div', { class: 'hint text-bad', role: 'note' }, 'This agent runs every allowed tool unattended (approval mode allow_all), dangerous ones included.');
     const prompt = h('textarea', { name: 'prompt', rows: 5, placeholder: 'What the agent should do on every fire', value: t0.kind === 'agent' ? t0.prompt : '' });
     const argv = h('input', { type: 'text', name: 'argv', class: 'mono-input', autocomplete: 'off', spellcheck: 'false', placeholder: './report.sh --since "1 day"',
       value: t0.kind === 'command' ? joinArgs(t0.argv) : '' });
@@ -121,6 +135,10 @@ const ScheduleForm = {
     const kind = () => (kindRadios.querySelector('input:checked') || {}).value || 'http';
     const showPanes = () => { for (const [k, p] of Object.entries(panes)) p.hidden = keepTarget || k !== kind(); };
     const showWebhook = () => { F.webhook.hidden = delivery.value !== 'webhook'; };
+    F.agent.insertBefore(agentWarning, F.agent.querySelector('.field-error'));
+    const showAgentWarning = () => { agentWarning.hidden = !agents.some(a => a.name === agent.value && unattended(a)); };
+    agent.addEventListener('change', showAgentWarning);
+    showAgentWarning();
     kindRadios.addEventListener('change', showPanes);
     delivery.addEventListener('change', showWebhook);
     showPanes(); showWebhook();

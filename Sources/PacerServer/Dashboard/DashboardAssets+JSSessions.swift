@@ -29,7 +29,7 @@ const SessionList = {
       if (!list.length) {
         replace(body, h('div', { class: 'card' }, emptyState('chat', state ? `No ${state} sessions` : 'No sessions yet',
           state ? 'Pick another state above to see more.' : 'A session starts each time a schedule with an agent target fires. Create one with an Agent target, then press Run now.',
-          state ? link('/sessions', 'Show all sessions') : h('a', { class: 'btn primary', href: '#/schedules/new' }, 'New schedule'))));
+          state ? link('/sessions', 'Show all sessions') : newScheduleLink('New schedule'))));
         return;
       }
       replace(body, h('div', { class: 'card' }, h('div', { class: 'table-wrap' }, h('table', { class: 'table sessions' },
@@ -37,7 +37,7 @@ const SessionList = {
           h('th', { class: 'num hide-md' }, 'Turns'), h('th', { class: 'num hide-md' }, 'Tokens in / out'), h('th', { class: 'num hide-sm' }, 'Cost'),
           h('th', null, 'Updated'), h('th', { class: 'hide-md' }, 'Last reply'))),
         h('tbody', null, list.map(s => h('tr', { dataset: { id: s.id, state: s.state } },
-          h('td', null, link(`/sessions/${encodeURIComponent(s.id)}`, h('code', null, shortID(s.id))), s.item_key ? h('div', { class: 'cell-sub nowrap' }, 'item ', s.item_key) : null),
+          h('td', { class: 'session-cell' }, ident(s.id, `/sessions/${encodeURIComponent(s.id)}`, 'session id'), s.item_key ? h('div', { class: 'cell-sub nowrap' }, 'item ', s.item_key) : null),
           h('td', null, pill(s.state), s.state === 'waiting' && s.resume_at ? h('div', { class: 'cell-sub' }, 'wakes ', when(s.resume_at, 'countdown')) : null),
           h('td', { class: 'hide-sm' }, Names.agent(s.agent_id)),
           h('td', null, s.schedule_id ? link(`/schedules/${encodeURIComponent(s.schedule_id)}`, Names.schedule(s.schedule_id)) : h('span', { class: 'faint' }, '—')),
@@ -105,7 +105,7 @@ function transcript(session, open) {
 function chainView(id, chain) {
   const prev = (chain.sessions || []).filter(s => s.id !== id), next = (chain.next || []).filter(s => s.id !== id);
   if (!prev.length && !next.length) return h('div', { class: 'muted' }, 'This session has no earlier or later session in its chain.');
-  const item = s => link(`/sessions/${encodeURIComponent(s.id)}`, pill(s.state, shortID(s.id)), h('span', { class: 'muted' }, when(s.created_at)));
+  const item = s => link(`/sessions/${encodeURIComponent(s.id)}`, pill(s.state, s.id), h('span', { class: 'muted' }, when(s.created_at)));
   const arrow = () => h('span', { class: 'arrow' }, '→');
   const parts = [];
   prev.sort((a, b) => (toMs(a.created_at) || 0) - (toMs(b.created_at) || 0)).forEach(s => parts.push(item(s), arrow()));
@@ -133,21 +133,21 @@ const SessionDetail = {
       h('div', { class: 'card section' }, h('div', { class: 'card-head' }, h('h2', null, 'Transcript')), talk),
       h('div', { class: 'card section' }, h('div', { class: 'card-head' }, h('h2', null, 'Events')), events));
     const draw = () => {
-      document.title = `Session ${shortID(s.id)} · Pacer`;
+      document.title = `Session ${s.id} · Pacer`;
       const terminal = ['done', 'error', 'cancelled'].includes(s.state);
-      const cancel = h('button', { class: 'btn danger', type: 'button' }, 'Cancel');
+      const cancel = h('button', { class: 'btn danger', type: 'button', dataset: { action: 'cancel' } }, 'Cancel');
       cancel.onclick = async () => {
         if (!await confirmAction('Cancel this session?', 'It stops now and will not wake again.', 'Cancel session')) return;
         await act(cancel, () => api('POST', `${path}/cancel`, {}), 'Session cancelled').then(() => refresh());
       };
-      const resume = h('button', { class: 'btn primary', type: 'button' }, 'Resume now');
+      const resume = h('button', { class: 'btn primary', type: 'button', dataset: { action: 'resume-now' } }, 'Resume now');
       resume.onclick = () => act(resume, () => api('POST', `${path}/resume`, {}), 'Session resumes now').then(() => refresh());
       const scheduleName = s.schedule_name || (s.schedule_id ? Names.schedule(s.schedule_id) : null);
       replace(head, h('div', null,
         h('div', { class: 'crumbs' }, link('/sessions', 'Sessions'), ' / ', s.schedule_id ? [link(`/schedules/${encodeURIComponent(s.schedule_id)}`, scheduleName), ' / '] : null),
-        h('div', { class: 'title-row' }, h('h1', null, 'Session ', h('span', { class: 'mono', title: s.id }, shortID(s.id))), pill(s.state)),
+        h('div', { class: 'title-row' }, h('h1', null, 'Session ', ident(s.id, null, 'session id')), pill(s.state)),
         h('div', { class: 'sub' }, 'Started ', when(s.created_at), ' · updated ', when(s.updated_at))),
-        h('div', { class: 'actions' }, s.state === 'waiting' ? resume : null, terminal ? null : cancel));
+        h('div', { class: 'actions' }, s.state === 'waiting' && Auth.can('run') ? resume : null, terminal || !Auth.can('run') ? null : cancel));
       const rec = s.recurrence;
       const cells = [
         ['State', pill(s.state)],
