@@ -56,6 +56,16 @@ let package = Package(
             name: "PacerOperations",
             dependencies: ["PacerCore", "PacerStore", "Recurrence"]
         ),
+        // Pacer's own MCP server: its tool catalogue, and the streamable HTTP exchange without a
+        // web framework. `pacer mcp` serves it over stdio; `pacer serve` mounts it at /mcp.
+        .target(
+            name: "PacerMCP",
+            dependencies: [
+                "PacerCore", "PacerStore", "PacerOperations", "PacerAgents", "Recurrence",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The scheduler loop: due-time heap, claims, overlap/misfire/retry/timeout policy, drain,
         // retention. Runners come in through PacerCore's protocols.
         .target(
@@ -93,7 +103,7 @@ let package = Package(
         .target(
             name: "PacerServer",
             dependencies: [
-                "PacerCore", "PacerStore", "PacerEngine", "PacerAgents", "PacerOperations",
+                "PacerCore", "PacerStore", "PacerEngine", "PacerAgents", "PacerOperations", "PacerMCP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "MCP", package: "swift-sdk"),
@@ -121,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "pacer",
             dependencies: [
-                "Recurrence", "PacerCore", "PacerStore", "PacerOperations", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer",
+                "Recurrence", "PacerCore", "PacerStore", "PacerOperations", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer", "PacerMCP",
                 "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

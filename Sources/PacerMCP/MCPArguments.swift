@@ -134,39 +134,8 @@ struct MCPToolError: Error, Sendable {
 
     /// A JSON object that does not decode, naming the member at fault under `path`.
     static func decoding(_ error: any Error, at path: String) -> MCPToolError {
-        guard let error = error as? DecodingError else { return MCPToolError(field: path, String(describing: error)) }
-        func field(_ keys: [any CodingKey]) -> String {
-            var out = path
-            for key in keys {
-                if let i = key.intValue { out += "[\(i)]" } else { out += "." + key.stringValue }
-            }
-            return out
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return MCPToolError(field: field(context.codingPath + [key]), "is required")
-        case .typeMismatch(let type, let context):
-            return MCPToolError(field: field(context.codingPath), "expected \(typeName(type))")
-        case .valueNotFound(let type, let context):
-            return MCPToolError(field: field(context.codingPath), "expected \(typeName(type)), found null")
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return MCPToolError(field: path, "a number does not fit its field: counts must be whole numbers in range")
-        case .dataCorrupted(let context):
-            return MCPToolError(field: field(context.codingPath), context.debugDescription)
-        @unknown default:
-            return MCPToolError(field: path, "does not match")
-        }
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        case is Int.Type, is Int64.Type: "a whole number"
-        case is Double.Type: "a number"
-        case is Date.Type: "an RFC 3339 instant"
-        default: String(describing: type).hasPrefix("Array") ? "an array" : "an object"
-        }
+        let problem = DecodingProblem.fieldError(error, at: path)
+        return MCPToolError(field: problem.field, problem.message)
     }
 
     /// Any error of a tool's body as a tool error: store and validation errors keep their

@@ -4,7 +4,7 @@ import MCP
 import PacerCore
 
 /// The streamable HTTP side of Pacer's MCP server, free of any web framework: one HTTP
-/// request in, one answer out. ``MCPEndpoint`` feeds it from Hummingbird.
+/// request in, one answer out. `pacer serve` feeds it from its web server at `/mcp`.
 ///
 /// Each POST is answered by a fresh SDK ``PacerMCPServer`` on the SDK's
 /// `StatelessHTTPServerTransport`, with a single `application/json` reply, and with its tools
@@ -19,19 +19,26 @@ import PacerCore
 /// * every other POST must carry it (400 without, 404 for an unknown or expired one, which
 ///   tells the client to initialize again);
 /// * `DELETE` ends it; `GET` is 405, as there is no server-to-client stream.
-final class MCPHTTPExchange: Sendable {
+public final class MCPHTTPExchange: Sendable {
     /// An HTTP answer.
-    struct Reply: Sendable {
-        var status: Int
-        var headers: [String: String]
-        var body: Data?
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data?
     }
+
+    /// The path it answers at.
+    public static let path = "/mcp"
 
     let catalogue: MCPToolCatalogue
     let sessions: MCPSessionTable
     let logger: Logger
 
-    init(catalogue: MCPToolCatalogue, sessions: MCPSessionTable = MCPSessionTable(), logger: Logger) {
+    public convenience init(catalogue: MCPToolCatalogue, logger: Logger) {
+        self.init(catalogue: catalogue, sessions: MCPSessionTable(), logger: logger)
+    }
+
+    init(catalogue: MCPToolCatalogue, sessions: MCPSessionTable, logger: Logger) {
         self.catalogue = catalogue
         self.sessions = sessions
         self.logger = logger
@@ -43,8 +50,8 @@ final class MCPHTTPExchange: Sendable {
     ///   - headers: the request headers.
     ///   - body: the request body.
     ///   - caller: who calls (set by the auth middleware).
-    func handle(method: String, headers: [String: String], body: Data?, caller: Caller) async -> Reply {
-        let request = MCP.HTTPRequest(method: method, headers: headers, body: body, path: MCPEndpoint.path)
+    public func handle(method: String, headers: [String: String], body: Data?, caller: Caller) async -> Reply {
+        let request = MCP.HTTPRequest(method: method, headers: headers, body: body, path: Self.path)
         switch method.uppercased() {
         case "POST":
             return await post(request, caller: caller)

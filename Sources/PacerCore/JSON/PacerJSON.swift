@@ -88,41 +88,8 @@ public enum PacerJSON {
     /// `policies.overlap: unknown overlap policy 'sometimes'; expected skip, buffer_one, allow or cancel_previous`.
     /// - Parameter error: an error thrown by ``decoder``.
     public static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return String(describing: error) }
-        func path(_ keys: [any CodingKey]) -> String {
-            var out = ""
-            for key in keys {
-                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
-            }
-            return out
-        }
-        func line(_ keys: [any CodingKey], _ message: String) -> String {
-            let p = path(keys)
-            return p.isEmpty ? message : "\(p): \(message)"
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return line(context.codingPath + [key], "is required")
-        case .typeMismatch(let type, let context):
-            return line(context.codingPath, "expected \(typeName(type))")
-        case .valueNotFound(let type, let context):
-            return line(context.codingPath, "expected \(typeName(type)), found null")
-        case .dataCorrupted(let context):
-            return line(context.codingPath, context.debugDescription)
-        @unknown default:
-            return String(describing: error)
-        }
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is Bool.Type: return "true or false"
-        case is Int.Type, is Int64.Type, is Double.Type: return "a number"
-        case is Date.Type: return "an RFC 3339 instant"
-        default:
-            let name = String(describing: type)
-            return name.hasPrefix("Array") ? "an array" : name.hasPrefix("Dictionary") ? "an object" : "a \(name)"
-        }
+        guard error is DecodingError else { return String(describing: error) }
+        let problem = DecodingProblem.fieldError(error, at: "")
+        return problem.field.isEmpty ? problem.message : "\(problem.field): \(problem.message)"
     }
 }

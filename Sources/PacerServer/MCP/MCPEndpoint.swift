@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PacerCore
+import PacerMCP
 
 /// `/mcp` on `pacer serve`: Pacer's MCP server over streamable HTTP, beside the REST API. The
 /// auth middleware sets the caller as for `/v1` (401 without a valid token once tokens exist);
@@ -9,7 +10,7 @@ import PacerCore
 /// name. See ``MCPHTTPExchange`` for the protocol.
 public enum MCPEndpoint {
     /// The endpoint's path.
-    public static let path = "/mcp"
+    public static let path = MCPHTTPExchange.path
 
     /// Adds `POST`, `GET` and `DELETE /mcp` to the router.
     /// - Parameters:

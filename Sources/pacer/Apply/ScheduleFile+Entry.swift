@@ -150,35 +150,6 @@ extension ScheduleFile {
     ///   - path: the path of the value that was decoded.
     ///   - entry: the entry's path, which `renames` are relative to.
     static func decodingProblem(_ error: any Error, path: String, renames: [String: String], entry: String) -> FieldError {
-        guard let error = error as? DecodingError else { return FieldError(field: path, message: String(describing: error)) }
-        func field(_ keys: [any CodingKey]) -> String {
-            var out = path
-            for key in keys {
-                if let i = key.intValue { out += "[\(i)]" } else { out += "." + key.stringValue }
-            }
-            return rename(out, path: entry, renames)
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return FieldError(field: field(context.codingPath + [key]), message: "is required")
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return FieldError(field: field(context.codingPath), message: "expected \(typeName(type))")
-        case .dataCorrupted(let context):
-            return FieldError(field: field(context.codingPath), message: context.debugDescription)
-        @unknown default:
-            return FieldError(field: path, message: String(describing: error))
-        }
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        case is Int.Type, is Int64.Type: "a whole number"
-        case is Double.Type: "a number"
-        case is Date.Type: "an RFC 3339 instant"
-        default:
-            String(describing: type).hasPrefix("Array") ? "a list" : String(describing: type).hasPrefix("Dictionary") ? "a mapping" : "a \(type)"
-        }
+        DecodingProblem.fieldError(error, at: path, words: .yaml) { rename($0, path: entry, renames) }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import MCP
 import PacerCore
-import PacerServer
+import PacerMCP
 import PacerStore
 
 /// `pacer mcp`: Pacer's tools for an MCP client (Claude Desktop, an IDE, an agent framework)

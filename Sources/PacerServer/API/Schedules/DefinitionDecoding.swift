@@ -23,47 +23,9 @@ enum DefinitionDecoding {
         }
     }
 
-    /// A decoding error as a field error under `path`.
+    /// A decoding error as a field error under `path` (`body` for the whole body).
     static func fieldError(_ error: any Error, at path: String) -> FieldError {
-        guard let error = error as? DecodingError else {
-            return FieldError(field: path.isEmpty ? "body" : path, message: String(describing: error))
-        }
-        func field(_ keys: [any CodingKey]) -> String {
-            var out = path
-            for key in keys {
-                if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
-            }
-            return out.isEmpty ? "body" : out
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return FieldError(field: field(context.codingPath + [key]), message: "is required")
-        case .typeMismatch(let type, let context):
-            return FieldError(field: field(context.codingPath), message: "expected \(typeName(type))")
-        case .valueNotFound(let type, let context):
-            return FieldError(field: field(context.codingPath), message: "expected \(typeName(type)), found null")
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            // Foundation reports a number that does not fit its field (5.5 or 1e20 for a
-            // count) without a path.
-            return FieldError(field: field([]), message: "a number does not fit its field: counts must be whole numbers in range")
-        case .dataCorrupted(let context):
-            return FieldError(field: field(context.codingPath), message: context.debugDescription)
-        @unknown default:
-            return FieldError(field: field([]), message: "does not match")
-        }
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        case is Int.Type, is Int64.Type: "a whole number"
-        case is Double.Type: "a number"
-        case is Date.Type: "an RFC 3339 instant"
-        default:
-            String(describing: type).hasPrefix("Array") ? "an array"
-                : String(describing: type).hasPrefix("Dictionary") ? "an object" : "an object"
-        }
+        DecodingProblem.fieldError(error, at: path) { $0.isEmpty ? "body" : $0 }
     }
 
     /// Members of `input` (not `null`) that `encoded` (the decoded value written back) does
