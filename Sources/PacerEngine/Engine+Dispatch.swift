@@ -138,15 +138,25 @@ extension Engine {
                 local.park(run)
                 continue
             }
+            // A backfill's runs start at the pace `Backfill.mayStart` gives; the others wait,
+            // queued (not held: a process that dies holds none of them).
+            let backfill = run.trigger == .backfill && run.step == 0
+            if backfill, !Backfill.mayStart(backfillPolicy(run), active: local.activeBySchedule[run.scheduleID, default: 0]
+                                                + (local.buffered[run.scheduleID] == nil ? 0 : 1),
+                                            freeSlots: freeSlots, maxConcurrent: configuration.maxConcurrent) {
+                local.requeue(run, due: now.addingTimeInterval(1))
+                continue
+            }
             do {
                 // Held, not started: it is marked running when a slot is free (`startReady`),
                 // and goes back to the queue if this process dies before that.
                 var started = try await store.holdQueued(id: run.id, owner: configuration.owner, at: now)
                 started.firesAt = run.firesAt
                 local.promoted(started)
-                if started.itemKey != nil || [.manual, .resume, .retry, .continuation].contains(run.trigger) {
+                if backfill || started.itemKey != nil || [.manual, .resume, .retry, .continuation].contains(run.trigger) {
                     // Item runs, Run Now, continuations and retries are not subject to the
                     // overlap policy of new fires: they continue a fire that was let through.
+                    // A backfill's run was paced above instead.
                     local.admit(started)
                 } else {
                     gate(started)
@@ -161,10 +171,14 @@ extension Engine {
         }
     }
 
-    /// Applies the overlap policy to a run about to start: the schedule's, or the one its
-    /// backfill asked for.
+    /// Applies the schedule's overlap policy to a fire about to start.
     func gate(_ run: Run) {
-        perform(local.gate(run, policy: Backfill.overlap(of: run) ?? entries[run.scheduleID]?.policies.overlap ?? .skip))
+        perform(local.gate(run, policy: entries[run.scheduleID]?.policies.overlap ?? .skip))
+    }
+
+    /// The overlap policy a backfill's run goes by: the one the backfill named, else the schedule's.
+    func backfillPolicy(_ run: Run) -> OverlapPolicy {
+        Backfill.overlap(of: run) ?? entries[run.scheduleID]?.policies.overlap ?? .skip
     }
 
     /// Carries out what the local runs' state machine asks for.

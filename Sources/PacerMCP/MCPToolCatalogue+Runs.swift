@@ -53,8 +53,8 @@ extension MCPToolCatalogue {
         description: """
             Run the fires a schedule's rule would have made in a past window (from and to included, exclusions left out): \
             queues one run per fire (trigger backfill), recorded with its nominal instant. Fires that ran already are left \
-            alone, so repeating a backfill runs nothing twice. The runs start under the schedule's overlap policy, or the \
-            given overlap ('allow' runs them side by side; 'skip' runs the first and skips those that find it still going). \
+            alone, so repeating a backfill runs nothing twice. Nothing is dropped: under the schedule's overlap policy, or \
+            the given overlap, 'allow' runs them side by side and any other policy one at a time. \
             A window of more than limit fires (default 10000) is refused.
             """,
         properties: [

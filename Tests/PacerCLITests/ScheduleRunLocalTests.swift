@@ -57,6 +57,43 @@ import Testing
     }
 }
 
+/// A fire running here holds the store against a server, says so, and is cancelled (not left
+/// for a later server) when interrupted; a per-item schedule is not run here.
+@Suite struct ScheduleRunLocalLockTests {
+    @Test func aServerStartingMeanwhile_isToldWhatHoldsTheStore_andSIGINTCancelsTheRun() async throws {
+        let ws = try Workspace()
+        let added = try await ws.pacer("schedule", "add", "--name", "job", "--every", "1d", "--command", "sleep 30")
+        #expect(added.status == 0, "\(added.stderr)")
+        let cli = try ws.start(["schedule", "run", "job", "--wait", "--timeout", "60s"])
+        let lockFile = ws.database + ".serve.lock"
+        for _ in 0..<500 {
+            if (try? String(contentsOfFile: lockFile, encoding: .utf8))?.contains("pacer schedule run --wait") == true,
+               try await ws.withStore({ try await $0.activeRuns(scheduleID: nil) }).contains(where: { $0.status == .running }) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let serve = try await ws.pacer("serve", "--port", "0")
+        #expect(serve.status != 0)
+        #expect(serve.stderr.contains("`pacer schedule run --wait` (pid "), "\(serve.stderr)")
+        cli.program.signal(SIGINT)
+        let r = try await cli.wait()
+        #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("interrupted; it was cancelled"), "\(r.stderr)")
+        let id = try #require(r.stdout.split(separator: "\n").first.map(String.init))
+        #expect(try await ws.withStore { try await $0.run(id: id) }?.status == .cancelled, "nothing left for a later server")
+    }
+
+    @Test func aPerItemSchedule_isNotRunHere() async throws {
+        let ws = try Workspace()
+        let added = try await ws.pacer("schedule", "add", "--name", "fan", "--every", "1d", "--command", "true",
+                                       "--per-item", "--items-json", "[{\"id\": 1}]", "--item-key", "id")
+        try #require(added.status == 0, "\(added.stderr)")
+        let r = try await ws.pacer("schedule", "run", "fan", "--wait")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("fans out per item"), "\(r.stderr)")
+        #expect(try await ws.withStore { try await $0.activeRuns(scheduleID: nil) }.isEmpty, "nothing queued")
+    }
+}
+
 extension Array {
     func asyncFlatMap<T>(_ transform: (Element) async throws -> [T]) async rethrows -> [T] {
         var out: [T] = []

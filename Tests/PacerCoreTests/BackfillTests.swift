@@ -57,6 +57,16 @@ import Testing
         #expect(Backfill.overlap(of: withPolicy.followUp(id: "run_2", at: now, trigger: .retry)) == nil)
     }
 
+    @Test func mayStart_oneAtATimeUnlessAllow_andNeverTheLastFreeSlot() {
+        #expect(Backfill.mayStart(.skip, active: 0, freeSlots: 2, maxConcurrent: 4))
+        #expect(!Backfill.mayStart(.skip, active: 1, freeSlots: 3, maxConcurrent: 4), "one at a time")
+        #expect(!Backfill.mayStart(.cancelPrevious, active: 1, freeSlots: 3, maxConcurrent: 4), "never cancels")
+        #expect(Backfill.mayStart(.allow, active: 2, freeSlots: 2, maxConcurrent: 4))
+        #expect(!Backfill.mayStart(.allow, active: 0, freeSlots: 1, maxConcurrent: 4), "the last slot stays free")
+        #expect(Backfill.mayStart(.allow, active: 0, freeSlots: 1, maxConcurrent: 1), "unless there is only one")
+        #expect(!Backfill.mayStart(.allow, active: 0, freeSlots: 0, maxConcurrent: 1))
+    }
+
     @Test func attempt_firesThatRanAreLeftAlone_firesThatNeverRanGetTheNextAttempt() {
         #expect(Backfill.attempt(existing: []) == 1)
         #expect(Backfill.attempt(existing: [(1, .missed)]) == 2)

@@ -100,6 +100,22 @@ public struct Backfill: Sendable, Hashable {
         return OverlapPolicy(rawValue: raw)
     }
 
+    /// Whether a backfill run may start now (a pure decision of the engine). A backfill never
+    /// drops or cancels the fires it was asked to run: under `allow` its runs go side by side,
+    /// leaving a slot free for the schedules' own fires (when the server has more than one);
+    /// under any other policy they go one at a time, each when no run of its schedule is going.
+    /// A run that may not start waits, queued.
+    /// - Parameters:
+    ///   - policy: the backfill's overlap policy (or the schedule's).
+    ///   - active: runs of the schedule going or waiting for a slot in this process.
+    ///   - freeSlots: slots free in this process.
+    ///   - maxConcurrent: the process's slots.
+    public static func mayStart(_ policy: OverlapPolicy, active: Int, freeSlots: Int, maxConcurrent: Int) -> Bool {
+        let reserve = maxConcurrent > 1 ? 1 : 0
+        guard freeSlots > reserve else { return false }
+        return policy == .allow || active == 0
+    }
+
     /// The attempt a backfill run of a fire is recorded as, given the fire's existing first
     /// steps (`nil` when the fire has none): 1 for a fire without runs, the next attempt for a
     /// fire that never ran (all its runs `missed` or `skipped`), and `nil`, leaving the fire

@@ -58,7 +58,7 @@ public enum ScheduleRoutes {
             APIRoute(.post, "/v1/schedules/{id}/backfill", scope: .run, doc: OperationDoc(
                 "backfillSchedule", """
                     Backfill: queue a run (trigger backfill) for each fire the rule would have made from `from` to `to` \
-                    (both included, exclusions left out), under the schedule's overlap policy or `overlap`. Fires that ran \
+                    (both included, exclusions left out), one at a time, or side by side with `overlap` allow. Fires that ran \
                     already are left alone; a window of more than `limit` (default 10000) fires is refused
                     """, tag: "schedules",
                 requestBody: ScheduleSchemas.backfillInput,

@@ -210,38 +210,6 @@ extension PostgresStore {
         }
     }
 
-    public func startHeld(ids: [String], owner: String, at: Date) async throws -> Set<String> {
-        guard !ids.isEmpty else { return [] }
-        let ms = PostgresSchema.millis(at)
-        let rows = try await read("""
-            UPDATE runs SET status = 'running', started_at = \(ms), heartbeat_at = \(ms)
-            WHERE id = ANY(\(ids)::text[]) AND status IN ('held', 'running') AND owner = \(owner) RETURNING id
-            """)
-        return Set(try rows.map { try $0.decode(String.self) })
-    }
-
-    public func handBack(ids: [String], owner: String, at: Date) async throws {
-        guard !ids.isEmpty else { return }
-        try await write { c in
-            let rows = try await c.query("""
-                UPDATE runs SET status = 'queued', owner = NULL, heartbeat_at = NULL, started_at = NULL
-                WHERE id = ANY(\(ids)::text[]) AND status IN ('held', 'running') AND owner = \(owner) RETURNING id
-                """, logger: self.logger).collect()
-            let handed = try rows.map { try $0.decode(String.self) }
-            if !handed.isEmpty { try await self.record(handed.map { (.runQueued, $0) }, at: at, c) }
-        }
-    }
-
-    public func beat(owner: String, at: Date) async throws {
-        _ = try await read("""
-            INSERT INTO processes (owner, heartbeat_at) VALUES (\(owner), \(PostgresSchema.millis(at)))
-            ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at
-            """)
-    }
-
-    // MARK: Helpers
-
-    /// The error for a run that a fenced write did not match.
     func missingRun(_ id: String, _ c: PostgresConnection) async throws -> StoreError {
         let exists = try await c.query("SELECT 1 FROM runs WHERE id = \(id)", logger: self.logger).collect()
         return exists.isEmpty ? .runNotFound(id) : .leaseLost(runID: id)

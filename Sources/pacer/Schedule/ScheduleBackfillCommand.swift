@@ -11,9 +11,9 @@ struct ScheduleBackfillCommand: AsyncParsableCommand {
         abstract: "Run the fires a schedule would have made in a past window (a running `pacer serve` starts them).",
         discussion: """
             Queues one run (trigger backfill) per fire of the rule from --from to --to, both included, leaving out the \
-            schedule's exclusions and the fires that ran already (so a backfill can be repeated). The runs start under \
-            the schedule's overlap policy, or --overlap: 'allow' runs them side by side (up to the server's \
-            --max-concurrent), 'skip' runs the first and skips those that find a run of the schedule still going.
+            schedule's exclusions and the fires that ran already (so a backfill can be repeated). Nothing is dropped: \
+            under the schedule's overlap policy, or --overlap, 'allow' runs them side by side, any other policy one at \
+            a time; either way one of the server's --max-concurrent slots stays free for the schedules' own fires.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -55,9 +55,6 @@ struct ScheduleBackfillCommand: AsyncParsableCommand {
             if outcome.alreadyRun > 0 { line += "; \(outcome.alreadyRun) fire\(outcome.alreadyRun == 1 ? " had" : "s had") run already" }
             if outcome.excluded > 0 { line += "; \(outcome.excluded) excluded" }
             Output.out(line + "\n")
-            if outcome.overlap == .skip && outcome.queued.count > 1 {
-                Output.err("pacer: note: under overlap skip, a fire that finds a run of '\(s.name)' still going is skipped; --overlap allow runs them side by side\n")
-            }
         }
     }
 

@@ -35,8 +35,11 @@ struct ScheduleRunCommand: AsyncParsableCommand {
             let limit = try DefinitionOptions.duration(timeout, "--timeout")
             let s = try await store.schedule(named: schedule)
             // With --wait and no server on the store, the fire runs here.
-            let lock = wait ? LocalRun.lockIfNoServer(self.store.resolved) : nil
+            let lock = wait ? try LocalRun.lockIfNoServer(self.store.resolved) : nil
             defer { lock?.release() }
+            if lock != nil, s.dispatch.mode == .perItem {
+                throw CommandFailure("'\(s.name)' fans out per item, and its item runs need a server: start pacer serve, then run it")
+            }
             var run = try await RunNow.queue(s, store: store, now: Date())
             if !wait {
                 if json { try JSONOutput.print(encodable: run) } else { Output.out(run.id + "\n") }
