@@ -187,5 +187,9 @@ extension SQLiteSchema {
                 CREATE INDEX schedules_fingerprint ON schedules(fingerprint);
                 """)
         }
+        m.registerMigration("v14-schedule-run-pages") { db in
+            // A schedule's runs, newest first, page by page without a sort.
+            try db.execute(sql: "CREATE INDEX runs_schedule_recent ON runs(schedule_id, scheduled_at, id)")
+        }
     }
 }

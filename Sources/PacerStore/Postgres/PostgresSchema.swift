@@ -170,6 +170,8 @@ enum PostgresSchema: StoreMapping {
             "ALTER TABLE schedules ADD COLUMN fingerprint text",
             "CREATE INDEX schedules_fingerprint ON schedules(fingerprint)",
         ]),
+        // A schedule's runs, newest first, page by page without a sort.
+        ("v12-schedule-run-pages", ["CREATE INDEX runs_schedule_recent ON runs(schedule_id, scheduled_at, id)"]),
     ]
 
     /// Applies pending migrations, each in its own transaction under the migration lock.
