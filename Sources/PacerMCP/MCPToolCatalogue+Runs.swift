@@ -71,6 +71,11 @@ extension MCPToolCatalogue {
         let outcome = try await Backfill.decode(args.object, ignoring: ["schedule"])
             .record(for: schedule, store: context.store, now: context.now())
         var result = outcome.json
+        if outcome.queued.count > 20 {
+            // A model's context is no place for thousands of ids: the first 20, and run_history for the rest.
+            result["runs"] = .array(outcome.queued.prefix(20).map { .string($0.id) })
+            result["runs_listed"] = 20
+        }
         result["ok"] = true
         result["schedule"] = .string(schedule.name)
         if !context.configuration.engineRunning, !outcome.queued.isEmpty {

@@ -9,8 +9,9 @@ extension PostgresStore {
         let instants = runs.map { PostgresSchema.millis($0.scheduledAt) }
         let low = instants.min()!, high = instants.max()!
         return try await write { c in
-            // The schedule's row lock keeps a concurrent backfill of it from choosing the same attempts.
-            guard try await c.query("SELECT 1 FROM schedules WHERE id = \(first.scheduleID) FOR UPDATE",
+            // The schedule's row lock keeps a concurrent backfill of it from choosing the same
+            // attempts; NO KEY, so claims (whose run inserts take KEY SHARE) do not wait on it.
+            guard try await c.query("SELECT 1 FROM schedules WHERE id = \(first.scheduleID) FOR NO KEY UPDATE",
                                     logger: self.logger).collect().first != nil else {
                 throw StoreError.scheduleNotFound(first.scheduleID)
             }
@@ -20,9 +21,16 @@ extension PostgresStore {
                 """, logger: self.logger).collect().map(Self.run)
             let recorded = Backfill.recordable(runs, existing: existing)
             guard !recorded.isEmpty else { return [] }
-            try await self.insertRuns(recorded, c)
-            try await self.record(recorded.map { (.runQueued, $0.id) }, at: at, c)
-            return recorded
+            // A claim may record the latest fire's run meanwhile: that fire has run, not a conflict.
+            let inserted = Set(try await c.query("""
+                INSERT INTO runs (\(unescaped: Self.runColumns))
+                SELECT \(unescaped: Self.runColumns)
+                FROM json_to_recordset(\(try Self.runRows(recorded))::json) AS t(\(unescaped: Self.runRecordType))
+                ON CONFLICT ON CONSTRAINT runs_fire_key DO NOTHING RETURNING id
+                """, logger: self.logger).collect().map { try $0.decode(String.self) })
+            let kept = recorded.filter { inserted.contains($0.id) }
+            try await self.record(kept.map { (.runQueued, $0.id) }, at: at, c)
+            return kept
         }
     }
 
