@@ -69,7 +69,7 @@ struct ScheduleBackfillCommand: AsyncParsableCommand {
         }
         var policy: OverlapPolicy?
         if let overlap {
-            guard let p = OverlapPolicy(rawValue: overlap) else {
+            guard let p = OverlapPolicy(rawValue: overlap.replacingOccurrences(of: "-", with: "_")) else {
                 throw CommandFailure.usage("--overlap: '\(overlap)' is not one of \(OverlapPolicy.choices)")
             }
             policy = p

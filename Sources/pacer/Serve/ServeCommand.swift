@@ -250,13 +250,14 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    /// The file path of a SQLite database URL (`sqlite:` prefixes removed).
+    /// The file path of a SQLite database URL (`sqlite:` prefixes removed), with symbolic
+    /// links resolved, so two names of one file share one serve lock.
     static func sqlitePath(_ url: String) -> String {
         var path = url
         for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
             path.removeFirst(prefix.count)
             break
         }
-        return path
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 }
