@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// The web dashboard: one HTML page, a script and a style sheet, all embedded in the binary
-/// (no build step, nothing fetched from elsewhere). The page picks its view from the URL's
+/// (no build step, nothing fetched from elsewhere). They are real files in `Dashboard/Files/`
+/// that the package compiles into the binary (`.embedInCode` in `Package.swift`). The page picks its view from the URL's
 /// hash (`#/schedules/<id>`) or path (`/sessions/<id>`, the form per-item notify hooks link
 /// to), and reads everything it shows from the `/v1` API.
 public enum Dashboard {
@@ -16,7 +17,7 @@ public enum Dashboard {
     /// assets under `/assets/`.
     /// - Parameter router: the application's router.
     public static func register(on router: Router<APIRequestContext>) {
-        let page = DashboardAsset(DashboardAssets.html, contentType: "text/html; charset=utf-8")
+        let page = DashboardAsset(DashboardAssets.page, contentType: "text/html; charset=utf-8")
         for path in pagePaths {
             router.get(RouterPath(path)) { request, _ -> Response in page.response(to: request) }
         }
@@ -25,6 +26,25 @@ public enum Dashboard {
         let styles = DashboardAsset(DashboardAssets.css, contentType: "text/css; charset=utf-8")
         router.get("/assets/app.css") { request, _ -> Response in styles.response(to: request) }
     }
+}
+
+/// The dashboard's files as the binary holds them.
+enum DashboardAssets {
+    /// `/`: the page.
+    static let page = text(PackageResources.index_html)
+
+    /// `/assets/app.js`: the script's parts joined in this order (each defines what the later
+    /// ones use; `start.js` routes and starts the live stream).
+    static let script = [
+        PackageResources.core_js, PackageResources.client_js, PackageResources.auth_js, PackageResources.live_js,
+        PackageResources.schedules_js, PackageResources.schedule_detail_js, PackageResources.schedule_form_js,
+        PackageResources.sessions_js, PackageResources.start_js,
+    ].map(text).joined(separator: "\n")
+
+    /// `/assets/app.css`: the base style sheet, then the views' parts.
+    static let css = [PackageResources.base_css, PackageResources.parts_css].map(text).joined(separator: "\n")
+
+    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// One embedded file with its strong entity tag. Browsers revalidate on every load

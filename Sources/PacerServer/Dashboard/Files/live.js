@@ -1,9 +1,3 @@
-extension DashboardAssets {
-    /// Live updates: `/v1/events` read with `fetch()` (so the bearer token goes in the
-    /// `Authorization` header, which `EventSource` cannot send) and parsed as server-sent
-    /// events from the response body. A dropped stream reconnects with backoff and resumes
-    /// after the last event seen (`Last-Event-ID`); a browser without streamed bodies polls.
-    static let jsLive = #"""
 // ---------- Live updates ----------
 // Reads server-sent events from a stream of text: feed it chunks, it calls `onEvent` with
 // {type, data, id} for each complete event, and `onRetry` with the reconnection delay.
@@ -135,5 +129,3 @@ const Live = {
   on(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); },
 };
 Live.on(kind => { if (Router.view && Router.view.refresh) Router.view.refresh(kind); });
-"""#
-}

@@ -1,7 +1,3 @@
-extension DashboardAssets {
-    /// The script's core: building elements, formatting times (countdowns, relative times),
-    /// status pills, messages and dialogs.
-    static let jsCore = #"""
 'use strict';
 /* Pacer dashboard. Plain JavaScript, no dependencies: everything comes from /v1. */
 
@@ -205,5 +201,3 @@ function dialog({ title, text, input, ok = 'OK', danger = false }) {
   });
 }
 function confirmAction(title, text, ok) { return dialog({ title, text, ok, danger: true }); }
-"""#
-}

@@ -1,8 +1,3 @@
-extension DashboardAssets {
-    /// The script's plumbing: the API client (which asks for a token when the server refuses
-    /// the request, see `+JSAuth`), the ticker that redraws live times, and the router that
-    /// picks a view from the URL once it knows what the caller may do.
-    static let jsClient = #"""
 // ---------- API ----------
 class ApiError extends Error {
   constructor(status, code, message, field, fields) {
@@ -147,6 +142,4 @@ async function act(button, fn, done) {
   } finally {
     if (button) button.disabled = false;
   }
-}
-"""#
 }

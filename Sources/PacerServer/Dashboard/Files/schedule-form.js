@@ -1,8 +1,3 @@
-extension DashboardAssets {
-    /// The schedule form, for a new schedule and for editing one: a live rule preview (English
-    /// description and next fires from `POST /v1/preview`) and the API's field errors shown
-    /// beside the inputs they name.
-    static let jsScheduleForm = #"""
 // ---------- Schedule form ----------
 const COMMON_ZONES = ['UTC', 'Europe/London', 'Europe/Dublin', 'Europe/Lisbon', 'Europe/Paris', 'Europe/Berlin', 'Europe/Vienna',
   'Europe/Zurich', 'Europe/Amsterdam', 'Europe/Madrid', 'Europe/Rome', 'Europe/Stockholm', 'Europe/Warsaw', 'Europe/Athens',
@@ -247,5 +242,3 @@ const ScheduleForm = {
     return {};
   },
 };
-"""#
-}

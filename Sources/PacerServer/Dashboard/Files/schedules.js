@@ -1,7 +1,3 @@
-extension DashboardAssets {
-    /// The schedules list (live countdowns, Run now, Pause/Resume, Delete) and a schedule's
-    /// page (definition, state, next fires, run history, items, revisions with rollback).
-    static let jsSchedules = #"""
 // ---------- Schedules: shared ----------
 function isPaused(s) { return s.enabled === false || !!(s.state && s.state.paused_reason); }
 function stateOf(s) { return s.state || {}; }
@@ -110,5 +106,3 @@ const ScheduleList = {
     return { refresh(kind) { if (/^(schedule_|run_|poll|tick|agent_)/.test(kind)) refresh(); } };
   },
 };
-"""#
-}

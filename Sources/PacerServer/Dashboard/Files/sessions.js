@@ -1,7 +1,3 @@
-extension DashboardAssets {
-    /// Agent sessions (a list filtered by state, and a session's transcript with tool calls,
-    /// events and chain) and the agents list.
-    static let jsSessions = #"""
 // ---------- Sessions list ----------
 const SESSION_STATES = ['running', 'waiting', 'pending', 'done', 'error', 'cancelled'];
 function money(x) { return x == null ? '—' : Number(x).toFixed(4); }
@@ -216,6 +212,3 @@ const AgentList = {
     return { refresh(kind) { if (/^(agent_|poll)/.test(kind)) refresh(); } };
   },
 };
-"""#
-
-}

@@ -1,7 +1,3 @@
-extension DashboardAssets {
-    /// A schedule's page: its next fires in its own time zone (the UTC instant on hover), its
-    /// state, owner and caps, run history, items, definition and revisions with rollback.
-    static let jsScheduleDetail = #"""
 // ---------- A schedule's page ----------
 function describeTarget(t) {
   if (!t) return '—';
@@ -209,5 +205,3 @@ const ScheduleDetail = {
     return { refresh(kind) { if (/^(schedule_|run_|poll|tick|session_)/.test(kind)) refresh(); } };
   },
 };
-"""#
-}

@@ -1,8 +1,3 @@
-extension DashboardAssets {
-    /// Who is using the page: the bearer token kept in this browser (asked for when the server
-    /// refuses a request, replaced with Switch token, forgotten with Sign out), and what it may
-    /// do, from `GET /v1/whoami`, so views offer only the buttons the token can use.
-    static let jsAuth = #"""
 // ---------- Who is calling ----------
 const Auth = {
   get token() { try { return localStorage.getItem('pacer.token') || ''; } catch (e) { return ''; } },
@@ -108,6 +103,4 @@ function drawWho() {
       stored ? h('button', { class: 'btn small ghost', type: 'button', id: 'sign-out', onclick: signOut }, 'Sign out') : null));
   el.hidden = !me && !stored;
   el.dataset.caller = me ? me.name : '';
-}
-"""#
 }
