@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
@@ -66,6 +67,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // How talking HTTP fails, read from AsyncHTTPClient's and NIO's typed errors.
+        .target(
+            name: "PacerHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // The scheduler loop: due-time heap, claims, overlap/misfire/retry/timeout policy, drain,
         // retention. Runners come in through PacerCore's protocols.
         .target(
@@ -82,7 +92,7 @@ let package = Package(
         .target(
             name: "PacerAgents",
             dependencies: [
-                "PacerCore", "ChildProcess",
+                "PacerCore", "PacerHTTP", "ChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -93,7 +103,7 @@ let package = Package(
         .target(
             name: "PacerRunners",
             dependencies: [
-                "PacerCore", "PacerAgents", "ChildProcess",
+                "PacerCore", "PacerAgents", "PacerHTTP", "ChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,6 +119,21 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The dashboard's page, style sheets and scripts, compiled into the binary.
+            resources: [
+                .embedInCode("Dashboard/Files/index.html"),
+                .embedInCode("Dashboard/Files/base.css"),
+                .embedInCode("Dashboard/Files/parts.css"),
+                .embedInCode("Dashboard/Files/core.js"),
+                .embedInCode("Dashboard/Files/client.js"),
+                .embedInCode("Dashboard/Files/auth.js"),
+                .embedInCode("Dashboard/Files/live.js"),
+                .embedInCode("Dashboard/Files/schedules.js"),
+                .embedInCode("Dashboard/Files/schedule-detail.js"),
+                .embedInCode("Dashboard/Files/schedule-form.js"),
+                .embedInCode("Dashboard/Files/sessions.js"),
+                .embedInCode("Dashboard/Files/start.js"),
             ]
         ),
         // Test support: the store conformance suite, a manual clock, a local HTTP receiver.
@@ -187,8 +212,10 @@ let package = Package(
         .testTarget(
             name: "PacerRunnersTests",
             dependencies: [
-                "PacerRunners", "PacerAgents", "PacerCore", "PacerStore", "PacerEngine", "PacerTesting",
+                "PacerRunners", "PacerAgents", "PacerCore", "PacerStore", "PacerEngine", "PacerTesting", "PacerHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import PacerCore
+import PacerHTTP
 
 /// One failed attempt of a model call, classified: the ``ModelError`` it becomes and whether
 /// another attempt may succeed. Pure, so every mapping is testable without a server.
@@ -88,24 +89,17 @@ struct ProviderFailure: Sendable, Hashable {
         func transport(_ what: String) -> ProviderFailure {
             ProviderFailure(error: ModelError(.transport, "\(provider) at \(context.url): \(what)"), isRetryable: true)
         }
-        guard let error = error as? HTTPClientError else {
-            return transport("could not reach the server: \(ConnectionFailure.reason(error))")
-        }
-        switch error {
-        case .deadlineExceeded:
-            return transport("no answer within the request timeout of \(Int(context.timeout)) s")
-        case .connectTimeout:
-            return transport("could not reach the server: connect timeout")
-        case .remoteConnectionClosed:
-            return transport("the server closed the connection before answering")
-        default:
-            let short = error.shortDescription
-            if ConnectionFailure.requestProblems.contains(short) {
-                return ProviderFailure(
-                    error: ModelError(.badRequest, "cannot send a request to \(provider) at \(context.url): \(short.lowercased())"),
-                    isRetryable: false)
-            }
-            return transport("HTTP error: \(short.lowercased())")
+        switch HTTPClientFailure(error) {
+        case .unreachable(let why): return transport("could not reach the server: \(why)")
+        case .deadlineExceeded: return transport("no answer within the request timeout of \(Int(context.timeout)) s")
+        case .cancelled: return transport("the request was cancelled")
+        case .closedEarly: return transport("the server closed the connection before answering")
+        case .tooManyRedirects: return transport("too many redirects")
+        case .other(let what): return transport("HTTP error: \(what)")
+        case .invalidRequest(let what):
+            return ProviderFailure(
+                error: ModelError(.badRequest, "cannot send a request to \(provider) at \(context.url): \(what)"),
+                isRetryable: false)
         }
     }
 

@@ -1,5 +1,5 @@
-import AsyncHTTPClient
 import PacerCore
+import PacerHTTP
 
 /// How an error thrown while talking HTTP reads on a run, and whether retrying can help.
 struct HTTPFailure: Sendable, Hashable {
@@ -15,31 +15,22 @@ struct HTTPFailure: Sendable, Hashable {
             self.init(message: error.message, isPermanent: error.code != .network && error.code != .httpStatus)
             return
         }
-        guard let error = error as? HTTPClientError else {
-            self.init(message: "could not reach the server: \(ConnectionFailure.reason(error))", isPermanent: false)
-            return
-        }
-        switch error {
-        case .deadlineExceeded:
-            self.init(message: "the request took too long and was abandoned", isPermanent: false)
-        case .cancelled:
-            self.init(message: "the request was cancelled", isPermanent: false)
-        case .connectTimeout:
-            self.init(message: "could not reach the server: connect timeout", isPermanent: false)
-        case .remoteConnectionClosed:
-            self.init(message: "the server closed the connection before answering", isPermanent: false)
-        case .redirectLimitReached, .redirectCycleDetected:
-            self.init(message: "too many redirects", isPermanent: false)
-        default:
-            let short = error.shortDescription
-            if ConnectionFailure.requestProblems.contains(short) {
-                self.init(message: "cannot send the request: \(short.lowercased())", isPermanent: true)
-            } else {
-                self.init(message: "HTTP error: \(short.lowercased())", isPermanent: false)
-            }
-        }
+        let failure = HTTPClientFailure(error)
+        self.init(message: Self.words(failure), isPermanent: failure.isPermanent)
     }
 
+    /// A client failure in the run's words.
+    private static func words(_ failure: HTTPClientFailure) -> String {
+        switch failure {
+        case .unreachable(let why): "could not reach the server: \(why)"
+        case .deadlineExceeded: "the request took too long and was abandoned"
+        case .cancelled: "the request was cancelled"
+        case .closedEarly: "the server closed the connection before answering"
+        case .tooManyRedirects: "too many redirects"
+        case .invalidRequest(let what): "cannot send the request: \(what)"
+        case .other(let what): "HTTP error: \(what)"
+        }
+    }
 
     init(message: String, isPermanent: Bool) {
         self.message = message
