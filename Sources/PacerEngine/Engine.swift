@@ -15,11 +15,11 @@ import Synchronization
 /// history and drains on shutdown.
 ///
 /// Every decision is a pure function in `Policy/`; the engine carries out their actions. All
-/// time comes from the injected ``EngineClock``.
+/// time comes from the injected ``WallClock``.
 public actor Engine: Service {
     let store: any Store
     let runners: Runners
-    let clock: any EngineClock
+    let clock: any WallClock
     let configuration: Configuration
     let logger: Logger
     let metrics = EngineMetrics()
@@ -106,7 +106,7 @@ public actor Engine: Service {
     ///   - clock: the time source (``SystemClock`` in production, a manual clock in tests).
     ///   - configuration: concurrency, leases, intervals.
     ///   - logger: where the engine logs.
-    public init(store: any Store, runners: Runners, clock: any EngineClock = SystemClock(),
+    public init(store: any Store, runners: Runners, clock: any WallClock = SystemClock(),
                 configuration: Configuration = Configuration(), logger: Logger = Logger(label: "pacer.engine")) {
         self.store = store
         self.runners = runners

@@ -1,4 +1,5 @@
 import Foundation
+import PacerCore
 import Synchronization
 
 /// Wakes the engine loop: `poke()` from anywhere (a store change, a finished run, shutdown);
@@ -25,7 +26,7 @@ final class Wakeup: Sendable {
     }
 
     /// Waits for a poke or the deadline (forever when `nil`); returns at once when cancelled.
-    func wait(until deadline: Date?, clock: any EngineClock) async {
+    func wait(until deadline: Date?, clock: any WallClock) async {
         await withTaskGroup(of: Void.self) { group in
             if let deadline {
                 group.addTask {

@@ -25,7 +25,7 @@ extension MCPToolCatalogue {
         let rule = try MCPDefinition.rule(args, required: true)!
         let zone = try args.string("timezone", max: 100)
         let count = try args.integer("count", in: 1...100) ?? 5
-        let from = try args.instant("from") ?? context.now()
+        let from = try args.instant("from") ?? context.clock.now()
         let preview = try RulePreview(rule: rule, timezone: zone, from: Int64(from.timeIntervalSince1970.rounded(.down)), count: count)
         return ["ok": true, "rule": .string(preview.rule), "timezone": .string(preview.timezone),
                 "description": .string(preview.description), "fires": .array(preview.fires.map { .string($0) })]
@@ -40,7 +40,7 @@ extension MCPToolCatalogue {
         properties: ["schedule": MCPSchemas.schedule], required: ["schedule"]
     ) { args, context in
         let schedule = try await context.schedule(try args.string("schedule", required: true, max: 1000)!)
-        let run = try await RunNow.queue(schedule, store: context.store, now: context.now())
+        let run = try await RunNow.queue(schedule, store: context.store, now: context.clock.now())
         var result: [String: JSONValue] = ["ok": true, "schedule": .string(schedule.name), "run": try MCPViews.run(run)]
         if !context.configuration.engineRunning {
             result["note"] = "the run is queued; a running `pacer serve` on this database starts it"
@@ -69,7 +69,7 @@ extension MCPToolCatalogue {
     ) { args, context in
         let schedule = try await context.schedule(try args.string("schedule", required: true, max: 1000)!)
         let outcome = try await Backfill.decode(args.object, ignoring: ["schedule"])
-            .record(for: schedule, store: context.store, now: context.now())
+            .record(for: schedule, store: context.store, now: context.clock.now())
         var result = outcome.json
         if outcome.queued.count > 20 {
             // A model's context is no place for thousands of ids: the first 20, and run_history for the rest.

@@ -37,7 +37,7 @@ public struct MCPToolCatalogue: Sendable {
     /// The store every tool reads and writes.
     public let store: any Store
     /// The clock.
-    public let now: @Sendable () -> Date
+    public let clock: any WallClock
     /// Options.
     public let configuration: Configuration
     let catalogue: [MCPTool]
@@ -45,11 +45,11 @@ public struct MCPToolCatalogue: Sendable {
 
     /// - Parameters:
     ///   - store: the store.
-    ///   - now: the clock.
+    ///   - clock: the clock.
     ///   - configuration: options.
-    public init(store: any Store, now: @escaping @Sendable () -> Date = { Date() }, configuration: Configuration = Configuration()) {
+    public init(store: any Store, clock: any WallClock = SystemClock(), configuration: Configuration = Configuration()) {
         self.store = store
-        self.now = now
+        self.clock = clock
         self.configuration = configuration
         catalogue = Self.scheduleTools + Self.runTools + Self.sessionTools + Self.pacingTools
         byName = Dictionary(catalogue.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -74,7 +74,7 @@ public struct MCPToolCatalogue: Sendable {
         }
         do {
             let args = try MCPArguments(arguments ?? .object([:]), allowed: tool.argumentNames)
-            let context = MCPToolContext(store: store, now: now, caller: caller, configuration: configuration)
+            let context = MCPToolContext(store: store, clock: clock, caller: caller, configuration: configuration)
             return MCPToolResult(value: try await tool.body(args, context))
         } catch {
             return .failure(MCPToolError.from(error))
@@ -184,13 +184,13 @@ struct MCPTool: Sendable {
 /// What a tool's body sees.
 struct MCPToolContext: Sendable {
     var store: any Store
-    var now: @Sendable () -> Date
+    var clock: any WallClock
     var caller: Caller
     var configuration: MCPToolCatalogue.Configuration
 
     /// The current instant in whole milliseconds (what the store keeps).
     var instant: Date {
-        Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     /// The schedule with that id, or else that name.

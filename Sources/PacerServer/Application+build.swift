@@ -88,7 +88,7 @@ public func buildRouter(services: APIServices, registry: PrometheusCollectorRegi
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: browserGuard)
     router.add(middleware: APIErrorMiddleware())
-    router.add(middleware: AuthMiddleware(store: services.store, loopback: loopback, now: services.now))
+    router.add(middleware: AuthMiddleware(store: services.store, loopback: loopback, clock: services.clock))
     let routes = API.routes(services)
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes, extra: [("/healthz", .get), ("/healthz/live", .get), ("/metrics", .get), ("/openapi.json", .get)]))
     Health.register(on: router, services: services)

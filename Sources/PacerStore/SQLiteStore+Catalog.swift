@@ -74,7 +74,7 @@ extension SQLiteStore {
     public func deleteWorkflow(id: String) async throws -> Bool { try await delete(id, in: .workflows) }
 
     public func saveWorkflowRun(_ run: WorkflowRun) async throws -> WorkflowRun {
-        let at = clock()
+        let at = clock.now()
         return try await write { db in
             try db.execute(sql: """
                 INSERT INTO workflow_runs (id, workflow_id, started_at, definition) VALUES (?, ?, ?, ?)
@@ -106,7 +106,7 @@ extension SQLiteStore {
     /// Inserts or replaces a validated thing by id; a name held by another id is refused.
     private func save<T: Codable & Sendable>(_ value: T, id: String, name: String, in table: CatalogTable) async throws -> T {
         let text = try SQLiteSchema.json(value)
-        let at = clock()
+        let at = clock.now()
         return try await write { db in
             do {
                 try db.execute(sql: """
@@ -136,7 +136,7 @@ extension SQLiteStore {
     }
 
     private func delete(_ id: String, in table: CatalogTable) async throws -> Bool {
-        let at = clock()
+        let at = clock.now()
         return try await write { db in
             try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE id = ?", arguments: [id])
             guard db.changesCount > 0 else { return false }

@@ -13,7 +13,7 @@ extension SQLiteStore {
     }
 
     public func setNextFire(scheduleID: String, at next: Date?) async throws {
-        let at = clock()
+        let at = clock.now()
         try await write { db in
             try db.execute(sql: "UPDATE schedule_states SET next_fire_at = ? WHERE schedule_id = ?",
                            arguments: [next.map(SQLiteSchema.millis), scheduleID])
@@ -23,7 +23,7 @@ extension SQLiteStore {
     }
 
     public func setPaused(scheduleID: String, reason: String?) async throws {
-        let at = clock()
+        let at = clock.now()
         try await write { db in
             try db.execute(sql: """
                 UPDATE schedule_states

@@ -5,7 +5,7 @@ import PacerCore
 extension SQLiteStore {
     public func insertBackfill(_ runs: [Run]) async throws -> [Run] {
         guard let first = runs.first else { return [] }
-        let at = clock()
+        let at = clock.now()
         let instants = runs.map { SQLiteSchema.millis($0.scheduledAt) }
         return try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM schedules WHERE id = ?", arguments: [first.scheduleID]) == true else {

@@ -4,7 +4,7 @@ import PacerCore
 
 extension SQLiteStore {
     public func insertRun(_ run: Run) async throws -> Run {
-        let at = clock()
+        let at = clock.now()
         return try await write { db in
             do {
                 try SQLiteSchema.insert(run, db)
@@ -154,7 +154,7 @@ extension SQLiteStore {
     }
 
     public func recordDeliveryError(runID: String, error: String) async throws {
-        let at = clock()
+        let at = clock.now()
         try await write { db in
             try db.execute(sql: "UPDATE runs SET delivery_error = ? WHERE id = ?", arguments: [error, runID])
             guard db.changesCount > 0 else { throw StoreError.runNotFound(runID) }

@@ -37,7 +37,7 @@ extension SQLiteStore {
 
     @discardableResult
     public func deleteToken(nameOrID: String) async throws -> Bool {
-        let at = SQLiteSchema.millis(clock())
+        let at = SQLiteSchema.millis(clock.now())
         return try await write { db in
             let name = try String.fetchOne(db, sql: "SELECT name FROM tokens WHERE name = ?", arguments: [nameOrID])
                 ?? String.fetchOne(db, sql: "SELECT name FROM tokens WHERE id = ?", arguments: [nameOrID])

@@ -29,7 +29,7 @@ public final class SQLiteStore: Store {
             return database
         }
     }
-    let clock: @Sendable () -> Date
+    let clock: any WallClock
     let signal: SQLiteChangeSignal
     /// Decoded claim plans (cadence, exclusions, misfire policy) by schedule revision.
     let plans = ClaimPlanCache()
@@ -43,7 +43,7 @@ public final class SQLiteStore: Store {
     ///   - path: the database file.
     ///   - clock: the instant of changes (`updated_at` of rollbacks, revision times); the
     ///     system clock unless a test fixes it.
-    public init(path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public init(path: String, clock: any WallClock = SystemClock()) throws {
         self.path = path
         self.clock = clock
         self.signal = SQLiteChangeSignal(path: path)
@@ -120,7 +120,7 @@ public final class SQLiteStore: Store {
 
     public func createSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
         let (s, first) = try schedule.preparedForCreate()
-        let at = clock()
+        let at = clock.now()
         return try await write { db in
             try Self.saveDefinition(s, insert: true, db)
             try db.execute(sql: "INSERT INTO schedule_states (schedule_id, next_fire_at) VALUES (?, ?)",
@@ -135,7 +135,7 @@ public final class SQLiteStore: Store {
     /// validated first and gets revision 1, its state and a `schedule_created` event.
     package func createSchedules(_ schedules: [Schedule], author: String) async throws {
         let prepared = try schedules.map { try $0.preparedForCreate() }
-        let at = clock()
+        let at = clock.now()
         try await write { db in
             for (s, first) in prepared {
                 try Self.saveDefinition(s, insert: true, db)
@@ -149,7 +149,7 @@ public final class SQLiteStore: Store {
 
     public func updateSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
         try schedule.requireValid()
-        let at = clock()
+        let at = clock.now()
         return try await write { db in
             let stored = try Self.fetch(schedule.id, db)
             guard schedule.revision == stored.revision || schedule.revision == stored.revision + 1 else {
@@ -195,7 +195,7 @@ public final class SQLiteStore: Store {
 
     @discardableResult
     public func deleteSchedule(id: String) async throws -> Bool {
-        let at = clock()
+        let at = clock.now()
         return try await write { db in
             try db.execute(sql: "DELETE FROM schedules WHERE id = ?", arguments: [id])
             guard db.changesCount > 0 else { return false }
@@ -218,7 +218,7 @@ public final class SQLiteStore: Store {
 
     public func rollback(scheduleID: String, to revision: Int, author: String) async throws -> Schedule {
         // Whole milliseconds, as the definition's JSON keeps them, so the result reads back equal.
-        let at = Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded() / 1000)
+        let at = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded() / 1000)
         return try await write { db in
             let stored = try Self.fetch(scheduleID, db)
             guard let text = try String.fetchOne(db, sql: """

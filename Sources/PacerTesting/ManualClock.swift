@@ -1,10 +1,10 @@
 import Foundation
-import PacerEngine
+import PacerCore
 import Synchronization
 
 /// A clock that moves only when a test says so. Sleepers wake when ``advance(by:)`` or
 /// ``advance(to:)`` passes their deadline, so time-dependent logic is tested without waiting.
-public final class ManualClock: EngineClock {
+public final class ManualClock: WallClock {
     private struct Sleeper {
         var deadline: Date
         var continuation: CheckedContinuation<Void, any Error>

@@ -26,7 +26,7 @@ struct AgentBench {
         let clock = ManualClock(t0)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: { clock.now() })
+        let store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: clock)
         let model = try await ScriptedModelServer.start()
         var agent = Agent(id: PacerID.make(.agent, at: t0), name: "helper", provider: provider,
                           baseURL: provider == .openai ? model.openAIBaseURL : model.anthropicBaseURL,
@@ -47,7 +47,7 @@ struct AgentBench {
             makeProvider: { agent in
                 try ModelProviders.make(for: agent, environment: environment, client: HTTPClient.shared, options: options)
             },
-            defaultCaps: defaultCaps, now: { clock.now() }, policy: policy)
+            defaultCaps: defaultCaps, clock: clock, policy: policy)
     }
 
     /// Creates a schedule running the agent with a prompt.

@@ -57,7 +57,7 @@ extension AgentBench {
                 let inner = try ModelProviders.make(for: agent, environment: environment, client: HTTPClient.shared, options: options)
                 return HookedProvider(inner: inner, calls: calls, before: before)
             },
-            defaultCaps: defaultCaps, now: { clock.now() }, extraTools: { await hub.tools(for: $0) })
+            defaultCaps: defaultCaps, clock: clock, extraTools: { await hub.tools(for: $0) })
     }
 
     /// Runs one fire of the schedule through a driver.

@@ -56,7 +56,7 @@ struct Harness {
         let clock = ManualClock(Self.t0)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: { clock.now() })
+        store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: clock)
         runner = ScriptedRunner(clock: clock, behaviour)
         self.clock = clock
         engine = Self.makeEngine(store: store, runner: runner, clock: clock, maxConcurrent: maxConcurrent,

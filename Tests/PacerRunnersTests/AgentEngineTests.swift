@@ -24,7 +24,7 @@ struct AgentEngineBench {
         let clock = ManualClock(t0)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-agent-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: { clock.now() })
+        let store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: clock)
         let model = try await ScriptedModelServer.start()
         let receiver = try await HTTPReceiver.start()
         let agent = try await store.saveAgent(Agent(
@@ -35,7 +35,7 @@ struct AgentEngineBench {
         let runner = AgentRunner(
             store: store, client: HTTPClient.shared, environment: environment,
             providerOptions: ProviderOptions(requestTimeout: 10, maxRetries: 0, sleep: { _ in }),
-            deliverer: deliverer, linkBase: "http://pacer.test:8750", now: { clock.now() },
+            deliverer: deliverer, linkBase: "http://pacer.test:8750", clock: clock,
             linkRun: { run, session in try? await store.setRunSession(runID: run, sessionID: session) })
         let engine = Engine(
             store: store, runners: Runners(byKind: [.agent: runner], deliverer: deliverer), clock: clock,

@@ -176,7 +176,7 @@ import Testing
         let now = Date(timeIntervalSince1970: 784_111_717)  // Sun, 06 Nov 1994 08:48:37 GMT
         let answer = ScriptedResponse(status: 503, headers: ["Retry-After": "Sun, 06 Nov 1994 08:49:37 GMT"])
         try await withHTTPReceiver(responder: { _ in answer }) { receiver in
-            let outcome = await httpRunner(now: { now }).run(request(.http(HTTPTarget(url: receiver.url("/")))))
+            let outcome = await httpRunner(clock: ManualClock(now)).run(request(.http(HTTPTarget(url: receiver.url("/")))))
             #expect(outcome.error == "HTTP 503 Service Unavailable")
             #expect(outcome.retryAfter == 60)
         }

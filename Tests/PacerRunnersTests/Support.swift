@@ -36,8 +36,8 @@ func report(status: Run.Status = .succeeded, output: String? = "all good", error
 let sharedClient = HTTPClient.makePacerClient()
 
 /// An HTTP runner on the shared client with a fixed environment.
-func httpRunner(_ env: [String: String] = [:], now: @escaping @Sendable () -> Date = { Date() }) -> HTTPRunner {
-    HTTPRunner(configuration: .init(environment: .fixed(env), now: now), client: sharedClient)
+func httpRunner(_ env: [String: String] = [:], clock: any WallClock = SystemClock()) -> HTTPRunner {
+    HTTPRunner(configuration: .init(environment: .fixed(env), clock: clock), client: sharedClient)
 }
 
 /// The server environment commands inherit in tests: a PATH and two marker variables.

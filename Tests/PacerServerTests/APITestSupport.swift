@@ -28,8 +28,8 @@ struct APIBench {
         let clock = ManualClock(t0)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pacer-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: { clock.now() })
-        var services = APIServices(store: store, now: { clock.now() }, publicURL: "http://pacer.test", policy: policy)
+        let store = try SQLiteStore(path: directory.appendingPathComponent("pacer.db").path, clock: clock)
+        var services = APIServices(store: store, clock: clock, publicURL: "http://pacer.test", policy: policy)
         // Health checks here judge what the store says, never how long a busy machine took.
         services.healthProbeStuckAfter = .seconds(600)
         return APIBench(clock: clock, store: store, directory: directory, services: services)

@@ -1,6 +1,7 @@
 import Foundation
 import PacerCore
 import PacerStore
+import PacerTesting
 import Testing
 
 /// 2026-03-08T09:00:00Z.
@@ -12,7 +13,7 @@ func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws 
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("pacer.sqlite").path
-    let store = try SQLiteStore(path: path, clock: { t0.addingTimeInterval(30) })
+    let store = try SQLiteStore(path: path, clock: ManualClock(t0.addingTimeInterval(30)))
     try await body(store, path)
 }
 

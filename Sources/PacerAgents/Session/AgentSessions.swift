@@ -12,7 +12,7 @@ public struct AgentSessions: Sendable {
     /// Server-wide caps, under each schedule's own.
     public var defaultCaps: Caps
     /// The clock.
-    public var now: @Sendable () -> Date
+    public var clock: any WallClock
     /// More tools for an agent (MCP), beside the built-in ones.
     public var extraTools: @Sendable (Agent) async -> [any AgentTool]
     /// Called once a session exists for a run, before the model is called (links the run,
@@ -25,12 +25,12 @@ public struct AgentSessions: Sendable {
     ///   - store: the store.
     ///   - makeProvider: builds an agent's model endpoint.
     ///   - defaultCaps: the server's caps.
-    ///   - now: the clock.
+    ///   - clock: the clock.
     ///   - extraTools: more tools per agent.
     ///   - onStart: called when a run's session exists.
     ///   - policy: the server's settings.
     public init(store: any AgentStore, makeProvider: @escaping @Sendable (Agent) throws -> any ModelProvider,
-                defaultCaps: Caps = .serverDefaults, now: @escaping @Sendable () -> Date = { Date() },
+                defaultCaps: Caps = .serverDefaults, clock: any WallClock = SystemClock(),
                 extraTools: @escaping @Sendable (Agent) async -> [any AgentTool] = { _ in [] },
                 onStart: @escaping @Sendable (Session, RunRequest) async -> Void = { _, _ in },
                 policy: ServerPolicy = .closed) {
@@ -38,7 +38,7 @@ public struct AgentSessions: Sendable {
         self.store = store
         self.makeProvider = makeProvider
         self.defaultCaps = defaultCaps
-        self.now = now
+        self.clock = clock
         self.extraTools = extraTools
         self.onStart = onStart
     }
@@ -54,7 +54,7 @@ public struct AgentSessions: Sendable {
     }
 
     func start(_ target: AgentTarget, _ request: RunRequest) async -> RunOutcome {
-        let at = now()
+        let at = clock.now()
         let agent: Agent
         let previous: Session?
         do {
@@ -103,7 +103,7 @@ public struct AgentSessions: Sendable {
             } else {
                 userTurn = session.resumePrompt ?? "Continue."
             }
-            let event = SessionEvent(at: now(), kind: .resumed, detail: detail)
+            let event = SessionEvent(at: clock.now(), kind: .resumed, detail: detail)
             await onStart(session, request)
             var outcome = await drive(session, agent: agent, request: request, userTurn: userTurn, events: [event])
             // The session ended in error: a retry could only start a new session, not continue this one.
@@ -123,9 +123,9 @@ public struct AgentSessions: Sendable {
             let message = (error as? ModelError)?.message ?? "\(error)"
             let loop = loop(agent, request, provider: UnavailableProvider(), tools: ToolBox([]))
             _ = try? await store.appendToSession(id: session.id, messages: [Message(role: .user, text: userTurn)], toolCalls: [],
-                                                 events: events, inputTokens: 0, outputTokens: 0, cost: 0, at: now())
+                                                 events: events, inputTokens: 0, outputTokens: 0, cost: 0, at: clock.now())
             let result = await loop.fail(session, message, transient: false,
-                                         event: SessionEvent(at: now(), kind: .modelError, detail: ["message": .string(message)]),
+                                         event: SessionEvent(at: clock.now(), kind: .modelError, detail: ["message": .string(message)]),
                                          text: nil)
             return outcome(result)
         }
@@ -136,7 +136,7 @@ public struct AgentSessions: Sendable {
 
     func loop(_ agent: Agent, _ request: RunRequest, provider: any ModelProvider, tools: ToolBox) -> SessionLoop {
         SessionLoop(agent: agent, schedule: request.schedule, caps: request.schedule.caps.resolved(over: defaultCaps),
-                    provider: provider, tools: tools, store: store, now: now, unattended: true, policy: policy)
+                    provider: provider, tools: tools, store: store, clock: clock, unattended: true, policy: policy)
     }
 
     func outcome(_ result: SessionResult) -> RunOutcome {

@@ -43,7 +43,7 @@ public struct SessionLoop: Sendable {
     /// The store.
     public var store: any AgentStore
     /// The clock.
-    public var now: @Sendable () -> Date
+    public var clock: any WallClock
     /// Whether no person watches (every scheduled session): the deny floor applies.
     public var unattended: Bool
     /// The server's settings, which schedules the agent writes are checked against.
@@ -56,11 +56,11 @@ public struct SessionLoop: Sendable {
     ///   - provider: the model endpoint.
     ///   - tools: the tools offered.
     ///   - store: the store.
-    ///   - now: the clock.
+    ///   - clock: the clock.
     ///   - unattended: whether the deny floor applies.
     ///   - policy: the server's settings.
     public init(agent: Agent, schedule: Schedule?, caps: Caps, provider: any ModelProvider, tools: ToolBox,
-                store: any AgentStore, now: @escaping @Sendable () -> Date, unattended: Bool = true,
+                store: any AgentStore, clock: any WallClock, unattended: Bool = true,
                 policy: ServerPolicy = .closed) {
         self.policy = policy
         self.agent = agent
@@ -69,7 +69,7 @@ public struct SessionLoop: Sendable {
         self.provider = provider
         self.tools = tools
         self.store = store
-        self.now = now
+        self.clock = clock
         self.unattended = unattended
     }
 
@@ -84,10 +84,10 @@ public struct SessionLoop: Sendable {
         var pacing: ToolEffect?
         do {
             session = try await store.updateSession(id: session.id, state: .running, resumeAt: nil, resumePrompt: nil,
-                                                    recurrence: session.recurrence, at: now())
+                                                    recurrence: session.recurrence, at: clock.now())
             session = try await store.appendToSession(id: session.id, messages: [Message(role: .user, text: userTurn)],
                                                       toolCalls: [], events: events, inputTokens: 0, outputTokens: 0,
-                                                      cost: 0, at: now())
+                                                      cost: 0, at: clock.now())
             for _ in 0..<agent.maxTurns {
                 if Task.isCancelled { return await cancelled(session, "the run was stopped", text: lastText) }
                 var reply: ModelReply
@@ -107,7 +107,7 @@ public struct SessionLoop: Sendable {
                     let detail: [String: JSONValue] = ["kind": .string(error.kind.rawValue), "message": .string(error.message),
                                                        "status": error.status.map { .number(Double($0)) } ?? .null]
                     return await fail(session, "model call failed: \(error.message)", transient: error.isTransient,
-                                      event: SessionEvent(at: now(), kind: .modelError, detail: detail), text: lastText)
+                                      event: SessionEvent(at: clock.now(), kind: .modelError, detail: detail), text: lastText)
                 } catch {
                     return await cancelled(session, Task.isCancelled ? "the run was stopped" : "\(error)", text: lastText)
                 }
@@ -116,10 +116,10 @@ public struct SessionLoop: Sendable {
                 let assistant = Message(role: .assistant, text: reply.text, toolCalls: reply.toolCalls)
                 session = try await store.appendToSession(
                     id: session.id, messages: [assistant], toolCalls: [], events: [], inputTokens: reply.inputTokens,
-                    outputTokens: reply.outputTokens, cost: cost, at: now())
+                    outputTokens: reply.outputTokens, cost: cost, at: clock.now())
                 if let text = reply.text, !text.isEmpty { lastText = text }
                 if session.state == .cancelled { return SessionResult(session: session, end: .cancelled("cancelled"), text: lastText) }
-                if let breach = CapCheck.usage(session, caps: caps, now: now()) {
+                if let breach = CapCheck.usage(session, caps: caps, now: clock.now()) {
                     return await capExceeded(session, breach, text: lastText)
                 }
                 if reply.toolCalls.isEmpty { return await finish(session, pacing: pacing, text: lastText) }
@@ -127,7 +127,7 @@ public struct SessionLoop: Sendable {
                 var results: [Message] = [], log: [ToolCall] = [], toolEvents: [SessionEvent] = []
                 var breach: CapBreach?
                 for call in reply.toolCalls {
-                    let at = now()
+                    let at = clock.now()
                     let started = ContinuousClock.now
                     let (output, event) = await execute(call, session: session)
                     let elapsed = ContinuousClock.now - started
@@ -156,14 +156,14 @@ public struct SessionLoop: Sendable {
                     }
                 }
                 session = try await store.appendToSession(id: session.id, messages: results, toolCalls: log, events: toolEvents,
-                                                          inputTokens: 0, outputTokens: 0, cost: 0, at: now())
+                                                          inputTokens: 0, outputTokens: 0, cost: 0, at: clock.now())
                 if session.state == .cancelled { return SessionResult(session: session, end: .cancelled("cancelled"), text: lastText) }
                 if let breach { return await capExceeded(session, breach, text: lastText) }
             }
-            let event = SessionEvent(at: now(), kind: .maxTurnsReached, detail: ["max_turns": .number(Double(agent.maxTurns))])
+            let event = SessionEvent(at: clock.now(), kind: .maxTurnsReached, detail: ["max_turns": .number(Double(agent.maxTurns))])
             if pacing != nil {
                 session = try await store.appendToSession(id: session.id, messages: [], toolCalls: [], events: [event],
-                                                          inputTokens: 0, outputTokens: 0, cost: 0, at: now())
+                                                          inputTokens: 0, outputTokens: 0, cost: 0, at: clock.now())
                 return await finish(session, pacing: pacing, text: lastText)
             }
             return await fail(session, "max_turns (\(agent.maxTurns)) reached with tool calls still pending", transient: false,
@@ -186,16 +186,16 @@ public struct SessionLoop: Sendable {
         if !Approval.allows(mode: agent.approvalMode, unattended: unattended, dangerous: tool.isDangerous(arguments)) {
             let reason = "\(call.name) is dangerous and this unattended session's approval mode (\(agent.approvalMode.rawValue)) denies it"
             return (.failure("denied", ["reason": .string(reason)]),
-                    SessionEvent(at: now(), kind: .toolDenied, detail: ["tool": .string(call.name), "reason": .string(reason)]))
+                    SessionEvent(at: clock.now(), kind: .toolDenied, detail: ["tool": .string(call.name), "reason": .string(reason)]))
         }
-        let context = ToolContext(session: session, agent: agent, schedule: schedule, caps: caps, now: now(), store: store,
+        let context = ToolContext(session: session, agent: agent, schedule: schedule, caps: caps, now: clock.now(), store: store,
                                   policy: policy)
         return (await tool.call(arguments, context: context), nil)
     }
 
     /// The model answered: wait as a tool asked, go on recurring, or be done.
     func finish(_ session: Session, pacing: ToolEffect?, text: String?) async -> SessionResult {
-        let at = now()
+        let at = clock.now()
         do {
             switch pacing {
             case .resume(let wakeAt, let prompt)?:
@@ -232,7 +232,7 @@ public struct SessionLoop: Sendable {
     }
 
     func capExceeded(_ session: Session, _ breach: CapBreach, text: String?) async -> SessionResult {
-        let event = SessionEvent(at: now(), kind: .capExceeded, detail: breach.detail)
+        let event = SessionEvent(at: clock.now(), kind: .capExceeded, detail: breach.detail)
         let s = await settle(session, state: .error, event: event)
         return SessionResult(session: s, end: .capExceeded(breach), text: text)
     }
@@ -244,14 +244,14 @@ public struct SessionLoop: Sendable {
 
     func cancelled(_ session: Session, _ reason: String, text: String?) async -> SessionResult {
         let s = await settle(session, state: .cancelled,
-                             event: SessionEvent(at: now(), kind: .cancelled, detail: ["reason": .string(reason)]))
+                             event: SessionEvent(at: clock.now(), kind: .cancelled, detail: ["reason": .string(reason)]))
         return SessionResult(session: s, end: .cancelled(reason), text: text)
     }
 
     /// Records the final state in a task of its own, so it is written even when this run's
     /// task was cancelled (timeout, drain).
     func settle(_ session: Session, state: Session.State, event: SessionEvent?) async -> Session {
-        let store = self.store, at = now()
+        let store = self.store, at = clock.now()
         return await Task {
             var s = session
             if let event {

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The engine's view of time: the current instant and a sleep until an instant. Injected so
-/// that every policy is tested with a manual clock instead of real waits.
-public protocol EngineClock: Sendable {
+/// Pacer's one view of time: the current instant and a sleep until an instant. Everything that
+/// reads the time takes one (the engine, the stores, the API, the auth cache, the runners,
+/// agent sessions, the MCP tools), so tests drive it with a manual clock instead of waiting.
+public protocol WallClock: Sendable {
     /// The current instant.
     func now() -> Date
     /// Suspends until `deadline` (or returns at once when it has passed).
@@ -11,7 +12,7 @@ public protocol EngineClock: Sendable {
 }
 
 /// The system's wall clock.
-public struct SystemClock: EngineClock {
+public struct SystemClock: WallClock {
     public init() {}
     public func now() -> Date { Date() }
     public func sleep(until deadline: Date) async throws {

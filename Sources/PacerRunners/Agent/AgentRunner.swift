@@ -25,13 +25,13 @@ public struct AgentRunner: Runner {
     ///   - deliverer: tells per-item notify hooks that a session started.
     ///   - linkBase: the server's base URL for back-links (`<base>/sessions/<id>`).
     ///   - mcpHub: the configured MCP servers; their tools are offered to the agents naming them.
-    ///   - now: the clock.
+    ///   - clock: the clock.
     ///   - linkRun: records the session on its run as soon as it exists.
     ///   - policy: the server's settings (schedules agents write are checked against them).
     public init(store: any AgentStore, client: HTTPClient, environment: RunnerEnvironment = .process,
                 defaultCaps: Caps = .serverDefaults, providerOptions: ProviderOptions = ProviderOptions(),
                 deliverer: (any Deliverer)? = nil, linkBase: String? = nil, mcpHub: MCPHub? = nil,
-                now: @escaping @Sendable () -> Date = { Date() },
+                clock: any WallClock = SystemClock(),
                 linkRun: @escaping @Sendable (_ runID: String, _ sessionID: String) async -> Void = { _, _ in },
                 policy: ServerPolicy = .closed) {
         let notifier = SessionNotifier(deliverer: deliverer, linkBase: linkBase)
@@ -46,7 +46,7 @@ public struct AgentRunner: Runner {
                 }
                 return try ModelProviders.make(for: agent, environment: key, client: client, options: providerOptions)
             },
-            defaultCaps: defaultCaps, now: now,
+            defaultCaps: defaultCaps, clock: clock,
             extraTools: { agent in await mcpHub?.tools(for: agent) ?? [] },
             onStart: { session, request in
                 await linkRun(request.run.id, session.id)

@@ -30,7 +30,7 @@ public final class HTTPRunner: Runner {
         /// Most bytes of the response body read (the run records a shorter excerpt).
         public var maxResponseBytes: Int
         /// The current instant, for `Retry-After` dates.
-        public var now: @Sendable () -> Date
+        public var clock: any WallClock
         /// Where to log request outcomes (never header values or URLs).
         public var logger: Logger
 
@@ -38,15 +38,15 @@ public final class HTTPRunner: Runner {
         ///   - environment: where secret header values come from.
         ///   - requestTimeout: the longest one request may take.
         ///   - maxResponseBytes: most body bytes read.
-        ///   - now: the current instant.
+        ///   - clock: the clock (`Retry-After` dates).
         ///   - logger: the logger.
         public init(environment: RunnerEnvironment = .process, requestTimeout: Duration = .seconds(24 * 3600),
-                    maxResponseBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
+                    maxResponseBytes: Int = 64 * 1024, clock: any WallClock = SystemClock(),
                     logger: Logger = Logger(label: "pacer.runners.http")) {
             self.environment = environment
             self.requestTimeout = requestTimeout
             self.maxResponseBytes = maxResponseBytes
-            self.now = now
+            self.clock = clock
             self.logger = logger
         }
     }
@@ -106,7 +106,7 @@ public final class HTTPRunner: Runner {
         guard let failure = RunOutcome.classify(httpStatus: answer.status) else {
             return .succeeded(output: output)
         }
-        let retryAfter = answer.header("Retry-After").flatMap { RetryAfter.seconds(from: $0, now: configuration.now()) }
+        let retryAfter = answer.header("Retry-After").flatMap { RetryAfter.seconds(from: $0, now: configuration.clock.now()) }
         return .failed(Redaction.scrub(answer.statusLine, secrets), output: output, failure: failure, retryAfter: retryAfter)
     }
 

@@ -10,7 +10,7 @@ public struct APIServices: Sendable {
     /// The engine of this process, when there is one (in-flight counts).
     public var engine: Engine?
     /// The clock.
-    public var now: @Sendable () -> Date
+    public var clock: any WallClock
     /// The server's base URL for links (`http://127.0.0.1:8750`).
     public var publicURL: String
     /// What definitions may reach on this server (commands, environment variables, log files).
@@ -22,15 +22,15 @@ public struct APIServices: Sendable {
     /// - Parameters:
     ///   - store: the store.
     ///   - engine: the engine.
-    ///   - now: the clock.
+    ///   - clock: the clock.
     ///   - publicURL: the base URL for links.
     ///   - policy: the server's settings (nothing allowed by default).
-    public init(store: any Store, engine: Engine? = nil, now: @escaping @Sendable () -> Date = { Date() },
+    public init(store: any Store, engine: Engine? = nil, clock: any WallClock = SystemClock(),
                 publicURL: String = "http://127.0.0.1:8750", policy: ServerPolicy = .closed) {
         self.policy = policy
         self.store = store
         self.engine = engine
-        self.now = now
+        self.clock = clock
         self.publicURL = publicURL
     }
 }

@@ -54,7 +54,7 @@ public enum AgentRoutes {
         let caller = try context.requireCaller()
         var object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentDefinition.shape)
         for key in AgentDefinition.assignedKeys { object[key] = nil }
-        let now = DefinitionDecoding.instant(services.now())
+        let now = DefinitionDecoding.instant(services.clock.now())
         var complete = object
         complete["id"] = .string(PacerID.make(.agent, at: now))
         complete["owner"] = .string(caller.name)
@@ -83,7 +83,7 @@ public enum AgentRoutes {
         if edited.name != stored.name, try await services.store.agent(named: edited.name) != nil {
             throw APIError.conflict("an agent named '\(edited.name)' exists already", field: "name")
         }
-        edited.updatedAt = max(DefinitionDecoding.instant(services.now()), stored.updatedAt)
+        edited.updatedAt = max(DefinitionDecoding.instant(services.clock.now()), stored.updatedAt)
         return try jsonResponse(try await services.store.saveAgent(edited))
     }
 

@@ -10,7 +10,7 @@ import Synchronization
 /// `/healthz/live` only says the process answers.
 enum Health {
     static func register(on router: Router<APIRequestContext>, services: APIServices) {
-        let probe = WriteProbe(store: services.store, now: services.now, stuckAfter: services.healthProbeStuckAfter)
+        let probe = WriteProbe(store: services.store, clock: services.clock, stuckAfter: services.healthProbeStuckAfter)
         router.get("/healthz/live") { _, _ -> Response in
             try jsonResponse(JSONValue.object(["status": "ok"]))
         }
@@ -25,7 +25,7 @@ enum Health {
             }
             if let engine = services.engine {
                 let health = await engine.health()
-                reasons += health.problems(now: services.now(), staleAfter: engine.staleAfter)
+                reasons += health.problems(now: services.clock.now(), staleAfter: engine.staleAfter)
                 body["runs_in_flight"] = .number(Double(health.inFlight))
                 body["last_pass_at"] = health.lastPassAt.map { .string(PacerJSON.format($0)) } ?? .null
             }
@@ -49,13 +49,13 @@ public final class WriteProbe: Sendable {
         var inFlight: (since: ContinuousClock.Instant, task: Task<String?, Never>)?
     }
     private let store: any Store
-    private let now: @Sendable () -> Date
+    private let clock: any WallClock
     private let state = Mutex(State())
     private let stuckAfter: Duration
 
-    init(store: any Store, now: @escaping @Sendable () -> Date, stuckAfter: Duration = WriteProbe.stuckAfter) {
+    init(store: any Store, clock: any WallClock, stuckAfter: Duration = WriteProbe.stuckAfter) {
         self.store = store
-        self.now = now
+        self.clock = clock
         self.stuckAfter = stuckAfter
         // Ends once the probe is gone (the router that holds it was dropped).
         Task { [weak self] in
@@ -90,7 +90,7 @@ public final class WriteProbe: Sendable {
     private func startProbe() -> Task<String?, Never> {
         state.withLock { s in
             if let f = s.inFlight { return f.task }
-            let store = store, at = now()
+            let store = store, at = clock.now()
             let task = Task<String?, Never> {
                 do {
                     try await store.probeWrite(at: at)

@@ -18,7 +18,7 @@ public enum PreviewRoutes {
                 responses: [200: ResponseDoc("The rule's description and next fires", Schema.ref("Preview"))], errors: [422])
             ) { request, _ in
                 let input = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), "rule, timezone, count and from")
-                return try jsonResponse(try preview(input, now: services.now()))
+                return try jsonResponse(try preview(input, now: services.clock.now()))
             },
         ]
     }

@@ -45,7 +45,7 @@ public enum RunRoutes {
             ) { _, context in
                 let id = try context.reference("id", kind: "run")
                 let caller = context.caller?.name ?? "local"
-                return try jsonResponse(["runs": try await cancelFire(id, by: caller, services.store, at: services.now())])
+                return try jsonResponse(["runs": try await cancelFire(id, by: caller, services.store, at: services.clock.now())])
             },
         ]
     }

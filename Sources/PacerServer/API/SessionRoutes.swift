@@ -8,7 +8,7 @@ import PacerStore
 public enum SessionRoutes {
     /// The routes.
     public static func routes(_ services: APIServices) -> [APIRoute] {
-        let store = services.store, now = services.now
+        let store = services.store, clock = services.clock
         return [
             APIRoute(.get, "/v1/sessions", scope: .read, doc: OperationDoc(
                 "listSessions", "List sessions, newest first", tag: "sessions",
@@ -47,7 +47,7 @@ public enum SessionRoutes {
                 "cancelSession", "Cancel a pending, running or waiting session", tag: "sessions",
                 responses: [200: ResponseDoc("The cancelled session", SessionSchemas.ref("Session"))], errors: [409])
             ) { _, context in
-                let session = try await cancel(try context.path("id"), by: context.caller?.name ?? "local", store, at: now())
+                let session = try await cancel(try context.path("id"), by: context.caller?.name ?? "local", store, at: clock.now())
                 return try jsonResponse(try await SessionViews.detail(session, store))
             },
 
@@ -55,7 +55,7 @@ public enum SessionRoutes {
                 "resumeSession", "Wake a waiting session now instead of at its resume_at", tag: "sessions",
                 responses: [200: ResponseDoc("The session, due now", SessionSchemas.ref("Session"))], errors: [409])
             ) { _, context in
-                let session = try await resume(try context.path("id"), by: context.caller?.name ?? "local", store, at: now())
+                let session = try await resume(try context.path("id"), by: context.caller?.name ?? "local", store, at: clock.now())
                 return try jsonResponse(try await SessionViews.detail(session, store))
             },
         ]

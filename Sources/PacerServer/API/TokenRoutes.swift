@@ -8,7 +8,7 @@ import PacerStore
 public enum TokenRoutes {
     /// The routes.
     public static func routes(_ services: APIServices) -> [APIRoute] {
-        let store = services.store, now = services.now
+        let store = services.store, clock = services.clock
         return [
             APIRoute(.get, "/v1/tokens", scope: .admin, doc: OperationDoc(
                 "listTokens", "List API tokens by name (never their secrets or hashes)", tag: "tokens",
@@ -23,7 +23,7 @@ public enum TokenRoutes {
                 errors: [409, 422])
             ) { request, _ in
                 let input = try await request.decodeJSON(TokenInput.self)
-                let at = Date(timeIntervalSince1970: (now().timeIntervalSince1970 * 1000).rounded() / 1000)
+                let at = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded() / 1000)
                 let made = try APIToken.make(name: input.name, scopes: input.scopes, at: at)
                 _ = try await store.createToken(made.token)
                 return try jsonResponse(made, status: .created)

@@ -25,16 +25,16 @@ public struct AuthMiddleware: RouterMiddleware {
     let store: any Store
     let loopback: Bool
     let state: AuthState
-    let now: @Sendable () -> Date
+    let clock: any WallClock
 
     /// - Parameters:
     ///   - store: where tokens are kept.
     ///   - loopback: whether the server is bound to a loopback address only.
-    ///   - now: the clock of `last_used_at`.
-    public init(store: any Store, loopback: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) {
+    ///   - clock: the clock of `last_used_at` and of the token-presence cache.
+    public init(store: any Store, loopback: Bool = true, clock: any WallClock = SystemClock()) {
         self.store = store
         self.loopback = loopback
-        self.now = now
+        self.clock = clock
         state = AuthState()
     }
 
@@ -61,7 +61,7 @@ public struct AuthMiddleware: RouterMiddleware {
     private func caller(for request: Request) async throws -> Caller {
         if let secret = Self.bearer(request.headers[.authorization]), APIToken.isSecretShaped(secret),
            let token = try await store.token(hash: APIToken.hash(secret: secret)), token.matches(secret: secret) {
-            state.sawToken(at: now())
+            state.sawToken(at: clock.now())
             await touch(token)
             return Caller(name: token.name, scopes: Set(token.scopes.compactMap(Scope.init(rawValue:))))
         }
@@ -71,16 +71,16 @@ public struct AuthMiddleware: RouterMiddleware {
 
     /// `hasTokens`, cached for at most ``presenceTTL``.
     private func hasTokens() async throws -> Bool {
-        if let cached = state.cachedPresence(ttl: Self.presenceTTL, now: now()) { return cached }
+        if let cached = state.cachedPresence(ttl: Self.presenceTTL, now: clock.now()) { return cached }
         let present = try await store.hasTokens()
-        state.setPresence(present, at: now())
+        state.setPresence(present, at: clock.now())
         return present
     }
 
     /// Records the use, at most once per ``touchInterval`` per token; a failure to record it
     /// never fails the request.
     private func touch(_ token: APIToken) async {
-        let at = now()
+        let at = clock.now()
         if let last = token.lastUsedAt, at.timeIntervalSince(last) < Self.touchInterval { return }
         guard state.claimTouch(token.id, at: at, interval: Self.touchInterval) else { return }
         try? await store.touchToken(id: token.id, at: at)

@@ -19,7 +19,7 @@ public enum MCPEndpoint {
     ///   - logger: where failed tool calls are logged.
     public static func register(on router: Router<APIRequestContext>, services: APIServices,
                                 logger: Logger = Logger(label: "pacer.mcp")) {
-        let catalogue = MCPToolCatalogue(store: services.store, now: services.now,
+        let catalogue = MCPToolCatalogue(store: services.store, clock: services.clock,
                                          configuration: .init(engineRunning: services.engine != nil, policy: services.policy))
         let exchange = MCPHTTPExchange(catalogue: catalogue, logger: logger)
         let handler: @Sendable (Request, APIRequestContext) async throws -> Response = { request, context in

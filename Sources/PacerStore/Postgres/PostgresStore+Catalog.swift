@@ -63,7 +63,7 @@ extension PostgresStore {
 
     public func saveWorkflowRun(_ run: WorkflowRun) async throws -> WorkflowRun {
         let document = try PostgresSchema.json(run)
-        let at = clock()
+        let at = clock.now()
         return try await write { c in
             try await c.query("""
                 INSERT INTO workflow_runs (id, workflow_id, started_at, document)
@@ -98,7 +98,7 @@ extension PostgresStore {
     func saveDocument<T: Encodable & Sendable>(_ value: T, table: String, id: String, name: String,
                                                kind: Event.Kind) async throws -> T {
         let document = try PostgresSchema.json(value)
-        let at = clock()
+        let at = clock.now()
         return try await write { c in
             do {
                 try await c.query("""
@@ -114,7 +114,7 @@ extension PostgresStore {
     }
 
     func deleteDocument(table: String, id: String, kind: Event.Kind) async throws -> Bool {
-        let at = clock()
+        let at = clock.now()
         return try await write { c in
             let deleted = try await c.query("DELETE FROM \(unescaped: table) WHERE id = \(id) RETURNING id",
                                             logger: self.logger).collect()

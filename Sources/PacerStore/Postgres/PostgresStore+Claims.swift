@@ -139,7 +139,7 @@ extension PostgresStore {
     }
 
     public func setNextFire(scheduleID: String, at: Date?) async throws {
-        let now = clock()
+        let now = clock.now()
         try await write { c in
             let updated = try await c.query("""
                 UPDATE schedule_states SET next_fire_at = \(at.map(PostgresSchema.millis))
@@ -151,7 +151,7 @@ extension PostgresStore {
     }
 
     public func setPaused(scheduleID: String, reason: String?) async throws {
-        let now = clock()
+        let now = clock.now()
         try await write { c in
             let updated = try await c.query("""
                 UPDATE schedule_states SET paused_reason = \(reason),

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore {
     public func insertBackfill(_ runs: [Run]) async throws -> [Run] {
         guard let first = runs.first else { return [] }
-        let at = clock()
+        let at = clock.now()
         let instants = runs.map { PostgresSchema.millis($0.scheduledAt) }
         let low = instants.min()!, high = instants.max()!
         return try await write { c in

@@ -31,7 +31,7 @@ extension PostgresStore {
     }
 
     public func insertRun(_ run: Run) async throws -> Run {
-        let at = clock()
+        let at = clock.now()
         return try await write { c in
             try await self.insertRuns([run], c)
             let kind: Event.Kind = run.status.isTerminal ? .runFinished : run.status == .running ? .runStarted : .runQueued
@@ -148,7 +148,7 @@ extension PostgresStore {
     }
 
     public func recordDeliveryError(runID: String, error: String) async throws {
-        let at = clock()
+        let at = clock.now()
         try await write { c in
             let updated = try await c.query("""
                 UPDATE runs SET delivery_error = \(error) WHERE id = \(runID) RETURNING id

@@ -6,7 +6,7 @@ import Recurrence
 extension PostgresStore {
     public func createSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
         let (s, first) = try schedule.preparedForCreate()
-        let at = clock()
+        let at = clock.now()
         return try await write { c in
             try await self.saveDefinition(s, insert: true, c)
             try await c.query("""
@@ -31,7 +31,7 @@ extension PostgresStore {
             definitions.append(try PostgresSchema.json(s)); prints.append(s.fingerprint)
             firsts.append(first.map(PostgresSchema.millis) ?? 0); hasFirst.append(first != nil)
         }
-        let at = clock()
+        let at = clock.now()
         try await write { [ids, names, enabled, definitions, prints, firsts, hasFirst] c in
             do {
                 try await c.query("""
@@ -58,7 +58,7 @@ extension PostgresStore {
 
     public func updateSchedule(_ schedule: Schedule, author: String) async throws -> Schedule {
         try schedule.requireValid()
-        let at = clock()
+        let at = clock.now()
         return try await write { c in
             let stored = try await self.fetchForUpdate(schedule.id, c)
             guard schedule.revision == stored.revision || schedule.revision == stored.revision + 1 else {
@@ -96,7 +96,7 @@ extension PostgresStore {
 
     @discardableResult
     public func deleteSchedule(id: String) async throws -> Bool {
-        let at = clock()
+        let at = clock.now()
         return try await write { c in
             let deleted = try await c.query("DELETE FROM schedules WHERE id = \(id) RETURNING id", logger: self.logger).collect()
             if deleted.isEmpty { return false }
@@ -118,7 +118,7 @@ extension PostgresStore {
 
     public func rollback(scheduleID: String, to revision: Int, author: String) async throws -> Schedule {
         // Whole milliseconds, as the definition's JSON keeps them, so the result reads back equal.
-        let at = Date(timeIntervalSince1970: (clock().timeIntervalSince1970 * 1000).rounded() / 1000)
+        let at = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded() / 1000)
         return try await write { c in
             let stored = try await self.fetchForUpdate(scheduleID, c)
             guard let row = try await c.query("""

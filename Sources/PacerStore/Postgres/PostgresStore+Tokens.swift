@@ -34,7 +34,7 @@ extension PostgresStore {
 
     @discardableResult
     public func deleteToken(nameOrID: String) async throws -> Bool {
-        let at = PostgresSchema.millis(clock())
+        let at = PostgresSchema.millis(clock.now())
         return try await write { c in
             var deleted = try await c.query("DELETE FROM tokens WHERE name = \(nameOrID) RETURNING name", logger: self.logger).collect()
             if deleted.isEmpty {

@@ -10,7 +10,7 @@ import PostgresNIO
 public final class PostgresStore: Store {
     let pool: PostgresPool
     let logger: Logger
-    let clock: @Sendable () -> Date
+    let clock: any WallClock
     let changeHub: PostgresChangeHub
     /// Decoded claim plans of claimed schedules, per revision.
     let plans = PostgresPlanCache()
@@ -26,7 +26,7 @@ public final class PostgresStore: Store {
     ///   - clock: the instant of changes (revision times, rollbacks); the system clock unless a
     ///     test fixes it.
     public init(url: String, maximumConnections: Int = 8, callTimeout: Double = 15,
-                clock: @escaping @Sendable () -> Date = { Date() }) async throws {
+                clock: any WallClock = SystemClock()) async throws {
         let endpoint = try Self.endpoint(url)
         let listenConfiguration = try endpoint.connectionConfiguration()
         var config = endpoint.clientConfiguration

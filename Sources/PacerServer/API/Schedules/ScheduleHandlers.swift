@@ -27,7 +27,7 @@ extension ScheduleRoutes {
             var object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), definitionShape)
             for key in ScheduleDefinition.assignedKeys { object[key] = nil }
             let renames = try ScheduleDefinition.expandShorthands(&object)
-            let now = DefinitionDecoding.instant(services.now())
+            let now = DefinitionDecoding.instant(services.clock.now())
             var complete = object
             complete["id"] = .string(PacerID.make(.schedule, at: now))
             complete["owner"] = .string(caller.name)
@@ -35,7 +35,7 @@ extension ScheduleRoutes {
             complete["updated_at"] = .string(PacerJSON.format(now))
             complete["revision"] = 1
             let schedule = try ScheduleDefinition.schedule(complete, input: object, renames: renames)
-            try ScheduleDefinition.requireFuture(schedule.timing.rule, now: services.now(), renames: renames)
+            try ScheduleDefinition.requireFuture(schedule.timing.rule, now: services.clock.now(), renames: renames)
             try await ScheduleChecks.require(schedule, caller: caller, services: services)
             let created = try await services.store.createSchedule(schedule, author: caller.name)
             return try jsonResponse(try await ScheduleView.json(created, store: services.store), status: .created)
@@ -73,10 +73,10 @@ extension ScheduleRoutes {
                 var edited = try ScheduleDefinition.schedule(merged, input: patch, renames: renames)
                 if edited == stored { return try jsonResponse(try await ScheduleView.json(stored, store: store)) }
                 if edited.timing.rule != stored.timing.rule {
-                    try ScheduleDefinition.requireFuture(edited.timing.rule, now: services.now(), renames: renames)
+                    try ScheduleDefinition.requireFuture(edited.timing.rule, now: services.clock.now(), renames: renames)
                 }
                 try await ScheduleChecks.require(edited, caller: caller, services: services)
-                edited.updatedAt = max(DefinitionDecoding.instant(services.now()), stored.updatedAt)
+                edited.updatedAt = max(DefinitionDecoding.instant(services.clock.now()), stored.updatedAt)
                 edited.revision = stored.revision  // the store raises it, and refuses when another change came first
                 do {
                     let saved = try await store.updateSchedule(edited, author: caller.name)
@@ -132,7 +132,7 @@ extension ScheduleRoutes {
     /// `POST /v1/schedules/{id}/run`: Run Now, a queued `manual` run that the engine starts.
     static func runNow(_ context: APIRequestContext, _ services: APIServices) async throws -> Response {
         let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
-        let run = try await RunNow.queue(schedule, store: services.store, now: services.now())
+        let run = try await RunNow.queue(schedule, store: services.store, now: services.clock.now())
         return try jsonResponse(run, status: .accepted)
     }
 
@@ -140,7 +140,7 @@ extension ScheduleRoutes {
     static func backfill(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
         let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
         let body = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), "from, to and optional overlap and limit")
-        let outcome = try await Backfill.decode(body).record(for: schedule, store: services.store, now: services.now())
+        let outcome = try await Backfill.decode(body).record(for: schedule, store: services.store, now: services.clock.now())
         return try jsonResponse(JSONValue.object(outcome.json), status: .accepted)
     }
 
