@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "pacer", targets: ["pacer"]),
         .library(name: "Recurrence", targets: ["Recurrence"]),
         .library(name: "PacerCore", targets: ["PacerCore"]),
-        .library(name: "PacerStore", targets: ["PacerStore"]),
+        .library(name: "PacerStore", targets: ["PacerStore", "PacerSQLite", "PacerPostgres", "PacerStoreURL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,15 +42,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The store: one protocol, on SQLite (GRDB) and PostgreSQL (PostgresNIO).
+        // The store's roles (schedule catalogue, fire store, run records, events, sessions,
+        // tokens, settings) and what the drivers share. No database library.
+        .target(name: "PacerStore", dependencies: ["PacerCore"]),
+        // The SQLite driver (GRDB): the embedded store of one machine.
         .target(
-            name: "PacerStore",
-            dependencies: [
-                "PacerCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            name: "PacerSQLite",
+            dependencies: ["PacerStore", "PacerCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The PostgreSQL driver (PostgresNIO): the store several replicas share.
+        .target(
+            name: "PacerPostgres",
+            dependencies: ["PacerStore", "PacerCore", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        // Opens the store a database URL names, with either driver.
+        .target(name: "PacerStoreURL", dependencies: ["PacerStore", "PacerSQLite", "PacerPostgres"]),
         // The operations every surface offers (CLI, YAML, REST API, MCP), written once: they
         // take domain values, return domain values or structured errors, and use the store.
         .target(
@@ -149,14 +155,14 @@ let package = Package(
         // kill tests and the claim-rate benchmark.
         .executableTarget(
             name: "pacer-store-probe",
-            dependencies: ["PacerStore", "PacerCore", "Recurrence"],
+            dependencies: ["PacerStore", "PacerStoreURL", "PacerCore", "Recurrence"],
             path: "Sources/PacerStoreProbe"
         ),
         // The command line.
         .executableTarget(
             name: "pacer",
             dependencies: [
-                "Recurrence", "PacerCore", "PacerStore", "PacerOperations", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer", "PacerMCP",
+                "Recurrence", "PacerCore", "PacerStore", "PacerStoreURL", "PacerSQLite", "PacerOperations", "PacerEngine", "PacerAgents", "PacerRunners", "PacerServer", "PacerMCP",
                 "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -176,7 +182,7 @@ let package = Package(
         .executableTarget(
             name: "EngineBenchmark",
             dependencies: [
-                "PacerEngine", "PacerStore", "PacerCore",
+                "PacerEngine", "PacerStore", "PacerSQLite", "PacerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/EngineBenchmark"
@@ -193,18 +199,18 @@ let package = Package(
         ),
         .testTarget(
             name: "PacerStoreTests",
-            dependencies: ["PacerStore", "PacerCore", "Recurrence", "PacerTesting", "pacer-store-probe",
+            dependencies: ["PacerStore", "PacerSQLite", "PacerPostgres", "PacerStoreURL", "PacerCore", "Recurrence", "PacerTesting", "pacer-store-probe",
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "PacerEngineTests",
-            dependencies: ["PacerEngine", "PacerStore", "PacerCore", "Recurrence", "PacerTesting",
+            dependencies: ["PacerEngine", "PacerStore", "PacerSQLite", "PacerCore", "Recurrence", "PacerTesting",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "PacerAgentsTests",
             dependencies: [
-                "PacerAgents", "PacerCore", "PacerStore", "PacerTesting",
+                "PacerAgents", "PacerCore", "PacerStore", "PacerSQLite", "PacerTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Fixtures")]
@@ -212,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "PacerRunnersTests",
             dependencies: [
-                "PacerRunners", "PacerAgents", "PacerCore", "PacerStore", "PacerEngine", "PacerTesting", "PacerHTTP",
+                "PacerRunners", "PacerAgents", "PacerCore", "PacerStore", "PacerSQLite", "PacerEngine", "PacerTesting", "PacerHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -221,14 +227,14 @@ let package = Package(
         .testTarget(
             name: "PacerServerTests",
             dependencies: [
-                "PacerServer", "PacerStore", "PacerCore", "PacerEngine", "PacerTesting",
+                "PacerServer", "PacerStore", "PacerSQLite", "PacerCore", "PacerEngine", "PacerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "PacerCLITests",
-            dependencies: ["pacer", "PacerTesting", "PacerStore", "PacerCore"]
+            dependencies: ["pacer", "PacerTesting", "PacerStore", "PacerStoreURL", "PacerSQLite", "PacerCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

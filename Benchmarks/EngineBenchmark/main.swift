@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PacerCore
 import PacerEngine
+import PacerSQLite
 import PacerStore
 import Synchronization
 #if canImport(Glibc)

@@ -10,7 +10,7 @@ extension ClaimPlan.Decision {
     ///   - owner: the claimer.
     ///   - start: whether the claimer holds its fires for their instants.
     ///   - now: the claim's instant.
-    func run(scheduleID: String, scheduledAt: Date, owner: String, start: Bool, now: Date) -> Run {
+    package func run(scheduleID: String, scheduledAt: Date, owner: String, start: Bool, now: Date) -> Run {
         var run = Run(id: PacerID.make(.run, at: now), scheduleID: scheduleID, scheduledAt: scheduledAt)
         if let status {
             run.status = status

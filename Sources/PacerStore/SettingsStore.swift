@@ -28,4 +28,4 @@ extension SettingsStore {
 }
 
 /// The key of the published policy in the settings table.
-let policySettingKey = "server_policy"
+package let policySettingKey = "server_policy"

@@ -4,25 +4,25 @@ import Recurrence
 
 /// Value mapping shared by both stores' schemas: instants as integer milliseconds since
 /// 1970-01-01T00:00:00Z, documents as PacerJSON text.
-protocol StoreMapping {}
+package protocol StoreMapping {}
 
 extension StoreMapping {
     /// Milliseconds since the epoch, saturated to the years 0001...9999 (validation keeps every
     /// instant a definition gives inside them; this keeps a computed one from trapping).
-    static func millis(_ date: Date) -> Int64 {
+    package static func millis(_ date: Date) -> Int64 {
         let value = (date.timeIntervalSince1970 * 1000).rounded()
         guard value.isFinite else { return value > 0 ? maxMillis : minMillis }
         return Int64(min(max(value, Double(minMillis)), Double(maxMillis)))
     }
 
-    static var minMillis: Int64 { -62_135_596_800_000 }
-    static var maxMillis: Int64 { 253_402_300_799_999 }
+    package static var minMillis: Int64 { -62_135_596_800_000 }
+    package static var maxMillis: Int64 { 253_402_300_799_999 }
 
-    static func date(_ millis: Int64?) -> Date? {
+    package static func date(_ millis: Int64?) -> Date? {
         millis.map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 
-    static func json(_ value: some Encodable) throws -> String {
+    package static func json(_ value: some Encodable) throws -> String {
         String(decoding: try PacerJSON.encode(value), as: UTF8.self)
     }
 }
@@ -30,7 +30,7 @@ extension StoreMapping {
 extension Schedule {
     /// A schedule about to be created: revision 1, validated (every field error at once),
     /// with its first fire after creation.
-    func preparedForCreate() throws -> (schedule: Schedule, firstFire: Date?) {
+    package func preparedForCreate() throws -> (schedule: Schedule, firstFire: Date?) {
         var s = self
         s.revision = 1
         try s.requireValid()
@@ -40,7 +40,7 @@ extension Schedule {
 
 extension Session {
     /// Appends transcript, tool log and events and adds usage (one store write does it).
-    mutating func append(messages: [Message], toolCalls: [ToolCall], events: [SessionEvent],
+    package mutating func append(messages: [Message], toolCalls: [ToolCall], events: [SessionEvent],
                          inputTokens: Int, outputTokens: Int, cost: Double) {
         self.messages += messages
         toolLog += toolCalls

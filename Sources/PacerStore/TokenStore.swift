@@ -64,10 +64,10 @@ extension TokenStore {
 
 extension APIToken {
     /// `scopes` as stored: names separated by single spaces.
-    var storedScopes: String { scopes.joined(separator: " ") }
+    package var storedScopes: String { scopes.joined(separator: " ") }
 
     /// Scope names from their stored form.
-    static func scopes(stored text: String) -> [String] {
+    package static func scopes(stored text: String) -> [String] {
         text.split(separator: " ").map(String.init)
     }
 }

@@ -13,6 +13,7 @@
 import Foundation
 import PacerCore
 import PacerStore
+import PacerStoreURL
 import Recurrence
 
 func fail(_ message: String) -> Never {

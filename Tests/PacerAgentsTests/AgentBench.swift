@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import PacerAgents
 import PacerCore
+import PacerSQLite
 import PacerStore
 import PacerTesting
 import Testing

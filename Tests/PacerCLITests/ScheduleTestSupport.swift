@@ -5,6 +5,7 @@ import Glibc
 import PacerTesting
 import PacerCore
 import PacerStore
+import PacerStoreURL
 import Testing
 
 /// A temporary directory with a SQLite database for one test; runs the real `pacer` binary

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import PacerCore
+import PacerSQLite
 import PacerStore
 import PacerTesting
 import Testing

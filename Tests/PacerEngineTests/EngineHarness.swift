@@ -1,6 +1,7 @@
 import Foundation
 import PacerCore
 import PacerEngine
+import PacerSQLite
 import PacerStore
 import PacerTesting
 import Synchronization

@@ -4,6 +4,7 @@ import PacerAgents
 import PacerCore
 import PacerEngine
 import PacerRunners
+import PacerSQLite
 import PacerStore
 import PacerTesting
 import Testing

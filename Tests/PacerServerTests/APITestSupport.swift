@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import PacerCore
 import PacerServer
+import PacerSQLite
 import PacerStore
 import PacerTesting
 import Prometheus

@@ -1,3 +1,4 @@
+import PacerSQLite
 import Foundation
 import Hummingbird
 import HummingbirdTesting

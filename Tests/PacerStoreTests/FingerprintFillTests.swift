@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Logging
 import PacerCore
+import PacerSQLite
+import PacerPostgres
 import PacerStore
 import PostgresNIO
 import Testing

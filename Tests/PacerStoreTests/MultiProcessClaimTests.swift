@@ -1,6 +1,8 @@
 import Foundation
 import PacerCore
+import PacerSQLite
 import PacerStore
+import PacerStoreURL
 import Recurrence
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+@testable import PacerPostgres
 @testable import PacerStore
 import PostgresNIO
 import Synchronization

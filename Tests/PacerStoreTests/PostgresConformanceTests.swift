@@ -1,4 +1,5 @@
 import Foundation
+import PacerPostgres
 import PacerStore
 import PacerTesting
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+@testable import PacerPostgres
 @testable import PacerStore
 import PostgresNIO
 import Synchronization

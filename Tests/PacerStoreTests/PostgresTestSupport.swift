@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PacerCore
+@testable import PacerPostgres
 @testable import PacerStore
 import PostgresNIO
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerSQLite
 import PacerStore
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import PacerSQLite
 import PacerStore
 import PacerTesting
 import Testing

@@ -74,7 +74,7 @@ public enum EventRoutes {
     /// Where a client starts: after `after`, else after its `Last-Event-ID` (a browser
     /// reconnecting), else after the newest stored event.
     /// - Throws: ``APIError`` 400 for a bad `after`.
-    static func startCursor(_ request: Request, _ store: any Store) async throws -> Int64 {
+    static func startCursor(_ request: Request, _ store: any EventStore) async throws -> Int64 {
         if request.query("after") != nil {
             return Int64(try request.queryInt("after", default: 0, range: 0...Int.max))
         }

@@ -48,12 +48,12 @@ public final class WriteProbe: Sendable {
         var last: String??
         var inFlight: (since: ContinuousClock.Instant, task: Task<String?, Never>)?
     }
-    private let store: any Store
+    private let store: any SettingsStore
     private let clock: any WallClock
     private let state = Mutex(State())
     private let stuckAfter: Duration
 
-    init(store: any Store, clock: any WallClock, stuckAfter: Duration = WriteProbe.stuckAfter) {
+    init(store: any SettingsStore, clock: any WallClock, stuckAfter: Duration = WriteProbe.stuckAfter) {
         self.store = store
         self.clock = clock
         self.stuckAfter = stuckAfter

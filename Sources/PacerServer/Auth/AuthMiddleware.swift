@@ -22,7 +22,7 @@ import Darwin
 /// second; the last use of a token is recorded at most once a minute. Secrets are never logged.
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = APIRequestContext
-    let store: any Store
+    let store: any TokenStore
     let loopback: Bool
     let state: AuthState
     let clock: any WallClock
@@ -31,7 +31,7 @@ public struct AuthMiddleware: RouterMiddleware {
     ///   - store: where tokens are kept.
     ///   - loopback: whether the server is bound to a loopback address only.
     ///   - clock: the clock of `last_used_at` and of the token-presence cache.
-    public init(store: any Store, loopback: Bool = true, clock: any WallClock = SystemClock()) {
+    public init(store: any TokenStore, loopback: Bool = true, clock: any WallClock = SystemClock()) {
         self.store = store
         self.loopback = loopback
         self.clock = clock

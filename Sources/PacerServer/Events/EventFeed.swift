@@ -11,7 +11,7 @@ import PacerStore
 struct EventFeed {
     /// The sequence number of the last event sent.
     private(set) var cursor: Int64
-    private let store: any Store
+    private let store: any EventStore
     private let subscription: EventHub.Subscription
     private var signals: AsyncStream<EventHub.Signal>.AsyncIterator
     private let pageSize: Int

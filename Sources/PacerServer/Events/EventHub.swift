@@ -45,7 +45,7 @@ final class EventHub: Sendable {
         var closed = false
     }
 
-    let store: any Store
+    let store: any EventStore
     let configuration: Configuration
     let logger: Logger
     private let state = Mutex(State())
@@ -54,7 +54,7 @@ final class EventHub: Sendable {
     ///   - store: the store to follow.
     ///   - configuration: options.
     ///   - logger: where read failures go.
-    init(store: any Store, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "pacer.events")) {
+    init(store: any EventStore, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "pacer.events")) {
         self.store = store
         self.configuration = configuration
         self.logger = logger

@@ -8,6 +8,7 @@ import PacerEngine
 import PacerRunners
 import PacerServer
 import PacerStore
+import PacerStoreURL
 import ServiceLifecycle
 import UnixSignals
 

@@ -3,6 +3,7 @@ import Foundation
 import PacerCore
 import PacerOperations
 import PacerStore
+import PacerStoreURL
 
 /// A command that could not do its work: the message goes to stderr as `pacer: <message>` and
 /// the process exits with `status` (2 for bad input, 1 for anything else, such as an unknown
