@@ -98,9 +98,9 @@ extension PostgresStore {
         }
         let ms = PostgresSchema.millis(at)
         let output = f.output.map(Run.excerpt)
-        let failed = status == .failed || status == .timedOut || status == .abandoned
+        let streak = FailureStreak(after: status)
         let statement = FinishRunStatement(id: id, owner: owner, status: status.rawValue, at: ms, output: output,
-                                           error: error, succeeded: status == .succeeded, failed: failed,
+                                           error: error, succeeded: streak == .reset, failed: streak == .raise,
                                            startedAt: f.startedAt.map(PostgresSchema.millis),
                                            firesAt: f.firesAt.map(PostgresSchema.millis), sessionID: f.sessionID)
         if let next = f.next {
@@ -217,15 +217,14 @@ extension PostgresStore {
     }
 
     /// Updates the schedule's state after a run ended: last status, last fire, and the
-    /// consecutive-failure count (reset by a success, raised by a failure, timeout or
-    /// abandonment, kept by skips and cancels).
+    /// consecutive-failure count as ``PacerCore/FailureStreak`` says.
     func noteFinished(scheduleID: String, status: Run.Status, scheduledAt: Int64, _ c: PostgresConnection) async throws {
-        let failed = status == .failed || status == .timedOut || status == .abandoned
+        let streak = FailureStreak(after: status)
         try await c.query("""
             UPDATE schedule_states SET last_status = \(status.rawValue),
                 last_fire_at = GREATEST(COALESCE(last_fire_at, \(scheduledAt)), \(scheduledAt)),
-                consecutive_failures = CASE WHEN \(status == .succeeded) THEN 0
-                                            WHEN \(failed) THEN consecutive_failures + 1
+                consecutive_failures = CASE WHEN \(streak == .reset) THEN 0
+                                            WHEN \(streak == .raise) THEN consecutive_failures + 1
                                             ELSE consecutive_failures END
             WHERE schedule_id = \(scheduleID)
             """, logger: self.logger)

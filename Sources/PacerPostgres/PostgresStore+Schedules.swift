@@ -62,7 +62,7 @@ extension PostgresStore {
         let at = clock.now()
         return try await write { c in
             let stored = try await self.fetchForUpdate(schedule.id, c)
-            guard schedule.revision == stored.revision || schedule.revision == stored.revision + 1 else {
+            guard Schedule.mayReplace(stored: stored.revision, given: schedule.revision) else {
                 throw StoreError.revisionConflict(scheduleID: stored.id, stored: stored.revision, given: schedule.revision)
             }
             return try await self.replace(stored, with: schedule, author: author, at: at, c)
@@ -151,13 +151,9 @@ extension PostgresStore {
     /// Writes `new` as the revision after `stored`, records it, and recomputes the next fire
     /// from `at` when the timing changed.
     func replace(_ stored: Schedule, with new: Schedule, author: String, at: Date, _ c: PostgresConnection) async throws -> Schedule {
-        var s = new
-        s.id = stored.id
-        s.createdAt = stored.createdAt
-        s.revision = stored.revision + 1
-        try s.requireValid()
+        let (s, timingChanged) = try new.replacing(stored)
         try await saveDefinition(s, insert: false, c)
-        if s.timing != stored.timing {
+        if timingChanged {
             let lastFire = try await c.query("SELECT last_fire_at FROM schedule_states WHERE schedule_id = \(s.id)", logger: self.logger)
                 .collect().first?.decode(Int64?.self)
             let next = try s.nextFireAfterEdit(now: at, lastFire: PostgresSchema.date(lastFire ?? nil))

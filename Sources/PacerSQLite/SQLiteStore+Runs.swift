@@ -271,11 +271,10 @@ extension SQLiteStore {
     }
 
     static func recordOutcome(scheduleID: String, scheduledAt scheduled: Int64, status: Run.Status, _ db: Database) throws {
-        let failures: String
-        switch status {
-        case .succeeded: failures = "0"
-        case .failed, .timedOut, .abandoned: failures = "consecutive_failures + 1"
-        default: failures = "consecutive_failures"
+        let failures = switch FailureStreak(after: status) {
+        case .reset: "0"
+        case .raise: "consecutive_failures + 1"
+        case .keep: "consecutive_failures"
         }
         try db.executeCached("""
             UPDATE schedule_states

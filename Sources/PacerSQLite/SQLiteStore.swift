@@ -153,7 +153,7 @@ public final class SQLiteStore: Store {
         let at = clock.now()
         return try await write { db in
             let stored = try Self.fetch(schedule.id, db)
-            guard schedule.revision == stored.revision || schedule.revision == stored.revision + 1 else {
+            guard Schedule.mayReplace(stored: stored.revision, given: schedule.revision) else {
                 throw StoreError.revisionConflict(scheduleID: stored.id, stored: stored.revision, given: schedule.revision)
             }
             return try Self.replace(stored, with: schedule, author: author, at: at, db)
@@ -251,13 +251,9 @@ public final class SQLiteStore: Store {
     /// Writes `new` as the revision after `stored`, records it, and recomputes the next fire
     /// from `at` when the timing changed.
     static func replace(_ stored: Schedule, with new: Schedule, author: String, at: Date, _ db: Database) throws -> Schedule {
-        var s = new
-        s.id = stored.id
-        s.createdAt = stored.createdAt
-        s.revision = stored.revision + 1
-        try s.requireValid()
+        let (s, timingChanged) = try new.replacing(stored)
         try saveDefinition(s, insert: false, db)
-        if s.timing != stored.timing {
+        if timingChanged {
             let lastFire = try Int64.fetchOne(db, sql: "SELECT last_fire_at FROM schedule_states WHERE schedule_id = ?",
                                               arguments: [s.id])
             let next = try s.nextFireAfterEdit(now: at, lastFire: SQLiteSchema.date(lastFire))

@@ -27,17 +27,6 @@ extension StoreMapping {
     }
 }
 
-extension Schedule {
-    /// A schedule about to be created: revision 1, validated (every field error at once),
-    /// with its first fire after creation.
-    package func preparedForCreate() throws -> (schedule: Schedule, firstFire: Date?) {
-        var s = self
-        s.revision = 1
-        try s.requireValid()
-        return (s, try s.cadence().next(after: s.createdAt))
-    }
-}
-
 extension Session {
     /// Appends transcript, tool log and events and adds usage (one store write does it).
     package mutating func append(messages: [Message], toolCalls: [ToolCall], events: [SessionEvent],

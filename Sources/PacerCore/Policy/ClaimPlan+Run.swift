@@ -1,5 +1,4 @@
 import Foundation
-import PacerCore
 
 extension ClaimPlan.Decision {
     /// The run a claim records for a fire: held by (or queued for) the claimer, or over at
@@ -10,7 +9,7 @@ extension ClaimPlan.Decision {
     ///   - owner: the claimer.
     ///   - start: whether the claimer holds its fires for their instants.
     ///   - now: the claim's instant.
-    package func run(scheduleID: String, scheduledAt: Date, owner: String, start: Bool, now: Date) -> Run {
+    public func run(scheduleID: String, scheduledAt: Date, owner: String, start: Bool, now: Date) -> Run {
         var run = Run(id: PacerID.make(.run, at: now), scheduleID: scheduleID, scheduledAt: scheduledAt)
         if let status {
             run.status = status
