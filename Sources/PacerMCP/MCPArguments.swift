@@ -154,7 +154,17 @@ struct MCPToolError: Error, Sendable {
         case let e as StoreError:
             return store(e)
         case let e as OperationError:
-            return MCPToolError(field: e.field, code: "conflict", e.description)
+            switch e {
+            case .conflict(let field, let message): return MCPToolError(field: field, code: "conflict", message)
+            case .notFound(let kind, let reference):
+                return MCPToolError(field: kind, code: "not_found", "no \(kind) with id or name '\(reference.prefix(200))'")
+            case .missing(let field, let message): return MCPToolError(field: field, code: "not_found", message)
+            }
+        case let e as Privilege.Refusal:
+            switch e {
+            case .forbidden(_, let field, let message): return MCPToolError(field: field, code: "forbidden", message + ", which the caller lacks")
+            case .invalid(let errors): return invalid(ValidationError(errors))
+            }
         default:
             return MCPToolError(field: nil, code: "internal", "the call failed: \(String(describing: error).prefix(500))")
         }

@@ -133,7 +133,17 @@ enum MCPSchemas {
         "max_cost": ["type": "number", "exclusiveMinimum": 0, "description": "Highest cost of one session, in the agents' price-table currency."],
     ], required: [], description: "Limits of the agent sessions this schedule starts; missing ones fall back to the server's defaults.")
 
-    static let maxFires = integer("Fire at most this many times, then stop.", minimum: 1)
+    static let timing: JSONValue = [
+        "type": "object",
+        "description": "The schedule's timing beside its rule: max_fires (stop after this many fires), jitter (seconds), starts_at and ends_at (RFC 3339), anchor.",
+    ]
+    static let dispatch: JSONValue = [
+        "type": "object", "description": "How fires are spread: for example {\"items\": ...} to fire once per item of a list.",
+    ]
+    static let policies: JSONValue = [
+        "type": "object",
+        "description": "overlap (skip, allow, queue, buffer_one, replace), misfire, retry ({max_attempts, backoff}), timeout_seconds, pause_after_failures, exclusions, keep_last.",
+    ]
 
     static let notes = string("Free text kept with the schedule.", maxLength: 10_000)
 }

@@ -188,6 +188,11 @@ struct MCPToolContext: Sendable {
     var caller: Caller
     var configuration: MCPToolCatalogue.Configuration
 
+    /// The context of an operation this call makes.
+    var operations: OperationContext {
+        OperationContext(caller: caller, store: store, policy: configuration.policy, clock: clock)
+    }
+
     /// The current instant in whole milliseconds (what the store keeps).
     var instant: Date {
         Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
@@ -199,23 +204,5 @@ struct MCPToolContext: Sendable {
         if let s = try await Lookup.schedule(reference, in: store) { return s }
         throw MCPToolError(field: field, code: "not_found",
                            "no schedule with id or name '\(reference.prefix(200))'; list_schedules shows the schedules")
-    }
-
-    /// Refuses a definition the caller may not make (``Privilege``): what runs programs, or
-    /// an agent allowed dangerous tools unattended, needs `admin`; variables and files must be
-    /// allowed by the server's settings.
-    /// - Parameter rename: names a stored field the way the tool's arguments do.
-    func requirePrivilege(_ schedule: Schedule, rename: (String) -> String = { $0 }) async throws {
-        var agent: Agent?
-        if case .agent(let t) = schedule.target {
-            agent = try await Lookup.agent(t.agent, in: store)
-        }
-        switch Privilege.check(schedule, agent: agent, scopes: caller.scopes, policy: configuration.policy) {
-        case nil: return
-        case .forbidden(_, let field, let message)?:
-            throw MCPToolError(field: rename(field), code: "forbidden", message + ", which the caller '\(caller.name)' lacks")
-        case .invalid(let errors)?:
-            throw MCPToolError.invalid(ValidationError(errors), rename: rename)
-        }
     }
 }

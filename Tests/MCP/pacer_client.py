@@ -72,6 +72,17 @@ async def exercise(session, schedule_name):
         "every": "30m",
         "target": {"kind": "http", "url": "https://example.com/hook"},
     })
+    # The definition's own members (timing beside a shorthand), as POST /v1/schedules takes them.
+    out["with_timing"] = await call(session, "create_schedule", {
+        "name": schedule_name + "-timing",
+        "every": "1h",
+        "timing": {"max_fires": 3},
+        "target": {"kind": "http", "url": "https://example.com/hook"},
+    })
+    out["updated"] = await call(session, "update_schedule", {"schedule": schedule_name + "-timing", "cron": "0 9 * * *"})
+    out["unknown_agent"] = await call(session, "create_schedule", {
+        "name": schedule_name + "-agent", "every": "1h", "agent": "nobody", "prompt": "hi",
+    })
     out["past_at"] = await call(session, "create_schedule", {
         "name": schedule_name + "-past",
         "at": "2020-01-01T00:00:00Z",

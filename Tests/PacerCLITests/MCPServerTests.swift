@@ -28,7 +28,7 @@ struct MCPServerTests {
         #expect(object["server"] as? String == "pacer")
         #expect(object["tools"] as? [String] == Self.tools)
         #expect(object["schemas_complete"] as? Bool == true)
-        for key in ["preview", "created", "got", "listed", "every_shorthand", "backfill"] {
+        for key in ["preview", "created", "got", "listed", "every_shorthand", "backfill", "with_timing", "updated"] {
             let call = try #require(object[key] as? [String: Any], "\(key)")
             #expect(call["is_error"] as? Bool == false, "\(key): \(call["text"] ?? "")")
         }
@@ -36,12 +36,16 @@ struct MCPServerTests {
         #expect(created.contains("\"name\":\"\(name)\""))
         let every = try #require((object["every_shorthand"] as? [String: Any])?["text"] as? String)
         #expect(every.contains("every 30m"), "\(every)")
+        let timing = try #require((object["with_timing"] as? [String: Any])?["text"] as? String)
+        #expect(timing.contains("\"max_fires\":3"), "\(timing)")
+        let updated = try #require((object["updated"] as? [String: Any])?["text"] as? String)
+        #expect(updated.contains("\"changed\":true") && updated.contains("0 9 * * *") && updated.contains("\"max_fires\":3"), "\(updated)")
         let backfill = try #require((object["backfill"] as? [String: Any])?["text"] as? String)
         #expect(backfill.contains("\"queued\"") && backfill.contains("\"overlap\":\"allow\""), "\(backfill)")
         let expectations: [(String, String)] = [
             ("bad_backfill", "to: 2999-01-01T00:00:00Z is in the future"),
             ("bad_rule", "rule:"), ("missing_name", "name: is required"), ("wrong_type", "schedule: must be a string"),
-            ("past_at", "at: '2020-01-01T00:00:00Z' is in the past"), ("unknown_schedule", "no-such-schedule"), ("unknown_tool", "unknown tool 'no_such_tool'"),
+            ("past_at", "at: '2020-01-01T00:00:00Z' is in the past"), ("unknown_agent", "agent: no agent named 'nobody'"), ("unknown_schedule", "no-such-schedule"), ("unknown_tool", "unknown tool 'no_such_tool'"),
         ]
         for (key, message) in expectations {
             let call = try #require(object[key] as? [String: Any], "\(key)")
@@ -61,7 +65,7 @@ struct MCPServerTests {
         #expect((shown["target"] as? [String: Any])?["url"] as? String == "https://example.com/hook")
         // The bad calls stored nothing: the schedule and its `every` sibling only.
         let list = try await ws.pacer("schedule", "list", "--json")
-        #expect((try list.json() as? [[String: Any]])?.compactMap { $0["name"] as? String }.sorted() == ["mcp-ping", "mcp-ping-every"])
+        #expect((try list.json() as? [[String: Any]])?.compactMap { $0["name"] as? String }.sorted() == ["mcp-ping", "mcp-ping-every", "mcp-ping-timing"])
     }
 
     @Test func http_pythonClient_withToken_createsAScheduleOwnedByTheToken_andAWrongTokenIsRefused() async throws {

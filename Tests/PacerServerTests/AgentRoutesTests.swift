@@ -40,6 +40,28 @@ import Testing
         await bench.close()
     }
 
+    /// `agent` with `prompt` is the agent target's shorthand, as on every surface; its fields
+    /// are named as given.
+    @Test func schedule_agentShorthand_isAnAgentTarget_andErrorsNameIt() async throws {
+        let bench = try APIBench.make()
+        try await bench.test { client in
+            _ = try await APICall.send(client, .post, "/v1/agents", Self.local)
+            let created = try await APICall.create(client, ["name": "triage", "every": "1h", "agent": "helper", "prompt": "go"])
+            #expect(created["target"] == ["kind": "agent", "agent": "helper", "prompt": "go"])
+            let changed = try await APICall.send(client, .patch, "/v1/schedules/triage", ["prompt": "go again"])
+            #expect(changed.json["target"]?["prompt"] == "go again" && changed.json["target"]?["agent"] == "helper", "\(changed.text)")
+            APICall.expectError(try await APICall.send(client, .post, "/v1/schedules",
+                                                       ["name": "x", "every": "1h", "agent": "nobody", "prompt": "go"]), .unprocessableContent, field: "agent")
+            APICall.expectError(try await APICall.send(client, .post, "/v1/schedules",
+                                                       ["name": "x", "every": "1h", "agent": "helper", "target": ["kind": "agent", "agent": "helper", "prompt": "p"]]),
+                                .unprocessableContent, field: "agent")
+            APICall.expectError(try await APICall.send(client, .post, "/v1/schedules", ["name": "x", "every": "1h", "agent": "helper"]),
+                                .unprocessableContent, field: "prompt")
+        }
+        #expect(try await bench.store.schedules().map(\.name) == ["triage"])
+        await bench.close()
+    }
+
     @Test func delete_whileSchedulesTargetIt_is409_unlessForced() async throws {
         let bench = try APIBench.make()
         try await bench.test { client in

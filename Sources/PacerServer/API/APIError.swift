@@ -100,7 +100,10 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         case let e as OperationError:
             switch e {
             case .conflict(let field, let message): return .conflict(message, field: field)
+            case .notFound(let kind, let reference): return .notFound(kind, String(reference.prefix(200)))
+            case .missing(let field, let message): return APIError(.notFound, code: "not_found", message, field: field)
             }
+        case let e as Privilege.Refusal: return APIError(e)
         case let e as HTTPError:
             if e.status == .contentTooLarge {
                 return APIError(.contentTooLarge, code: "too_large", "the body is larger than \(APILimits.maxBodyBytes) bytes")

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerEngine
 import PacerStore
 
@@ -58,5 +59,13 @@ public enum API {
     /// The OpenAPI document of every route.
     public static func document(_ services: APIServices) -> JSONValue {
         OpenAPIDocument.build(routes: routes(services), schemas: schemas)
+    }
+}
+
+extension APIServices {
+    /// The context of an operation the request's caller makes.
+    /// - Throws: ``APIError/unauthorized`` when the request has no caller.
+    func operations(_ context: APIRequestContext) throws -> OperationContext {
+        OperationContext(caller: try context.requireCaller(), store: store, policy: policy, clock: clock)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// `/v1/agents`: configured models with their prompts, tools and prices. An agent is named
@@ -54,7 +55,7 @@ public enum AgentRoutes {
         let caller = try context.requireCaller()
         var object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentDefinition.shape)
         for key in AgentDefinition.assignedKeys { object[key] = nil }
-        let now = DefinitionDecoding.instant(services.clock.now())
+        let now = DefinitionJSON.instant(services.clock.now())
         var complete = object
         complete["id"] = .string(PacerID.make(.agent, at: now))
         complete["owner"] = .string(caller.name)
@@ -74,7 +75,7 @@ public enum AgentRoutes {
         let stored = try await find(context, services.store)
         var patch = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentDefinition.shape)
         for key in AgentDefinition.assignedKeys { patch[key] = nil }
-        guard case .object(let merged) = DefinitionDecoding.merge(try DefinitionDecoding.json(stored), .object(patch)) else {
+        guard case .object(let merged) = DefinitionJSON.merge(try DefinitionJSON.json(stored), .object(patch)) else {
             throw APIError.badRequest("the body must be a JSON object")
         }
         var edited = try AgentDefinition.agent(merged, input: patch)
@@ -83,7 +84,7 @@ public enum AgentRoutes {
         if edited.name != stored.name, try await services.store.agent(named: edited.name) != nil {
             throw APIError.conflict("an agent named '\(edited.name)' exists already", field: "name")
         }
-        edited.updatedAt = max(DefinitionDecoding.instant(services.clock.now()), stored.updatedAt)
+        edited.updatedAt = max(DefinitionJSON.instant(services.clock.now()), stored.updatedAt)
         return try jsonResponse(try await services.store.saveAgent(edited))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import PacerCore
+import PacerOperations
 import Recurrence
 
 /// `POST /v1/preview`: a rule in English and its next fires, for the schedule form's live
@@ -75,7 +76,7 @@ public enum PreviewRoutes {
                 throw DefinitionDecoding.invalid(key, "give only one of rule, cron, every and at")
             }
             var definition: [String: JSONValue] = [key: input[key]!]
-            _ = try ScheduleDefinition.expandShorthands(&definition)
+            _ = try ScheduleInput.expandShorthands(&definition)
             input["rule"] = definition["timing"]?["rule"]
         }
         guard case .string(let rule)? = input["rule"] else {

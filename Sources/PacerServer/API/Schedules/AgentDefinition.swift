@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// An agent definition as the API accepts it: the stored JSON's members; `provider`
@@ -35,7 +36,7 @@ enum AgentDefinition {
         if complete["provider"] == .string(Agent.Provider.anthropic.rawValue), complete["base_url"] == nil || complete["base_url"] == .null {
             complete["base_url"] = .string(anthropicBaseURL)
         }
-        let decoded = DefinitionDecoding.decode(Agent.self, from: JSONValue.object(complete), at: "")
+        let decoded = DefinitionJSON.decode(Agent.self, from: JSONValue.object(complete), at: "")
         guard let agent = decoded.value else {
             var error = decoded.error!
             if error.field == "base_url", error.message == "is required" {
@@ -43,12 +44,12 @@ enum AgentDefinition {
             }
             throw DefinitionDecoding.invalid(errors + [error])
         }
-        if let encoded = try? DefinitionDecoding.json(agent) {
+        if let encoded = try? DefinitionJSON.json(agent) {
             var known = input
             known["api_key"] = nil
             if complete["api_key_env"] == nil { known["api_key_env"] = nil }
             for key in assignedKeys { known[key] = nil }
-            errors += DefinitionDecoding.unknownKeys(.object(known), encoded, at: "").map { FieldError(field: $0, message: "unknown key") }
+            errors += DefinitionJSON.unknownKeys(.object(known), encoded, at: "").map { FieldError(field: $0, message: "unknown key") }
         }
         errors += agent.validate()
         if !errors.isEmpty { throw DefinitionDecoding.invalid(errors) }

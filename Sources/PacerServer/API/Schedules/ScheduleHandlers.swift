@@ -6,7 +6,7 @@ import PacerStore
 
 /// The handlers of ``ScheduleRoutes``.
 extension ScheduleRoutes {
-    static let definitionShape = "name, timing (or cron, every, rule or at), target and optional enabled, notes, dispatch, policies, caps, delivery"
+    static let definitionShape = "name, timing (or cron, every, rule or at), target (or agent with prompt) and optional enabled, notes, dispatch, policies, caps, delivery"
 
     /// `GET /v1/schedules`: a page ordered by name, after the name `after`.
     static func list(_ request: Request, _ services: APIServices) async throws -> Response {
@@ -23,22 +23,9 @@ extension ScheduleRoutes {
     /// `POST /v1/schedules`.
     static func create(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
         try await apiHandling {
-            let caller = try context.requireCaller()
-            var object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), definitionShape)
-            for key in ScheduleDefinition.assignedKeys { object[key] = nil }
-            let renames = try ScheduleDefinition.expandShorthands(&object)
-            let now = DefinitionDecoding.instant(services.clock.now())
-            var complete = object
-            complete["id"] = .string(PacerID.make(.schedule, at: now))
-            complete["owner"] = .string(caller.name)
-            complete["created_at"] = .string(PacerJSON.format(now))
-            complete["updated_at"] = .string(PacerJSON.format(now))
-            complete["revision"] = 1
-            let schedule = try ScheduleDefinition.schedule(complete, input: object, renames: renames)
-            try ScheduleDefinition.requireFuture(schedule.timing.rule, now: services.clock.now(), renames: renames)
-            try await ScheduleChecks.require(schedule, caller: caller, services: services)
-            let created = try await services.store.createSchedule(schedule, author: caller.name)
-            return try jsonResponse(try await ScheduleView.json(created, store: services.store), status: .created)
+            let object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), definitionShape)
+            let created = try await ScheduleOperations.create(object, deduplicate: false, in: try services.operations(context))
+            return try jsonResponse(try await ScheduleView.json(created.schedule, store: services.store), status: .created)
         }
     }
 
@@ -53,53 +40,25 @@ extension ScheduleRoutes {
     /// (409) unless it is the stored revision.
     static func update(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
         try await apiHandling {
-            let caller = try context.requireCaller()
             let reference = try context.reference("id", kind: "schedule")
             var patch = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), definitionShape)
             let expected = try revision(patch.removeValue(forKey: "revision"), required: false)
-            for key in ScheduleDefinition.assignedKeys { patch[key] = nil }
-            let renames = try ScheduleDefinition.expandShorthands(&patch)
-            let store = services.store
-            var attempt = 0
-            while true {
-                attempt += 1
-                let stored = try await store.apiSchedule(reference)
-                if let expected, expected != stored.revision {
-                    throw APIError.conflict("revision \(expected) is out of date; the stored revision is \(stored.revision)", field: "revision")
-                }
-                guard case .object(let merged) = DefinitionDecoding.merge(try DefinitionDecoding.json(stored), .object(patch)) else {
-                    throw APIError.badRequest("the body must be a JSON object")
-                }
-                var edited = try ScheduleDefinition.schedule(merged, input: patch, renames: renames)
-                if edited == stored { return try jsonResponse(try await ScheduleView.json(stored, store: store)) }
-                if edited.timing.rule != stored.timing.rule {
-                    try ScheduleDefinition.requireFuture(edited.timing.rule, now: services.clock.now(), renames: renames)
-                }
-                try await ScheduleChecks.require(edited, caller: caller, services: services)
-                edited.updatedAt = max(DefinitionDecoding.instant(services.clock.now()), stored.updatedAt)
-                edited.revision = stored.revision  // the store raises it, and refuses when another change came first
-                do {
-                    let saved = try await store.updateSchedule(edited, author: caller.name)
-                    return try jsonResponse(try await ScheduleView.json(saved, store: store))
-                } catch StoreError.revisionConflict where expected == nil && attempt < 3 {
-                    continue  // changed meanwhile: apply the patch to the new definition
-                }
-            }
+            let patched = try await ScheduleOperations.patch(reference, with: patch, expectedRevision: expected,
+                                                             in: try services.operations(context))
+            return try jsonResponse(try await ScheduleView.json(patched.schedule, store: services.store))
         }
     }
 
     /// `DELETE /v1/schedules/{id}`.
     static func delete(_ context: APIRequestContext, _ services: APIServices) async throws -> Response {
-        let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
-        guard try await services.store.deleteSchedule(id: schedule.id) else { throw APIError.notFound("schedule", schedule.id) }
+        try await ScheduleOperations.delete(try context.reference("id", kind: "schedule"), in: try services.operations(context))
         return Response(status: .noContent)
     }
 
     /// `POST /v1/schedules/{id}/pause`, with an optional `{"reason"}`.
     static func pause(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
-        let caller = try context.requireCaller()
-        let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
-        var reason = "paused by \(caller.name)"
+        let reference = try context.reference("id", kind: "schedule")
+        var reason: String?
         if let body = try await optionalJSON(request) {
             let object = try DefinitionDecoding.object(body, "an optional reason")
             for key in object.keys.sorted() where key != "reason" {
@@ -107,25 +66,17 @@ extension ScheduleRoutes {
             }
             switch object["reason"] {
             case nil, .null?: break
-            case .string(let text)?:
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !trimmed.isEmpty else { throw DefinitionDecoding.invalid("reason", "must not be empty") }
-                guard trimmed.count <= 1000 else {
-                    throw DefinitionDecoding.invalid("reason", "is \(trimmed.count) characters long; at most 1000 are allowed")
-                }
-                reason = trimmed
-            default:
-                throw DefinitionDecoding.invalid("reason", "expected a string")
+            case .string(let text)?: reason = text
+            default: throw DefinitionDecoding.invalid("reason", "expected a string")
             }
         }
-        try await services.store.setPaused(scheduleID: schedule.id, reason: reason)
+        let schedule = try await ScheduleOperations.pause(reference, reason: reason, in: try services.operations(context))
         return try jsonResponse(try await ScheduleView.json(schedule, store: services.store))
     }
 
     /// `POST /v1/schedules/{id}/resume`.
     static func resume(_ context: APIRequestContext, _ services: APIServices) async throws -> Response {
-        let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
-        try await services.store.setPaused(scheduleID: schedule.id, reason: nil)
+        let schedule = try await ScheduleOperations.resume(try context.reference("id", kind: "schedule"), in: try services.operations(context))
         return try jsonResponse(try await ScheduleView.json(schedule, store: services.store))
     }
 
@@ -162,19 +113,13 @@ extension ScheduleRoutes {
     /// as a new revision.
     static func rollback(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
         try await apiHandling {
-            let caller = try context.requireCaller()
-            let schedule = try await services.store.apiSchedule(try context.reference("id", kind: "schedule"))
+            let reference = try context.reference("id", kind: "schedule")
             let object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), "revision")
             for key in object.keys.sorted() where key != "revision" {
                 throw DefinitionDecoding.invalid(key, "unknown key; the body gives only revision")
             }
             let number = try revision(object["revision"], required: true)!
-            guard let past = try await services.store.revisions(scheduleID: schedule.id).first(where: { $0.revision == number }) else {
-                throw APIError(.notFound, code: "not_found",
-                               "schedule '\(schedule.name)' has no revision \(number) (it is at revision \(schedule.revision))", field: "revision")
-            }
-            try await ScheduleChecks.requirePrivilege(past.snapshot, caller: caller, services: services)
-            let restored = try await services.store.rollback(scheduleID: schedule.id, to: number, author: caller.name)
+            let restored = try await ScheduleOperations.rollback(reference, to: number, in: try services.operations(context))
             return try jsonResponse(try await ScheduleView.json(restored, store: services.store))
         }
     }

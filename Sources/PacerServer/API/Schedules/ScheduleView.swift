@@ -36,7 +36,7 @@ struct ScheduleView: Encodable {
     static func stateJSON(_ state: ScheduleState) -> JSONValue {
         // A fire past the year 9999 cannot be written in RFC 3339: as good as never.
         let instant = { (date: Date?) -> JSONValue in
-            guard let date, DefinitionDecoding.writable.contains(date) else { return .null }
+            guard let date, DefinitionJSON.writable.contains(date) else { return .null }
             return .string(PacerJSON.format(date))
         }
         return [
@@ -78,28 +78,5 @@ extension Store {
     /// The agent with that id, or else that name, or `nil`.
     func apiAgent(_ idOrName: String) async throws -> Agent? {
         try await Lookup.agent(idOrName, in: self)
-    }
-}
-
-/// The checks a schedule definition passes before it is stored: its agent exists, and the
-/// caller may define it (``Privilege``).
-enum ScheduleChecks {
-    /// - Throws: ``APIError`` 422 (`target.agent`) for an unknown agent, 403 naming the scope
-    ///   the definition needs.
-    static func require(_ schedule: Schedule, caller: Caller, services: APIServices) async throws {
-        if case .agent(let t) = schedule.target, try await services.store.apiAgent(t.agent) == nil {
-            throw DefinitionDecoding.invalid("target.agent", "no agent named '\(t.agent.prefix(200))'; create it first with POST /v1/agents")
-        }
-        try await requirePrivilege(schedule, caller: caller, services: services)
-    }
-
-    /// - Throws: ``APIError`` 403 naming the scope the definition needs, when the caller
-    ///   lacks it; 422 naming each field the server's settings refuse.
-    static func requirePrivilege(_ schedule: Schedule, caller: Caller, services: APIServices) async throws {
-        var agent: Agent?
-        if case .agent(let t) = schedule.target { agent = try await services.store.apiAgent(t.agent) }
-        if let refusal = Privilege.check(schedule, agent: agent, scopes: caller.scopes, policy: services.policy) {
-            throw APIError(refusal)
-        }
     }
 }

@@ -46,13 +46,15 @@ enum ScheduleSchemas {
         M("rule", Schema.text(), .whenSet, required: false, "Shorthand for timing.rule"),
         M("at", Schema.dateTime, .whenSet, required: false, "Shorthand for timing.rule 'once INSTANT'"),
         M("timezone", Schema.text(), .whenSet, required: false, "Shorthand for timing.timezone"),
+        M("agent", Schema.text(), .whenSet, required: false, "With prompt, shorthand for an agent target: the agent's name or id"),
+        M("prompt", Schema.text(), .whenSet, required: false, "With agent, shorthand for an agent target: the session's prompt"),
     ]
 
     static var input: JSONValue {
         var members = definition + shorthands
-        if let i = members.firstIndex(where: { $0.name == "timing" }) { members[i].required = false }
+        for i in members.indices where ["timing", "target"].contains(members[i].name) { members[i].required = false }
         guard case .object(var s) = Schema.object(members, .input,
-            description: "A new schedule. Give timing, or one of cron, every, rule and at (with timezone). id, owner, created_at and revision are set by the server.")
+            description: "A new schedule. Give timing, or one of cron, every, rule and at (with timezone); and target, or agent with prompt. id, owner, created_at and revision are set by the server.")
         else { return .null }
         s["oneOf"] = .array(["timing", "cron", "every", "rule", "at"].map { ["required": [.string($0)]] })
         return .object(s)
