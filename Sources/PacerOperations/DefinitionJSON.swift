@@ -6,17 +6,18 @@ import PacerCore
 /// at fault.
 public enum DefinitionJSON {
     /// Decodes a value of `type` from a JSON value; a problem becomes a field error under `path`.
-    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at path: String) -> (value: T?, error: FieldError?) {
+    public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at path: String,
+                                            words: DecodingProblem.Words = .json) -> (value: T?, error: FieldError?) {
         do {
             return (try PacerJSON.decode(type, from: PacerJSON.encode(value)), nil)
         } catch {
-            return (nil, fieldError(error, at: path))
+            return (nil, fieldError(error, at: path, words: words))
         }
     }
 
     /// A decoding error as a field error under `path` (`body` for the whole body).
-    public static func fieldError(_ error: any Error, at path: String) -> FieldError {
-        DecodingProblem.fieldError(error, at: path) { $0.isEmpty ? "body" : $0 }
+    public static func fieldError(_ error: any Error, at path: String, words: DecodingProblem.Words = .json) -> FieldError {
+        DecodingProblem.fieldError(error, at: path, words: words) { $0.isEmpty ? "body" : $0 }
     }
 
     /// Members of `input` (not `null`) that `encoded` (the decoded value written back) does

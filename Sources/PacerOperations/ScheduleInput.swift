@@ -18,17 +18,56 @@ public enum ScheduleInput {
 
     /// The sections decoded one by one, each with a valid stand-in used when it does not
     /// decode, so that one bad section does not hide problems in the others.
-    static let sections: [(key: String, decode: @Sendable (JSONValue, String) -> FieldError?, standIn: JSONValue)] = [
-        ("timing", { check(ScheduleTiming.self, $0, $1) }, ["rule": "every 1m"]),
-        ("target", { check(Target.self, $0, $1) }, ["kind": "http", "url": "https://stand-in.invalid"]),
-        ("dispatch", { check(Dispatch.self, $0, $1) }, [:]),
-        ("policies", { check(Policies.self, $0, $1) }, [:]),
-        ("caps", { check(Caps.self, $0, $1) }, [:]),
-        ("delivery", { check(Delivery.self, $0, $1) }, ["kind": "none"]),
+    static let sections: [(key: String, decode: @Sendable (JSONValue, String, DecodingProblem.Words) -> FieldError?, standIn: JSONValue)] = [
+        ("timing", { check(ScheduleTiming.self, $0, $1, $2) }, ["rule": "every 1m"]),
+        ("target", { check(Target.self, $0, $1, $2) }, ["kind": "http", "url": "https://stand-in.invalid"]),
+        ("dispatch", { check(Dispatch.self, $0, $1, $2) }, [:]),
+        ("policies", { check(Policies.self, $0, $1, $2) }, [:]),
+        ("caps", { check(Caps.self, $0, $1, $2) }, [:]),
+        ("delivery", { check(Delivery.self, $0, $1, $2) }, ["kind": "none"]),
     ]
 
-    private static func check<T: Codable>(_ type: T.Type, _ value: JSONValue, _ path: String) -> FieldError? {
-        DefinitionJSON.decode(type, from: value, at: path).error
+    private static func check<T: Codable>(_ type: T.Type, _ value: JSONValue, _ path: String, _ words: DecodingProblem.Words) -> FieldError? {
+        DefinitionJSON.decode(type, from: value, at: path, words: words).error
+    }
+
+    /// Reads a whole definition: shorthands expanded (one that cannot be read stands in as
+    /// `every 1m`, so that the definition's other problems are reported with it), the members
+    /// the store assigns set from `assigned`, every section decoded and the result validated.
+    /// - Parameters:
+    ///   - input: the definition as given.
+    ///   - assigned: `id`, `owner`, `created_at`, `updated_at`, `revision`.
+    ///   - now: when given, a one-shot `at` before it is refused.
+    ///   - words: how kinds of values are called in messages (a YAML file says "mapping").
+    /// - Returns: the schedule, and the shorthand paths its fields are named by.
+    /// - Throws: `ValidationError` naming every field at fault.
+    public static func read(_ input: [String: JSONValue], assigned: [String: JSONValue], now: Date? = nil,
+                            words: DecodingProblem.Words = .json) throws -> (schedule: Schedule, renames: [String: String]) {
+        var object = input
+        var errors: [FieldError] = []
+        var failed: [String] = []
+        var renames: [String: String]
+        do {
+            renames = try expandShorthands(&object, now: now)
+        } catch let error as ValidationError {
+            errors = error.errors
+            failed = ["timing.rule"]
+            renames = [:]
+            for key in ruleShorthands + ["agent", "prompt"] { object[key] = nil }
+            var timing: [String: JSONValue] = [:]
+            if case .object(let t)? = object["timing"] { timing = t }
+            timing["rule"] = "every 1m"
+            if let zone = object.removeValue(forKey: "timezone"), timing["timezone"] == nil {
+                timing["timezone"] = zone
+                renames["timing.timezone"] = "timezone"
+            }
+            object["timing"] = .object(timing)
+        }
+        impliedAgentTarget(&object)
+        var complete = object
+        for (key, value) in assigned { complete[key] = value }
+        let schedule = try schedule(complete, input: object, renames: renames, errors: errors, failed: failed, words: words)
+        return (schedule, renames)
     }
 
     /// Moves the shorthands of a request object into `timing`.
@@ -98,13 +137,17 @@ public enum ScheduleInput {
     ///   - input: the members the client sent, checked for unknown keys.
     ///   - renames: shorthand paths from ``expandShorthands(_:)``.
     /// - Throws: `ValidationError` naming every field at fault.
-    public static func schedule(_ object: [String: JSONValue], input: [String: JSONValue], renames: [String: String]) throws -> Schedule {
-        var errors: [FieldError] = []
+    ///   - errors: problems found before (in the shorthands).
+    ///   - failed: fields already reported, whose own problems are not reported again.
+    public static func schedule(_ object: [String: JSONValue], input: [String: JSONValue], renames: [String: String],
+                                errors prior: [FieldError] = [], failed already: [String] = [],
+                                words: DecodingProblem.Words = .json) throws -> Schedule {
+        var errors = prior
         var complete = object
-        var failed: [String] = []
+        var failed = already
         for section in sections {
             guard let value = object[section.key], value != .null else { continue }
-            if let error = section.decode(value, section.key) {
+            if let error = section.decode(value, section.key, words) {
                 errors.append(error)
                 complete[section.key] = section.standIn
                 failed.append(section.key)
@@ -120,7 +163,7 @@ public enum ScheduleInput {
             complete["target"] = ["kind": "http", "url": "https://stand-in.invalid"]
             failed.append("target")
         }
-        let decoded = DefinitionJSON.decode(Schedule.self, from: JSONValue.object(complete), at: "")
+        let decoded = DefinitionJSON.decode(Schedule.self, from: JSONValue.object(complete), at: "", words: words)
         guard let schedule = decoded.value else {
             throw invalid((errors + [decoded.error!]).map { FieldError(field: rename($0.field, renames), message: $0.message) })
         }

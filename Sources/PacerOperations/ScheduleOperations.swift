@@ -25,16 +25,11 @@ public enum ScheduleOperations {
     public static func create(_ definition: [String: JSONValue], deduplicate: Bool, in context: OperationContext) async throws -> Created {
         var object = definition
         for key in ScheduleInput.assignedKeys { object[key] = nil }
-        let renames = try ScheduleInput.expandShorthands(&object)
-        ScheduleInput.impliedAgentTarget(&object)
         let now = context.instant
-        var complete = object
-        complete["id"] = .string(PacerID.make(.schedule, at: now))
-        complete["owner"] = .string(context.caller.name)
-        complete["created_at"] = .string(PacerJSON.format(now))
-        complete["updated_at"] = .string(PacerJSON.format(now))
-        complete["revision"] = 1
-        let schedule = try ScheduleInput.schedule(complete, input: object, renames: renames)
+        let (schedule, renames) = try ScheduleInput.read(object, assigned: [
+            "id": .string(PacerID.make(.schedule, at: now)), "owner": .string(context.caller.name),
+            "created_at": .string(PacerJSON.format(now)), "updated_at": .string(PacerJSON.format(now)), "revision": 1,
+        ])
         try ScheduleInput.requireFuture(schedule.timing.rule, now: context.clock.now(), renames: renames)
         try await check(schedule, renames: renames, in: context)
         if deduplicate, let existing = try await context.store.identicalSchedule(to: schedule) {

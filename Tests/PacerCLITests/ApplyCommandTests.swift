@@ -151,7 +151,7 @@ private let file = """
         ("  - name: b\n    every: 1m\n    timezone: Mars/Base\n    target: {kind: http, url: https://e.com}", "schedules[1].timezone: unknown time zone 'Mars/Base'"),
         ("  - name: b\n    timing: {rule: every 1m, timezone: Mars/Base}\n    target: {kind: http, url: https://e.com}", "schedules[1].timing.timezone: unknown time zone"),
         ("  - name: b\n    timing: {rule: every 1m, jitter: lots}\n    target: {kind: http, url: https://e.com}", "schedules[1].timing.jitter: expected a number"),
-        ("  - name: b\n    every: 1m\n    cron: \"* * * * *\"\n    target: {kind: http, url: https://e.com}", "schedules[1]: give only one of cron, every"),
+        ("  - name: b\n    every: 1m\n    cron: \"* * * * *\"\n    target: {kind: http, url: https://e.com}", "schedules[1].cron: give only one of cron, every"),
         ("  - name: b\n    target: {kind: http, url: https://e.com}", "schedules[1].timing: is required"),
         ("  - every: 1m\n    target: {kind: http, url: https://e.com}", "schedules[1].name: is required"),
         ("  - name: good\n    every: 1m\n    target: {kind: http, url: https://e.com}", "schedules[1].name: 'good' is also the name of schedules[0]"),

@@ -74,7 +74,7 @@ extension ScheduleFile {
             let data = try JSONSerialization.data(withJSONObject: complete, options: [.sortedKeys])
             agent = try PacerJSON.decode(Agent.self, from: data)
         } catch {
-            errors.append(decodingProblem(error, path: path, renames: [:], entry: path))
+            errors.append(DecodingProblem.fieldError(error, at: path, words: .yaml))
             return nil
         }
         if let encoded = try? JSONOutput.object(agent) {

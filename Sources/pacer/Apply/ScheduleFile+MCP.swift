@@ -43,7 +43,7 @@ extension ScheduleFile {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             spec = try PacerJSON.decode(MCPServerSpec.self, from: data)
         } catch {
-            errors.append(decodingProblem(error, path: path, renames: [:], entry: path))
+            errors.append(DecodingProblem.fieldError(error, at: path, words: .yaml))
             return nil
         }
         if let encoded = try? JSONOutput.object(spec) {
