@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// `pacer schedule rm`: delete a schedule with its runs (its revisions stay as history).
@@ -21,8 +22,7 @@ struct ScheduleRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await store.withStore { store in
-            let s = try await store.schedule(named: schedule)
-            guard try await store.deleteSchedule(id: s.id) else { throw CommandFailure("no schedule named '\(schedule)'") }
+            let s = try await PolicyCheck.run(store) { try await ScheduleOperations.delete(schedule, in: $0) }
             if json { try JSONOutput.print(["deleted": s.id, "name": s.name]) } else {
                 Output.out("deleted schedule '\(s.name)' (\(s.id))\n")
             }
@@ -39,19 +39,22 @@ struct SchedulePauseCommand: AsyncParsableCommand {
     @Argument(help: "The schedule's name or id.")
     var schedule: String
 
-    @Option(help: "Why it is paused (shown in list and show).")
-    var reason: String = "paused by cli"
+    @Option(help: "Why it is paused (shown in list and show; default: paused by cli).")
+    var reason: String?
 
     @Flag(help: "Print the schedule's state as JSON.")
     var json = false
 
     func run() async throws {
         try await store.withStore { store in
-            let s = try await store.schedule(named: schedule)
-            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !reason.isEmpty else { throw CommandFailure.usage("--reason: must not be empty") }
-            try await store.setPaused(scheduleID: s.id, reason: reason)
-            try await Self.report(s, store, json: json, "paused schedule '\(s.name)': \(reason)")
+            let s: Schedule
+            do {
+                s = try await PolicyCheck.run(store) { try await ScheduleOperations.pause(schedule, reason: reason, in: $0) }
+            } catch let error as PacerCore.ValidationError {
+                throw CommandFailure.usage(error.errors.map { "--\($0.field): \($0.message)" }.joined(separator: "\npacer: "))
+            }
+            let why = try await store.state(scheduleID: s.id)?.pausedReason ?? ""
+            try await Self.report(s, store, json: json, "paused schedule '\(s.name)': \(why)")
         }
     }
 
@@ -78,8 +81,7 @@ struct ScheduleResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await store.withStore { store in
-            let s = try await store.schedule(named: schedule)
-            try await store.setPaused(scheduleID: s.id, reason: nil)
+            let s = try await PolicyCheck.run(store) { try await ScheduleOperations.resume(schedule, in: $0) }
             try await SchedulePauseCommand.report(s, store, json: json, "resumed schedule '\(s.name)'")
         }
     }
@@ -135,16 +137,7 @@ struct ScheduleRollbackCommand: AsyncParsableCommand {
     func run() async throws {
         try await store.withStore { store in
             guard to >= 1 else { throw CommandFailure.usage("--to: \(to) must be at least 1") }
-            let s = try await store.schedule(named: schedule)
-            if let past = try await store.revisions(scheduleID: s.id).first(where: { $0.revision == to }) {
-                try await PolicyCheck.require(past.snapshot, in: store)
-            }
-            let restored: Schedule
-            do {
-                restored = try await store.rollback(scheduleID: s.id, to: to, author: cliAuthor)
-            } catch StoreError.revisionNotFound {
-                throw CommandFailure("schedule '\(s.name)' has no revision \(to) (it is at revision \(s.revision))")
-            }
+            let restored = try await PolicyCheck.run(store) { try await ScheduleOperations.rollback(schedule, to: to, in: $0) }
             if json {
                 try JSONOutput.print(JSONOutput.schedule(restored, state: try await store.state(scheduleID: restored.id)))
             } else {

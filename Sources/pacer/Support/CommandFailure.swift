@@ -36,6 +36,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let e as CommandFailure: return e
         case let e as PacerCore.ValidationError: return invalid(e)
         case let e as StoreError: return CommandFailure(describe(e))
+        case OperationError.notFound(let kind, let reference): return CommandFailure("no \(kind) named '\(reference.prefix(200))'")
         case let e as OperationError: return CommandFailure(e.description)
         default: return nil
         }

@@ -28,6 +28,23 @@ enum PolicyCheck {
         }
     }
 
+    /// The context of an operation the CLI makes: the `cli` caller with every scope, bound by
+    /// the settings the server published (closed until one has).
+    static func operations(_ store: any Store) async throws -> OperationContext {
+        OperationContext(caller: Caller(name: cliAuthor, scopes: Set(Scope.allCases)), store: store,
+                         policy: try await store.publishedPolicy() ?? .closed, clock: SystemClock())
+    }
+
+    /// Runs an operation of the CLI, a refusal by the settings read as ``require(_:in:flag:)`` says it.
+    static func run<T>(_ store: any Store, _ body: (OperationContext) async throws -> T) async throws -> T {
+        let context = try await operations(store)
+        do {
+            return try await body(context)
+        } catch let refusal as Privilege.Refusal {
+            throw failure(refusal, published: try await store.publishedPolicy() != nil, flag: { _ in nil })
+        }
+    }
+
     private static func failure(_ refusal: Privilege.Refusal, published: Bool, flag: (String) -> String?) -> CommandFailure {
         let note = published ? "" : "\npacer: (no pacer serve has started on this store yet, so nothing is allowed; "
             + "its --allow-commands, --allow-env and --log-dir apply once it has)"
