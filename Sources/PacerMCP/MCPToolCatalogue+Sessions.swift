@@ -1,12 +1,13 @@
 import Foundation
 import PacerAgents
 import PacerCore
+import PacerOperations
 import PacerStore
 
-/// `list_sessions`, `get_session`, and the self-pacing tools `schedule_resume` and
+/// `list_sessions`, `get_session`, `cancel_session`, `resume_session`, and the self-pacing tools `schedule_resume` and
 /// `schedule_recurring` for sessions Pacer runs.
 extension MCPToolCatalogue {
-    static var sessionTools: [MCPTool] { [listSessions, getSession] }
+    static var sessionTools: [MCPTool] { [listSessions, getSession, cancelSession, resumeSession] }
     static var pacingTools: [MCPTool] { [pacing(ScheduleResumeTool()), pacing(ScheduleRecurringTool())] }
 
     /// Most sessions read to filter by state.
@@ -55,6 +56,24 @@ extension MCPToolCatalogue {
         guard let session = try await context.store.session(id: id) else {
             throw MCPToolError(field: "id", code: "not_found", "no session with id '\(id.prefix(200))'; list_sessions shows the sessions")
         }
+        return ["ok": true, "session": try await MCPViews.session(session, store: context.store)]
+    }
+
+    static let cancelSession = MCPTool(
+        "cancel_session", title: "Cancel an agent session", scope: .run, idempotent: false,
+        description: "Cancel an agent session that is pending, running or waiting (by id): it never runs again. A running session's run stops. Returns the session.",
+        properties: ["id": MCPSchemas.string("The session's id (ses_...).", maxLength: 200)], required: ["id"]
+    ) { args, context in
+        let session = try await SessionOperations.cancel(try args.string("id", required: true, max: 200)!, in: context.operations)
+        return ["ok": true, "session": try await MCPViews.session(session, store: context.store)]
+    }
+
+    static let resumeSession = MCPTool(
+        "resume_session", title: "Wake a waiting session now", scope: .run, idempotent: true,
+        description: "Wake a waiting agent session now instead of at its resume_at (by id), keeping its prompt and recurrence; a running Pacer starts it within a second. Returns the session.",
+        properties: ["id": MCPSchemas.string("The session's id (ses_...).", maxLength: 200)], required: ["id"]
+    ) { args, context in
+        let session = try await SessionOperations.resumeNow(try args.string("id", required: true, max: 200)!, in: context.operations)
         return ["ok": true, "session": try await MCPViews.session(session, store: context.store)]
     }
 

@@ -98,6 +98,7 @@ async def exercise(session, schedule_name):
     out["wrong_type"] = await call(session, "pause_schedule", {"schedule": 42})
     out["unknown_schedule"] = await call(session, "get_schedule", {"schedule": "no-such-schedule"})
     out["unknown_tool"] = await call(session, "no_such_tool", {})
+    out["no_session"] = await call(session, "cancel_session", {"id": "ses_none"})
     # Still answering after the bad calls.
     out["listed"] = await call(session, "list_schedules", {})
     return out

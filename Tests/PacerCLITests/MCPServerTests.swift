@@ -18,9 +18,9 @@ enum PythonMCPClient {
 
 @Suite(.enabled(if: MCPPython.runs))
 struct MCPServerTests {
-    static let tools = ["backfill_schedule", "create_schedule", "delete_schedule", "get_schedule", "get_session", "list_schedules", "list_sessions",
-                        "pause_schedule", "preview_rule", "resume_schedule", "run_history", "run_now", "schedule_recurring",
-                        "schedule_resume", "update_schedule"]
+    static let tools = ["backfill_schedule", "cancel_session", "create_schedule", "delete_schedule", "get_schedule", "get_session",
+                        "list_schedules", "list_sessions", "pause_schedule", "preview_rule", "resume_schedule", "resume_session",
+                        "run_history", "run_now", "schedule_recurring", "schedule_resume", "update_schedule"]
 
     /// What every client run must show: all tools with complete schemas, a created schedule,
     /// and tool errors (not protocol errors) naming the argument for each bad call.
@@ -46,6 +46,7 @@ struct MCPServerTests {
             ("bad_backfill", "to: 2999-01-01T00:00:00Z is in the future"),
             ("bad_rule", "rule:"), ("missing_name", "name: is required"), ("wrong_type", "schedule: must be a string"),
             ("past_at", "at: '2020-01-01T00:00:00Z' is in the past"), ("unknown_agent", "agent: no agent named 'nobody'"), ("unknown_schedule", "no-such-schedule"), ("unknown_tool", "unknown tool 'no_such_tool'"),
+            ("no_session", "no session with id or name 'ses_none'"),
         ]
         for (key, message) in expectations {
             let call = try #require(object[key] as? [String: Any], "\(key)")

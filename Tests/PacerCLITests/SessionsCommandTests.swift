@@ -192,6 +192,22 @@ private struct Fixture {
         #expect(s == f.chain[0])
     }
 
+    /// `sessions resume` is the API's and MCP's wake-now: a waiting session is due at once
+    /// (this one is due already, so nothing is written); any other is refused.
+    @Test func resume_waitingSessionIsDue_othersAreRefused() async throws {
+        let ws = try Workspace()
+        let f = try await Fixture.seed(ws)
+        let r = try await ws.pacer("sessions", "resume", f.latest.id, "--json")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((try r.json() as? [String: Any])?["state"] as? String == "waiting")
+        #expect(try await ws.withStore { try await $0.session(id: f.latest.id) } == f.latest)
+        let done = try await ws.start(["sessions", "resume", f.chain[0].id]).wait()
+        #expect(done.status == 2)
+        #expect(done.stderr == "pacer: session \(f.chain[0].id) is done; only a waiting session can be resumed\n")
+        let missing = try await ws.start(["sessions", "resume", "ses_nope"]).wait()
+        #expect(missing.status == 2 && missing.stderr.contains("no session with id 'ses_nope'"))
+    }
+
     @Test func sessions_unknownIdsAndBadFlags_exit2() async throws {
         let ws = try Workspace()
         _ = try await Fixture.seed(ws)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// `/v1/sessions`: list and read agent sessions, follow their chains, cancel them and wake a
@@ -8,7 +9,7 @@ import PacerStore
 public enum SessionRoutes {
     /// The routes.
     public static func routes(_ services: APIServices) -> [APIRoute] {
-        let store = services.store, clock = services.clock
+        let store = services.store
         return [
             APIRoute(.get, "/v1/sessions", scope: .read, doc: OperationDoc(
                 "listSessions", "List sessions, newest first", tag: "sessions",
@@ -47,7 +48,7 @@ public enum SessionRoutes {
                 "cancelSession", "Cancel a pending, running or waiting session", tag: "sessions",
                 responses: [200: ResponseDoc("The cancelled session", SessionSchemas.ref("Session"))], errors: [409])
             ) { _, context in
-                let session = try await cancel(try context.path("id"), by: context.caller?.name ?? "local", store, at: clock.now())
+                let session = try await SessionOperations.cancel(try context.path("id"), in: try services.operations(context))
                 return try jsonResponse(try await SessionViews.detail(session, store))
             },
 
@@ -55,7 +56,7 @@ public enum SessionRoutes {
                 "resumeSession", "Wake a waiting session now instead of at its resume_at", tag: "sessions",
                 responses: [200: ResponseDoc("The session, due now", SessionSchemas.ref("Session"))], errors: [409])
             ) { _, context in
-                let session = try await resume(try context.path("id"), by: context.caller?.name ?? "local", store, at: clock.now())
+                let session = try await SessionOperations.resumeNow(try context.path("id"), in: try services.operations(context))
                 return try jsonResponse(try await SessionViews.detail(session, store))
             },
         ]
@@ -81,42 +82,5 @@ public enum SessionRoutes {
                                  after: try request.queryCursor(), limit: limit + 1)
         return APIPage("sessions", fetched: try await store.sessions(query), limit: limit,
                        cursor: { ListCursor(after: $0.createdAt, id: $0.id) }, item: SessionViews.Summary.init)
-    }
-
-    /// Cancels a session that is not over, recording who did it.
-    /// - Throws: ``APIError`` 404, or 409 when it is over already.
-    static func cancel(_ id: String, by caller: String, _ store: any Store, at now: Date) async throws -> Session {
-        let session = try await SessionViews.require(id, store)
-        guard !session.state.isTerminal else {
-            throw APIError.conflict("session \(id) is \(session.state.rawValue) already; only a pending, running or waiting session can be cancelled",
-                                    field: "state")
-        }
-        let event = SessionEvent(at: now, kind: .stateChanged, detail: [
-            "from": .string(session.state.rawValue), "to": .string(Session.State.cancelled.rawValue), "by": .string(caller),
-        ])
-        _ = try await store.appendToSession(id: id, messages: [], toolCalls: [], events: [event],
-                                            inputTokens: 0, outputTokens: 0, cost: 0, at: now)
-        return try await store.updateSession(id: id, state: .cancelled, resumeAt: nil, resumePrompt: session.resumePrompt,
-                                             recurrence: session.recurrence, at: now)
-    }
-
-    /// Makes a waiting session due now, keeping its prompt and recurrence; the engine wakes it
-    /// on its next pass.
-    /// - Throws: ``APIError`` 404, or 409 when it is not waiting.
-    static func resume(_ id: String, by caller: String, _ store: any Store, at now: Date) async throws -> Session {
-        let session = try await SessionViews.require(id, store)
-        guard session.state == .waiting else {
-            throw APIError.conflict("session \(id) is \(session.state.rawValue); only a waiting session can be resumed", field: "state")
-        }
-        // Due already: the engine wakes it anyway, and writing now could race that wake-up.
-        if let at = session.resumeAt, at <= now { return session }
-        let event = SessionEvent(at: now, kind: "resume_requested", detail: [
-            "resume_at": .string(PacerJSON.format(now)), "by": .string(caller),
-            "was": session.resumeAt.map { .string(PacerJSON.format($0)) } ?? .null,
-        ])
-        _ = try await store.appendToSession(id: id, messages: [], toolCalls: [], events: [event],
-                                            inputTokens: 0, outputTokens: 0, cost: 0, at: now)
-        return try await store.updateSession(id: id, state: .waiting, resumeAt: now, resumePrompt: session.resumePrompt,
-                                             recurrence: session.recurrence, at: now)
     }
 }

@@ -7,7 +7,7 @@ import PacerStore
 struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions",
-        abstract: "List, read and cancel agent sessions.",
+        abstract: "List, read, cancel and wake agent sessions.",
         discussion: """
             A session is one agent conversation started by a schedule: its transcript, the tools it \
             called, its events, tokens and cost, and its link to the previous session of the same \
@@ -16,8 +16,9 @@ struct SessionsCommand: AsyncParsableCommand {
               pacer sessions list --schedule triage --state waiting
               pacer sessions show ses_01jq...      # the transcript, events and chain
               pacer sessions cancel ses_01jq...    # no more wake-ups
+              pacer sessions resume ses_01jq...    # wake a waiting session now
             """,
-        subcommands: [SessionsListCommand.self, SessionsShowCommand.self, SessionsCancelCommand.self],
+        subcommands: [SessionsListCommand.self, SessionsShowCommand.self, SessionsCancelCommand.self, SessionsResumeCommand.self],
         aliases: ["session"]
     )
 }

@@ -50,42 +50,6 @@ struct SessionsShowCommand: AsyncParsableCommand {
     }
 }
 
-/// `pacer sessions cancel ID`: stop a session that has not finished.
-struct SessionsCancelCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "cancel",
-        abstract: "Cancel a pending, running or waiting session: it becomes cancelled and never wakes up again.",
-        discussion: "A state_changed event (from, to) is recorded. A done, error or cancelled session cannot be cancelled.")
-
-    @OptionGroup var store: StoreOptions
-
-    @Argument(help: "The session's id (ses_...).")
-    var session: String
-
-    @Flag(help: "Print the cancelled session as JSON.")
-    var json = false
-
-    func run() async throws {
-        try await store.withStore { store in
-            let s = try await store.requireSession(session)
-            guard !s.state.isTerminal else {
-                throw CommandFailure.usage("session \(s.id) is \(s.state.rawValue) already; only a pending, running or waiting session can be cancelled")
-            }
-            let now = currentInstant()
-            let event = SessionEvent(at: now, kind: .stateChanged, detail: [
-                "from": .string(s.state.rawValue), "to": .string(Session.State.cancelled.rawValue), "by": .string(cliAuthor),
-            ])
-            _ = try await store.appendToSession(id: s.id, messages: [], toolCalls: [], events: [event],
-                                                inputTokens: 0, outputTokens: 0, cost: 0, at: now)
-            let cancelled = try await store.updateSession(id: s.id, state: .cancelled, resumeAt: nil, resumePrompt: s.resumePrompt,
-                                                          recurrence: s.recurrence, at: now)
-            if json { try JSONOutput.print(encodable: cancelled) } else {
-                Output.out("cancelled session \(s.id) (was \(s.state.rawValue))\n")
-            }
-        }
-    }
-}
-
 extension Store {
     /// The session with that id.
     /// - Throws: ``CommandFailure`` (exit status 2) naming the id.
