@@ -140,10 +140,8 @@ enum MCPPacing {
                 _ = try await store.updateSession(id: id, state: .error, resumeAt: nil, resumePrompt: nil, recurrence: session.recurrence, at: at)
             }
             throw MCPToolError(field: nil, code: "cap_exceeded", breach.description, extra: breach.detail)
-        case .resume(let wakeAt, let prompt)?:
-            try await reschedule(session, wakeAt: wakeAt, prompt: prompt, recurrence: nil, source: source, at: at, store: store)
-        case .recurring(let recurrence)?:
-            try await reschedule(session, wakeAt: recurrence.startedAt, prompt: nil, recurrence: recurrence, source: source, at: at, store: store)
+        case let effect?:
+            try await reschedule(session, effect: effect, source: source, at: at, store: store)
         case nil:
             throw toolError(output.result)
         }
@@ -158,30 +156,29 @@ enum MCPPacing {
     /// being driven by its run, which at its end goes on with the session's stored recurrence:
     /// the deferral is stored as one (a single-run one for `schedule_resume`), and the run
     /// makes the session wait for it.
-    static func reschedule(_ session: Session, wakeAt: Date, prompt: String?, recurrence: SessionRecurrence?,
-                           source: [String: JSONValue], at: Date, store: any Store) async throws {
+    static func reschedule(_ session: Session, effect: ToolEffect, source: [String: JSONValue], at: Date, store: any Store) async throws {
         var detail = source
-        detail["resume_at"] = .string(PacerJSON.format(wakeAt))
-        if let recurrence {
+        switch effect {
+        case .resume(let wakeAt, _):
+            detail["resume_at"] = .string(PacerJSON.format(wakeAt))
+        case .recurring(let recurrence):
+            detail["resume_at"] = .string(PacerJSON.format(recurrence.startedAt))
             detail["every_seconds"] = .number(Double(recurrence.everySeconds))
             if let maxRuns = recurrence.maxRuns { detail["max_runs"] = .number(Double(maxRuns)) }
             if let until = recurrence.until { detail["until"] = .string(PacerJSON.format(until)) }
+        case .capExceeded:
+            return
         }
         _ = try await store.appendToSession(id: session.id, messages: [], toolCalls: [],
                                             events: [SessionEvent(at: at, kind: .resumeScheduled, detail: detail)],
                                             inputTokens: 0, outputTokens: 0, cost: 0, at: at)
         // Read again just before writing: the state may have moved on during the call.
-        guard let current = try await store.session(id: session.id), current.state == session.state else {
+        guard let current = try await store.session(id: session.id), current.state == session.state,
+              let write = SessionDeferral.write(for: effect, drivenByARun: current.state == .running, at: at) else {
             throw MCPToolError(field: "session_id", code: "conflict", "session \(session.id) changed state meanwhile; read it again and retry")
         }
-        if current.state == .waiting {
-            _ = try await store.updateSession(id: session.id, state: .waiting, resumeAt: wakeAt, resumePrompt: prompt,
-                                              recurrence: recurrence, at: at)
-            return
-        }
-        let single = recurrence ?? SessionRecurrence(
-            everySeconds: max(60, Int(wakeAt.timeIntervalSince(at).rounded())), maxRuns: 1, prompt: prompt ?? "Continue.", startedAt: wakeAt)
-        _ = try await store.updateSession(id: session.id, state: .running, resumeAt: nil, resumePrompt: nil, recurrence: single, at: at)
+        _ = try await store.updateSession(id: session.id, state: write.state, resumeAt: write.resumeAt, resumePrompt: write.resumePrompt,
+                                          recurrence: write.recurrence, at: at)
     }
 
     /// The built-in tool's `{"ok": false, "error": ..., "field": ...}` as a tool error.

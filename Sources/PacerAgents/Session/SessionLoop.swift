@@ -197,17 +197,9 @@ public struct SessionLoop: Sendable {
     func finish(_ session: Session, pacing: ToolEffect?, text: String?) async -> SessionResult {
         let at = clock.now()
         do {
-            switch pacing {
-            case .resume(let wakeAt, let prompt)?:
-                let s = try await store.updateSession(id: session.id, state: .waiting, resumeAt: wakeAt, resumePrompt: prompt,
-                                                      recurrence: nil, at: at)
+            if let pacing, let write = SessionDeferral.write(for: pacing, drivenByARun: false, at: at), let wakeAt = write.resumeAt {
+                let s = try await store.store(write, sessionID: session.id, at: at)
                 return SessionResult(session: s, end: .waiting(wakeAt), text: text)
-            case .recurring(let r)?:
-                let s = try await store.updateSession(id: session.id, state: .waiting, resumeAt: r.startedAt, resumePrompt: nil,
-                                                      recurrence: r, at: at)
-                return SessionResult(session: s, end: .waiting(r.startedAt), text: text)
-            case .capExceeded?, nil:
-                break
             }
             if let r = session.recurrence {
                 if let next = RecurrencePlan.next(r, after: at) {
