@@ -36,7 +36,7 @@ public enum AgentRoutes {
                 "deleteAgent", "Delete an agent; refused while schedules target it, unless force=true", tag: "agents",
                 query: [QueryParameter("force", ["type": "boolean"], "Delete it even though schedules target it (their runs then fail)")],
                 responses: [204: ResponseDoc("Deleted", nil)], errors: [409])
-            ) { request, context in try await delete(request, context, services.store) },
+            ) { request, context in try await delete(request, context, services) },
 
         ]
     }
@@ -52,63 +52,26 @@ public enum AgentRoutes {
 
     /// `POST /v1/agents`.
     static func create(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
-        let caller = try context.requireCaller()
-        var object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentDefinition.shape)
-        for key in AgentDefinition.assignedKeys { object[key] = nil }
-        let now = DefinitionJSON.instant(services.clock.now())
-        var complete = object
-        complete["id"] = .string(PacerID.make(.agent, at: now))
-        complete["owner"] = .string(caller.name)
-        complete["created_at"] = .string(PacerJSON.format(now))
-        complete["updated_at"] = .string(PacerJSON.format(now))
-        let agent = try AgentDefinition.agent(complete, input: object)
-        try AgentDefinition.requirePrivilege(agent, caller: caller, policy: services.policy)
-        if try await services.store.agent(named: agent.name) != nil {
-            throw APIError.conflict("an agent named '\(agent.name)' exists already", field: "name")
-        }
-        return try jsonResponse(try await services.store.saveAgent(agent), status: .created)
+        let object = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentInput.shape)
+        return try jsonResponse(try await AgentOperations.create(object, in: try services.operations(context)), status: .created)
     }
 
     /// `PATCH /v1/agents/{id}`: a JSON merge patch of the definition.
     static func update(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
-        let caller = try context.requireCaller()
-        let stored = try await find(context, services.store)
-        var patch = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentDefinition.shape)
-        for key in AgentDefinition.assignedKeys { patch[key] = nil }
-        guard case .object(let merged) = DefinitionJSON.merge(try DefinitionJSON.json(stored), .object(patch)) else {
-            throw APIError.badRequest("the body must be a JSON object")
-        }
-        var edited = try AgentDefinition.agent(merged, input: patch)
-        if edited == stored { return try jsonResponse(stored) }
-        try AgentDefinition.requirePrivilege(edited, replacing: stored, caller: caller, policy: services.policy)
-        if edited.name != stored.name, try await services.store.agent(named: edited.name) != nil {
-            throw APIError.conflict("an agent named '\(edited.name)' exists already", field: "name")
-        }
-        edited.updatedAt = max(DefinitionJSON.instant(services.clock.now()), stored.updatedAt)
-        return try jsonResponse(try await services.store.saveAgent(edited))
+        let reference = try context.reference("id", kind: "agent")
+        let patch = try DefinitionDecoding.object(try await request.decodeJSON(JSONValue.self), AgentInput.shape)
+        return try jsonResponse(try await AgentOperations.patch(reference, with: patch, in: try services.operations(context)))
     }
 
     /// `DELETE /v1/agents/{id}`.
-    static func delete(_ request: Request, _ context: APIRequestContext, _ store: any Store) async throws -> Response {
+    static func delete(_ request: Request, _ context: APIRequestContext, _ services: APIServices) async throws -> Response {
         var force = false
         switch request.query("force") {
         case nil, "false"?: break
         case "true"?: force = true
         case let other?: throw APIError.badRequest("'\(other.prefix(100))' must be true or false", field: "force")
         }
-        let caller = try context.requireCaller()
-        let agent = try await find(context, store)
-        let users = try await store.schedules(targeting: agent)
-        if let refusal = Privilege.deletionRefusal(agent, targetedBy: Set(users.map(\.owner)), caller: caller.name,
-                                                   scopes: caller.scopes) {
-            throw APIError(refusal)
-        }
-        if !users.isEmpty, !force {
-            let names = users.prefix(10).map { "'\($0.name)'" }.joined(separator: ", ") + (users.count > 10 ? ", ..." : "")
-            throw APIError.conflict("agent '\(agent.name)' is the target of \(users.count == 1 ? "schedule" : "schedules") \(names); "
-                                    + "change or delete those first, or give force=true")
-        }
-        guard try await store.deleteAgent(id: agent.id) else { throw APIError.notFound("agent", agent.id) }
+        try await AgentOperations.delete(try context.reference("id", kind: "agent"), force: force, in: try services.operations(context))
         return Response(status: .noContent)
     }
 }

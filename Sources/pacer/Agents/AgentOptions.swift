@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PacerCore
+import PacerOperations
 
 /// The flags that define an agent, shared by `agents add` (which needs a model and, for
 /// `openai`, a base URL) and `agents edit` (where only the flags given change anything).
@@ -52,9 +53,6 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "Unattended tool use: deny_dangerous (default) or allow_all.")
     var approvalMode: String?
 
-    /// The base URL an `anthropic` agent gets when none is given.
-    static let anthropicBaseURL = "https://api.anthropic.com"
-
     /// A new agent from the flags.
     /// - Parameters:
     ///   - name: its name.
@@ -67,7 +65,7 @@ struct AgentOptions: ParsableArguments {
         let baseURL: String
         switch (baseUrl, provider) {
         case (let url?, _): baseURL = url
-        case (nil, .anthropic): baseURL = Self.anthropicBaseURL
+        case (nil, .anthropic): baseURL = AgentInput.anthropicBaseURL
         case (nil, .openai):
             throw CommandFailure.usage("missing --base-url: an openai agent needs its endpoint, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1")
         }
@@ -132,25 +130,7 @@ struct AgentOptions: ParsableArguments {
     /// Rejects an `--api-key-env` that is not a variable name, or that looks like a key; the
     /// value is never echoed, since it may be the secret itself.
     static func checkKeyVariable(_ name: String) throws {
-        if let problem = keyVariableProblem(name) { throw CommandFailure.usage("api_key_env (--api-key-env): \(problem)") }
-    }
-
-    /// Why a value cannot be an API key variable name, without repeating the value; `nil` when
-    /// it can.
-    static func keyVariableProblem(_ name: String) -> String? {
-        if name.wholeMatch(of: /[A-Za-z_][A-Za-z0-9_]*/) == nil || looksLikeKey(name) {
-            return "give the NAME of the environment variable holding the key (such as OPENAI_API_KEY), "
-                + "not the key itself; the value given is not a variable name and is not repeated here"
-        }
-        return nil
-    }
-
-    /// Whether a valid-looking variable name is more likely an API key: a known key prefix, or
-    /// a long run of letters and digits with no underscore.
-    static func looksLikeKey(_ text: String) -> Bool {
-        let prefixes = ["sk-", "sk_", "gsk_", "xai-", "AIza", "hf_", "ghp_", "gho_", "github_pat_", "pk-", "pk_", "sk-ant-"]
-        if prefixes.contains(where: { text.hasPrefix($0) }) { return true }
-        return text.count >= 32 && !text.contains("_") && text.contains(where: \.isNumber) && text.contains(where: \.isLetter)
+        if let problem = AgentInput.keyVariableProblem(name) { throw CommandFailure.usage("api_key_env (--api-key-env): \(problem)") }
     }
 
     /// The text of a file given to a flag, relative to `cwd`.

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 extension ScheduleFile {
@@ -57,7 +58,7 @@ extension ScheduleFile {
         if errors.count > before { return nil }
         // A key given in place of a variable name is never repeated in a message; the rest of
         // the entry is still checked.
-        if let env = object["api_key_env"] as? String, let problem = AgentOptions.keyVariableProblem(env) {
+        if let env = object["api_key_env"] as? String, let problem = AgentInput.keyVariableProblem(env) {
             errors.append(FieldError(field: "\(path).api_key_env", message: problem))
             object["api_key_env"] = nil
         }
@@ -67,7 +68,7 @@ extension ScheduleFile {
         complete["created_at"] = "1970-01-01T00:00:00Z"
         if complete["provider"] == nil || complete["provider"] is NSNull { complete["provider"] = Agent.Provider.openai.rawValue }
         if complete["provider"] as? String == Agent.Provider.anthropic.rawValue, complete["base_url"] == nil || complete["base_url"] is NSNull {
-            complete["base_url"] = AgentOptions.anthropicBaseURL
+            complete["base_url"] = AgentInput.anthropicBaseURL
         }
         let agent: Agent
         do {
