@@ -146,7 +146,7 @@ let package = Package(
         .target(
             name: "PacerTesting",
             dependencies: [
-                "PacerStore", "PacerCore", "Recurrence", "PacerEngine", "ChildProcess",
+                "PacerStore", "PacerCore", "Recurrence", "PacerEngine", "PacerOperations", "ChildProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -218,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "PacerRunnersTests",
             dependencies: [
-                "PacerRunners", "PacerAgents", "PacerCore", "PacerStore", "PacerSQLite", "PacerEngine", "PacerTesting", "PacerHTTP",
+                "PacerRunners", "PacerAgents", "PacerCore", "PacerStore", "PacerSQLite", "PacerEngine", "PacerTesting", "PacerHTTP", "PacerOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -231,6 +231,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "PacerOperationsTests",
+            dependencies: ["PacerOperations", "PacerSQLite", "PacerStore", "PacerCore", "PacerTesting"]
         ),
         .testTarget(
             name: "PacerCLITests",

@@ -39,6 +39,8 @@ public enum HTTPClientFailure: Sendable, Hashable {
     public init(_ error: any Error) {
         if let client = error as? HTTPClientError {
             self = Self.classify(client)
+        } else if error is CancellationError {
+            self = .cancelled
         } else {
             // Anything else the client throws comes from making the connection.
             self = .unreachable(Self.connectionReason(error) ?? String(describing: error))

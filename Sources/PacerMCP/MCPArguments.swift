@@ -157,7 +157,12 @@ struct MCPToolError: Error, Sendable {
             switch e {
             case .conflict(let field, let message): return MCPToolError(field: field, code: "conflict", message)
             case .notFound(let kind, let reference):
-                return MCPToolError(field: kind, code: "not_found", "no \(kind) with id or name '\(reference.prefix(200))'")
+                // The argument that names it, and where the client finds the right ones.
+                let (field, names, list) = switch kind {
+                case "session": ("id", "id", "list_sessions")
+                default: (kind, "id or name", "list_\(kind)s")
+                }
+                return MCPToolError(field: field, code: "not_found", "no \(kind) with \(names) '\(reference.prefix(200))'; \(list) shows them")
             case .missing(let field, let message): return MCPToolError(field: field, code: "not_found", message)
             }
         case let e as Privilege.Refusal:

@@ -133,6 +133,7 @@ enum MCPSchemas {
         "max_cost": ["type": "number", "exclusiveMinimum": 0, "description": "Highest cost of one session, in the agents' price-table currency."],
     ], required: [], description: "Limits of the agent sessions this schedule starts; missing ones fall back to the server's defaults.")
 
+    static let maxFires = integer("Fire at most this many times, then stop (the same as timing.max_fires).", minimum: 1)
     static let timing: JSONValue = [
         "type": "object",
         "description": "The schedule's timing beside its rule: max_fires (stop after this many fires), jitter (seconds), starts_at and ends_at (RFC 3339), anchor.",

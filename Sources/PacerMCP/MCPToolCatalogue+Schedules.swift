@@ -13,9 +13,26 @@ extension MCPToolCatalogue {
         "at": MCPSchemas.at, "timezone": MCPSchemas.timezone, "timing": MCPSchemas.timing,
         "target": MCPSchemas.target, "agent": MCPSchemas.agent, "prompt": MCPSchemas.prompt,
         "delivery": MCPSchemas.delivery, "caps": MCPSchemas.caps, "notes": MCPSchemas.notes,
-        "dispatch": MCPSchemas.dispatch, "policies": MCPSchemas.policies,
+        "dispatch": MCPSchemas.dispatch, "policies": MCPSchemas.policies, "max_fires": MCPSchemas.maxFires,
         "enabled": ["type": "boolean", "description": "false keeps the definition but stops it firing."],
     ]
+
+    /// The arguments as a definition: `max_fires`, kept for clients of the flat arguments, is
+    /// `timing.max_fires`.
+    static func definition(_ args: MCPArguments) throws(MCPToolError) -> [String: JSONValue] {
+        var object = args.object
+        guard let maxFires = object.removeValue(forKey: "max_fires"), maxFires != .null else { return object }
+        var timing: [String: JSONValue] = [:]
+        switch object["timing"] {
+        case nil, .null?: break
+        case .object(let t)?: timing = t
+        default: throw MCPToolError(field: "timing", "must be a JSON object")
+        }
+        if timing["max_fires"] != nil { throw MCPToolError(field: "max_fires", "give only one of max_fires and timing.max_fires") }
+        timing["max_fires"] = maxFires
+        object["timing"] = .object(timing)
+        return object
+    }
 
     static var scheduleTools: [MCPTool] {
         [create, list, get, update, pause(true), pause(false), delete]
@@ -35,7 +52,7 @@ extension MCPToolCatalogue {
             """,
         properties: definitionProperties, required: ["name"]
     ) { args, context in
-        let created = try await ScheduleOperations.create(args.object, deduplicate: true, in: context.operations)
+        let created = try await ScheduleOperations.create(try definition(args), deduplicate: true, in: context.operations)
         return ["ok": true, "existing": .bool(created.existing), "schedule": try await MCPViews.schedule(created.schedule, store: context.store)]
     }
 
@@ -87,10 +104,16 @@ extension MCPToolCatalogue {
         required: ["schedule"]
     ) { args, context in
         let reference = try args.string("schedule", required: true, max: 1000)!
-        var changes = args.object
+        var changes = try definition(args)
         changes["schedule"] = nil
         let patched = try await ScheduleOperations.patch(reference, with: changes, expectedRevision: nil, in: context.operations)
         return ["ok": true, "changed": .bool(patched.changed), "schedule": try await MCPViews.schedule(patched.schedule, store: context.store)]
+    }
+
+    /// A pause's reason; a blank one (models send `""`) is none.
+    static func reason(_ args: MCPArguments) throws(MCPToolError) -> String? {
+        guard let text = try args.string("reason", max: 10_000), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return text
     }
 
     static func pause(_ pausing: Bool) -> MCPTool {
@@ -106,7 +129,7 @@ extension MCPToolCatalogue {
         ) { args, context in
             let reference = try args.string("schedule", required: true, max: 1000)!
             let schedule = pausing
-                ? try await ScheduleOperations.pause(reference, reason: try args.string("reason", max: 10_000), in: context.operations)
+                ? try await ScheduleOperations.pause(reference, reason: try Self.reason(args), in: context.operations)
                 : try await ScheduleOperations.resume(reference, in: context.operations)
             return ["ok": true, "schedule": try await MCPViews.schedule(schedule, store: context.store)]
         }

@@ -1,6 +1,5 @@
 import Foundation
 import PacerCore
-import PacerOperations
 import PacerStore
 
 /// An agent definition as every surface accepts it: the stored JSON's members; `provider`

@@ -52,7 +52,8 @@ public enum ScheduleInput {
         } catch let error as ValidationError {
             errors = error.errors
             failed = ["timing.rule"]
-            renames = [:]
+            let agentShorthand = ["agent", "prompt"].contains { input[$0] != nil && input[$0] != .null }
+            renames = agentShorthand ? ["target.agent": "agent", "target.prompt": "prompt"] : [:]
             for key in ruleShorthands + ["agent", "prompt"] { object[key] = nil }
             var timing: [String: JSONValue] = [:]
             if case .object(let t)? = object["timing"] { timing = t }

@@ -19,7 +19,8 @@ public enum ScheduleOperations {
     /// - Parameters:
     ///   - definition: the definition object (members the store assigns are ignored).
     ///   - deduplicate: return the caller's identical schedule (same owner, timing and target,
-    ///     found by fingerprint) instead of creating a second one.
+    ///     found by fingerprint, and the same dispatch, policies, caps, delivery and enabled
+    ///     flag) instead of creating a second one.
     /// - Throws: `ValidationError` naming every field at fault, `Privilege.Refusal`,
     ///   ``PacerStore/StoreError/nameTaken(_:)``.
     public static func create(_ definition: [String: JSONValue], deduplicate: Bool, in context: OperationContext) async throws -> Created {
@@ -32,7 +33,7 @@ public enum ScheduleOperations {
         ])
         try ScheduleInput.requireFuture(schedule.timing.rule, now: context.clock.now(), renames: renames)
         try await check(schedule, renames: renames, in: context)
-        if deduplicate, let existing = try await context.store.identicalSchedule(to: schedule) {
+        if deduplicate, let existing = try await context.store.identicalSchedule(to: schedule), existing.hasSameSettings(as: schedule) {
             return Created(schedule: existing, existing: true)
         }
         return Created(schedule: try await context.store.createSchedule(schedule, author: context.caller.name), existing: false)
@@ -164,5 +165,14 @@ public enum ScheduleOperations {
         case .invalid(let errors)?:
             throw Privilege.Refusal.invalid(errors.map { FieldError(field: ScheduleInput.rename($0.field, renames), message: $0.message) })
         }
+    }
+}
+
+extension Schedule {
+    /// Whether everything but the name, notes and bookkeeping is the same: a creation that
+    /// asks for other settings is not a duplicate.
+    func hasSameSettings(as other: Schedule) -> Bool {
+        dispatch == other.dispatch && policies == other.policies && caps == other.caps && delivery == other.delivery
+            && enabled == other.enabled
     }
 }

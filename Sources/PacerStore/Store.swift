@@ -20,23 +20,6 @@ public protocol Store: ScheduleCatalogue, FireStore, RunStore, EventStore, Sessi
 
 }
 
-extension Store {
-    /// The scopes a schedule's owner runs with, read now: a token's name has the token's scopes
-    /// (none once it is deleted); `agent:NAME` has what its agent may do (`admin` when it is
-    /// allowed dangerous tools, else `write` and `run`), never more than the agent's own owner
-    /// has, and none once the agent is gone; Pacer's own surfaces (`cli`, `config`, `mcp`,
-    /// `local`) are not limited (`nil`).
-    /// - Parameter owner: a schedule's owner.
-    public func ownerScopes(_ owner: String) async throws -> Set<Scope>? {
-        guard owner.lowercased().hasPrefix("agent:") else { return try await tokenScopes(owner) }
-        guard let agent = try await agent(named: String(owner.dropFirst("agent:".count))) else { return [] }
-        let own: Set<Scope> = agent.isPrivileged ? [.admin] : [.write, .run]
-        guard let creator = agent.owner, !creator.lowercased().hasPrefix("agent:"),
-              let creatorScopes = try await tokenScopes(creator) else { return own }
-        return Set(Scope.allCases.filter { $0.isGranted(by: own) && $0.isGranted(by: creatorScopes) })
-    }
-}
-
 /// How many rows a purge deleted.
 public struct PurgeCounts: Sendable, Hashable {
     public var runs: Int

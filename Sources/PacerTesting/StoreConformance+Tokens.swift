@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 extension StoreConformance {

@@ -46,7 +46,7 @@ struct MCPServerTests {
             ("bad_backfill", "to: 2999-01-01T00:00:00Z is in the future"),
             ("bad_rule", "rule:"), ("missing_name", "name: is required"), ("wrong_type", "schedule: must be a string"),
             ("past_at", "at: '2020-01-01T00:00:00Z' is in the past"), ("unknown_agent", "agent: no agent named 'nobody'"), ("unknown_schedule", "no-such-schedule"), ("unknown_tool", "unknown tool 'no_such_tool'"),
-            ("no_session", "no session with id or name 'ses_none'"),
+            ("no_session", "id: no session with id 'ses_none'"),
         ]
         for (key, message) in expectations {
             let call = try #require(object[key] as? [String: Any], "\(key)")

@@ -2,7 +2,7 @@ import Foundation
 import PacerCore
 import Synchronization
 import Testing
-@testable import PacerRunners
+import PacerOperations
 
 @Suite struct OwnerRightsGateTests {
     let command = Target.command(CommandTarget(argv: ["/bin/true"]))

@@ -243,7 +243,7 @@ import Testing
             try await deliverer(env: ["TG_TOKEN": "999:zzz"]).deliver(report(), to: .telegram(telegram))
         }
         #expect(error?.message.contains("999:zzz") == false)
-        #expect(error?.message.hasPrefix("Telegram delivery failed:") == true)
+        #expect(error?.message.hasPrefix("Telegram delivery failed:") == true, "\(error?.message ?? "")")
     }
 
     @Test func deliver_telegram_whenTokenMissing_namesTheVariable() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// `/v1/tokens`: list, create and delete API tokens (admin only). A token's secret is in the
@@ -8,7 +9,7 @@ import PacerStore
 public enum TokenRoutes {
     /// The routes.
     public static func routes(_ services: APIServices) -> [APIRoute] {
-        let store = services.store, clock = services.clock
+        let store = services.store
         return [
             APIRoute(.get, "/v1/tokens", scope: .admin, doc: OperationDoc(
                 "listTokens", "List API tokens by name (never their secrets or hashes)", tag: "tokens",
@@ -21,19 +22,16 @@ public enum TokenRoutes {
                 requestBody: ref("TokenInput"),
                 responses: [201: ResponseDoc("The token with its secret, shown this once", ref("TokenCreated"))],
                 errors: [409, 422])
-            ) { request, _ in
+            ) { request, context in
                 let input = try await request.decodeJSON(TokenInput.self)
-                let at = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded() / 1000)
-                let made = try APIToken.make(name: input.name, scopes: input.scopes, at: at)
-                _ = try await store.createToken(made.token)
+                let made = try await TokenOperations.create(name: input.name, scopes: input.scopes, in: try services.operations(context))
                 return try jsonResponse(made, status: .created)
             },
             APIRoute(.delete, "/v1/tokens/{id}", scope: .admin, doc: OperationDoc(
                 "deleteToken", "Delete an API token by id or name; requests with it are refused at once", tag: "tokens",
                 responses: [204: ResponseDoc("Deleted", nil)])
             ) { _, context in
-                let id = try context.path("id")
-                guard try await store.deleteToken(nameOrID: id) else { throw APIError.notFound("token", id) }
+                try await TokenOperations.delete(try context.path("id"), in: try services.operations(context))
                 return Response(status: .noContent)
             },
         ]

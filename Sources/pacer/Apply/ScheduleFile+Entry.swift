@@ -20,9 +20,13 @@ extension ScheduleFile {
             errors.append(FieldError(field: "\(path).\(key)", message: "is set by the store; schedules are matched by name"))
             object[key] = nil
         }
-        let input: [String: JSONValue]
+        var input: [String: JSONValue]
         do {
             input = try PacerJSON.decode([String: JSONValue].self, from: JSONSerialization.data(withJSONObject: object))
+            // YAML reads `every: 30` as a number; a rule is text.
+            for key in ScheduleInput.ruleShorthands {
+                if case .number(let n)? = input[key] { input[key] = .string(n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)) }
+            }
         } catch {
             errors.append(FieldError(field: path, message: "cannot be read: \(error)"))
             return nil

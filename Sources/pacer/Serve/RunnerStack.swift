@@ -36,9 +36,7 @@ struct RunnerStack {
             policy: policy)
         // Every run is checked before anything of it executes: its owner's scopes, read at
         // every run, and the server's settings.
-        runners.gate = OwnerRightsGate(
-            policy: policy, tokenScopes: { owner in try await store.ownerScopes(owner) },
-            agent: { reference in try await Lookup.agent(reference, in: store) })
+        runners.gate = OwnerRightsGate(store: store, policy: policy)
         self.runners = runners
     }
 

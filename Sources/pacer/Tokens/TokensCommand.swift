@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// `pacer tokens ...`: the bearer tokens of the REST API.
@@ -50,10 +51,11 @@ struct TokensCreateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.reporting {
-            let made = try Self.make(name: name, scopes: scopes)
+            _ = try Self.make(name: name, scopes: scopes)  // bad flags are refused before the store is opened
             try await store.withStore { store in
+                let made: NewToken
                 do {
-                    _ = try await store.createToken(made.token)
+                    made = try await TokenOperations.create(name: name, scopes: Self.scopeNames(scopes), in: try await PolicyCheck.operations(store))
                 } catch StoreError.nameTaken(let name) {
                     throw CommandFailure.usage("name (NAME): a token named '\(name)' exists already")
                 }
@@ -72,9 +74,14 @@ struct TokensCreateCommand: AsyncParsableCommand {
         }
     }
 
+    /// The scopes of repeated or comma-separated `--scope` flags.
+    static func scopeNames(_ scopes: [String]) -> [String] {
+        scopes.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
     /// A token from the flags, validated before the store is opened.
     static func make(name: String, scopes: [String]) throws -> NewToken {
-        let names = scopes.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let names = scopeNames(scopes)
         guard !names.isEmpty else {
             throw CommandFailure.usage("--scope: give at least one scope (\(APIToken.scopeNames.joined(separator: ", ")))")
         }
@@ -138,7 +145,10 @@ struct TokensRemoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await store.withStore { store in
-            guard let t = try await store.token(nameOrID: token), try await store.deleteToken(nameOrID: token) else {
+            let t: APIToken
+            do {
+                t = try await TokenOperations.delete(token, in: try await PolicyCheck.operations(store))
+            } catch OperationError.notFound {
                 throw CommandFailure("no token named '\(token)'; see pacer tokens list")
             }
             let left = try await store.hasTokens()

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerStore
 
 /// Lets a run start only while its schedule's owner may run it and the server's settings allow
 /// what it reaches (``PacerCore/Privilege/refusal(owner:schedule:agent:tokenScopes:policy:)``):
@@ -25,6 +26,16 @@ public struct OwnerRightsGate: RunGate {
         self.agent = agent
     }
 
+    /// The gate of a server over its store: the owner's rights read at every run
+    /// (``PacerStore/Store/ownerScopes(_:)``), agents looked up by id or name.
+    /// - Parameters:
+    ///   - store: the store.
+    ///   - policy: the server's settings.
+    public init(store: any Store, policy: ServerPolicy) {
+        self.init(policy: policy, tokenScopes: { owner in try await store.ownerScopes(owner) },
+                  agent: { reference in try await Lookup.agent(reference, in: store) })
+    }
+
     public func refusal(for schedule: Schedule) async -> RunOutcome? {
         do {
             let scopes = try await tokenScopes(schedule.owner)
@@ -36,5 +47,22 @@ public struct OwnerRightsGate: RunGate {
         } catch {
             return .failed("could not read the owner's rights: \(error)", failure: .transient)
         }
+    }
+}
+
+extension Store {
+    /// The scopes a schedule's owner runs with, read now: a token's name has the token's scopes
+    /// (none once it is deleted); `agent:NAME` has what its agent may do (`admin` when it is
+    /// allowed dangerous tools, else `write` and `run`), never more than the agent's own owner
+    /// has, and none once the agent is gone; Pacer's own surfaces (`cli`, `config`, `mcp`,
+    /// `local`) are not limited (`nil`).
+    /// - Parameter owner: a schedule's owner.
+    public func ownerScopes(_ owner: String) async throws -> Set<Scope>? {
+        guard owner.lowercased().hasPrefix("agent:") else { return try await tokenScopes(owner) }
+        guard let agent = try await agent(named: String(owner.dropFirst("agent:".count))) else { return [] }
+        let own: Set<Scope> = agent.isPrivileged ? [.admin] : [.write, .run]
+        guard let creator = agent.owner, !creator.lowercased().hasPrefix("agent:"),
+              let creatorScopes = try await tokenScopes(creator) else { return own }
+        return Set(Scope.allCases.filter { $0.isGranted(by: own) && $0.isGranted(by: creatorScopes) })
     }
 }
