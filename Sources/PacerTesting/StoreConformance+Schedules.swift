@@ -92,6 +92,10 @@ extension StoreConformance {
             try await checkThrows(.revisionConflict(scheduleID: created.id, stored: 2, given: 7)) {
                 try await store.updateSchedule(stale, author: "user:eve")
             }
+            // An edit made from revision 1 after revision 2 was stored would undo it: refused.
+            try await checkThrows(.revisionConflict(scheduleID: created.id, stored: 2, given: 1)) {
+                try await store.updateSchedule(created.revised(at: Fixture.at(90)) { $0.notes = "stale" }, author: "user:eve")
+            }
             var ghost = Fixture.schedule("ghost")
             ghost.revision = 1
             try await checkThrows(.scheduleNotFound(ghost.id)) { try await store.updateSchedule(ghost, author: "a") }

@@ -99,7 +99,7 @@ import Testing
     @Test func revision_snapshotsTheSchedule() throws {
         let s = fullSchedule()
         let next = s.revised(at: t0.addingTimeInterval(120)) { $0.name = "Renamed"; $0.revision = 99 }
-        #expect(next.revision == s.revision + 1)
+        #expect(next.revision == s.revision, "the revision it was made from; the store raises it")
         #expect(next.id == s.id)
         #expect(next.updatedAt == t0.addingTimeInterval(120))
         let rev = Revision(snapshot: s, createdAt: t0, author: "user:ada")

@@ -31,9 +31,9 @@ import Testing
         #expect(throws: ValidationError.self) { try bad.replacing(stored2) }
     }
 
-    @Test func mayReplace_onlyFromTheStoredRevisionOrTheOneAfter() {
+    @Test func mayReplace_onlyFromTheStoredRevision() {
         #expect(Schedule.mayReplace(stored: 3, given: 3))
-        #expect(Schedule.mayReplace(stored: 3, given: 4))
+        #expect(!Schedule.mayReplace(stored: 3, given: 4), "made from a revision stored since: stale")
         #expect(!Schedule.mayReplace(stored: 3, given: 2))
         #expect(!Schedule.mayReplace(stored: 3, given: 5))
     }

@@ -14,10 +14,11 @@ extension Schedule {
         return (s, try s.cadence().next(after: s.createdAt))
     }
 
-    /// Whether an edit made from revision `given` may replace the stored revision: it was read
-    /// at the stored revision, or made by ``revised(at:_:)`` from it (the next one).
+    /// Whether an edit made from revision `given` may replace the stored revision: only when
+    /// it was read at the stored revision, so an edit made before another one was stored
+    /// never overwrites it.
     public static func mayReplace(stored: Int, given: Int) -> Bool {
-        given == stored || given == stored + 1
+        given == stored
     }
 
     /// This definition as the revision after `stored`: its id and creation instant, the next

@@ -163,7 +163,9 @@ public struct Schedule: Sendable, Hashable, Codable {
         exclusions.contains { $0.next(after: scheduledAt - 1) == scheduledAt }
     }
 
-    /// A copy with the changes applied, `updated_at` set and the revision raised.
+    /// A copy with the changes applied and `updated_at` set, keeping the revision it was made
+    /// from: the store raises it when it stores the change, and refuses the change when
+    /// another one was stored since (a stale edit never overwrites a newer one).
     /// - Parameters:
     ///   - now: the instant of the change.
     ///   - change: edits the copy.
@@ -173,7 +175,7 @@ public struct Schedule: Sendable, Hashable, Codable {
         copy.id = id
         copy.createdAt = createdAt
         copy.updatedAt = now
-        copy.revision = revision + 1
+        copy.revision = revision
         return copy
     }
 }
