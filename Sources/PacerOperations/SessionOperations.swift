@@ -17,10 +17,11 @@ public enum SessionOperations {
         let event = SessionEvent(at: now, kind: .stateChanged, detail: [
             "from": .string(session.state.rawValue), "to": .string(Session.State.cancelled.rawValue), "by": .string(context.caller.name),
         ])
-        _ = try await store.appendToSession(id: id, messages: [], toolCalls: [], events: [event],
-                                            inputTokens: 0, outputTokens: 0, cost: 0, at: now)
-        return try await store.updateSession(id: id, state: .cancelled, resumeAt: nil, resumePrompt: session.resumePrompt,
-                                             recurrence: session.recurrence, at: now)
+        guard let cancelled = try await store.transitionSession(
+            id: id, from: [session.state], to: .cancelled, resumeAt: nil, resumePrompt: session.resumePrompt,
+            recurrence: session.recurrence, event: event, at: now)
+        else { throw changedMeanwhile(id) }
+        return cancelled
     }
 
     /// Makes a waiting session due now, keeping its prompt and recurrence; an engine wakes it
@@ -39,10 +40,17 @@ public enum SessionOperations {
             "resume_at": .string(PacerJSON.format(now)), "by": .string(context.caller.name),
             "was": session.resumeAt.map { .string(PacerJSON.format($0)) } ?? .null,
         ])
-        _ = try await store.appendToSession(id: id, messages: [], toolCalls: [], events: [event],
-                                            inputTokens: 0, outputTokens: 0, cost: 0, at: now)
-        return try await store.updateSession(id: id, state: .waiting, resumeAt: now, resumePrompt: session.resumePrompt,
-                                             recurrence: session.recurrence, at: now)
+        guard let resumed = try await store.transitionSession(
+            id: id, from: [.waiting], to: .waiting, resumeAt: now, resumePrompt: session.resumePrompt,
+            recurrence: session.recurrence, event: event, at: now)
+        else { throw changedMeanwhile(id) }
+        return resumed
+    }
+
+    /// The session's state changed between the read and the write (the engine woke it, or its
+    /// run ended it).
+    static func changedMeanwhile(_ id: String) -> OperationError {
+        .conflict(field: "state", message: "session \(id) changed state meanwhile; read it again and retry")
     }
 
     /// The session with that id.

@@ -64,6 +64,28 @@ extension PostgresStore {
         }
     }
 
+    public func transitionSession(id: String, from: Set<Session.State>, to state: Session.State, resumeAt: Date?,
+                                  resumePrompt: String?, recurrence: SessionRecurrence?, event: SessionEvent,
+                                  at: Date) async throws -> Session? {
+        try await write { c in
+            guard let row = try await c.query("SELECT document FROM sessions WHERE id = \(id) FOR UPDATE",
+                                              logger: self.logger).collect().first
+            else { throw StoreError.sessionNotFound(id) }
+            var s = try Self.session(row)
+            guard from.contains(s.state) else { return nil }
+            s.append(messages: [], toolCalls: [], events: [event], inputTokens: 0, outputTokens: 0, cost: 0)
+            s.state = state
+            s.resumeAt = resumeAt
+            s.resumePrompt = resumePrompt
+            s.recurrence = recurrence
+            s.updatedAt = at
+            try await self.saveSession(s, insert: false, c)
+            let runs = try await self.syncContinuation(ofSession: id, state: state, resumeAt: resumeAt, at: at, c)
+            try await self.record([(.sessionChanged, id)] + runs, at: at, c)
+            return s
+        }
+    }
+
     // MARK: Helpers
 
     static func session(_ row: PostgresRow) throws -> Session {

@@ -75,6 +75,24 @@ extension SQLiteStore {
         }
     }
 
+    public func transitionSession(id: String, from: Set<Session.State>, to state: Session.State, resumeAt: Date?,
+                                  resumePrompt: String?, recurrence: SessionRecurrence?, event: SessionEvent,
+                                  at: Date) async throws -> Session? {
+        try await write { db in
+            var s = try Self.fetchSession(id, db)
+            guard from.contains(s.state) else { return nil }
+            s.append(messages: [], toolCalls: [], events: [event], inputTokens: 0, outputTokens: 0, cost: 0)
+            try db.execute(sql: """
+                UPDATE sessions SET state = ?, resume_at = ?, resume_prompt = ?, recurrence = ?, events = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [state.rawValue, resumeAt.map(SQLiteSchema.millis), resumePrompt, try recurrence.map(SQLiteSchema.json),
+                                 try SQLiteSchema.json(s.events), SQLiteSchema.millis(at), id])
+            try SQLiteSchema.log(.sessionChanged, id, at: at, db)
+            try Self.syncContinuation(ofSession: id, state: state, resumeAt: resumeAt, at: at, db)
+            return try Self.fetchSession(id, db)
+        }
+    }
+
     static func fetchSession(_ id: String, _ db: Database) throws -> Session {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [id]) else {
             throw StoreError.sessionNotFound(id)

@@ -34,6 +34,14 @@ public protocol SessionStore: Sendable {
     /// - Throws: ``StoreError/sessionNotFound(_:)``.
     func updateSession(id: String, state: Session.State, resumeAt: Date?, resumePrompt: String?,
                        recurrence: SessionRecurrence?, at: Date) async throws -> Session
+
+    /// Moves a session to `state` (with its wake-up, prompt and recurrence) and appends
+    /// `event`, in one transaction, only while it is in one of `from`: an operator's cancel or
+    /// wake-up never overwrites a change the engine made meanwhile.
+    /// - Returns: the session after, or `nil` when it was in another state (nothing written).
+    /// - Throws: ``StoreError/sessionNotFound(_:)``.
+    func transitionSession(id: String, from: Set<Session.State>, to state: Session.State, resumeAt: Date?,
+                           resumePrompt: String?, recurrence: SessionRecurrence?, event: SessionEvent, at: Date) async throws -> Session?
 }
 
 /// Agents, monitors and workflows: saved whole, validated first, unique names.

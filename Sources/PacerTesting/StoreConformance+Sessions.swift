@@ -4,6 +4,26 @@ import PacerStore
 
 extension StoreConformance {
     static let sessionCases: [ConformanceCase] = [
+        ConformanceCase("session_transition_onlyFromTheStatesGiven_withItsEvent") { store in
+            let s = try await store.createSession(Fixture.session(scheduleID: nil, itemKey: nil, at: 0))
+            _ = try await store.updateSession(id: s.id, state: .waiting, resumeAt: Fixture.at(3600), resumePrompt: "go",
+                                              recurrence: nil, at: Fixture.at(1))
+            let event = SessionEvent(at: Fixture.at(2), kind: "resume_requested", detail: ["by": "ops"])
+            let refused = try await store.transitionSession(id: s.id, from: [.running], to: .cancelled, resumeAt: nil,
+                                                            resumePrompt: nil, recurrence: nil, event: event, at: Fixture.at(2))
+            try check(refused == nil, "a session in another state is not moved")
+            let unchanged = try await store.session(id: s.id)
+            try check(unchanged?.state == .waiting && unchanged?.events.isEmpty == true, "nothing written: \(String(describing: unchanged))")
+            let moved = try await store.transitionSession(id: s.id, from: [.waiting], to: .waiting, resumeAt: Fixture.at(2),
+                                                          resumePrompt: "go", recurrence: nil, event: event, at: Fixture.at(2))
+            try check(moved?.resumeAt == Fixture.at(2) && moved?.events == [event] && moved?.resumePrompt == "go",
+                      "moved with its event: \(String(describing: moved))")
+            try check(try await store.session(id: s.id) == moved, "reads back equal")
+            try await checkThrows(.sessionNotFound("ses_missing")) {
+                try await store.transitionSession(id: "ses_missing", from: [.waiting], to: .cancelled, resumeAt: nil,
+                                                  resumePrompt: nil, recurrence: nil, event: event, at: Fixture.at(3))
+            }
+        },
         ConformanceCase("session_appendAndUpdate_readBack") { store in
             let created = try await store.createSession(Fixture.session(scheduleID: "sch_a"))
             try check(try await store.session(id: created.id) == created, "the new session reads back equal")
