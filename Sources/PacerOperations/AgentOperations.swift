@@ -88,7 +88,14 @@ public enum AgentOperations {
         complete["owner"] = .string(context.caller.name)
         complete["created_at"] = .string(PacerJSON.format(now))
         complete["updated_at"] = .string(PacerJSON.format(now))
-        let agent = try AgentInput.agent(complete, input: object)
+        return try await create(try AgentInput.agent(complete, input: object), in: context)
+    }
+
+    /// Creates an agent a surface built itself (the CLI from its flags), owned by the caller.
+    /// - Throws: as ``create(_:in:)-(JSONValue)``.
+    public static func create(_ agent: Agent, in context: OperationContext) async throws -> Agent {
+        var agent = agent
+        agent.owner = context.caller.name
         try requirePrivilege(agent, in: context)
         if try await context.store.agent(named: agent.name) != nil {
             throw OperationError.conflict(field: "name", message: "an agent named '\(agent.name)' exists already")
@@ -105,7 +112,16 @@ public enum AgentOperations {
         guard case .object(let merged) = DefinitionJSON.merge(try DefinitionJSON.json(stored), .object(patch)) else {
             throw ValidationError([FieldError(field: "body", message: "must be a JSON object")])
         }
-        var edited = try AgentInput.agent(merged, input: patch)
+        return try await replace(stored, with: try AgentInput.agent(merged, input: patch), in: context)
+    }
+
+    /// Replaces an agent's definition with `edited`, made from `stored`.
+    /// - Returns: the agent as stored (`stored` itself when nothing changed).
+    public static func replace(_ stored: Agent, with edited: Agent, in context: OperationContext) async throws -> Agent {
+        var edited = edited
+        edited.id = stored.id
+        edited.createdAt = stored.createdAt
+        edited.updatedAt = stored.updatedAt
         if edited == stored { return stored }
         try requirePrivilege(edited, replacing: stored, in: context)
         if edited.name != stored.name, try await context.store.agent(named: edited.name) != nil {

@@ -31,7 +31,20 @@ public enum ScheduleOperations {
             "id": .string(PacerID.make(.schedule, at: now)), "owner": .string(context.caller.name),
             "created_at": .string(PacerJSON.format(now)), "updated_at": .string(PacerJSON.format(now)), "revision": 1,
         ])
-        try ScheduleInput.requireFuture(schedule.timing.rule, now: context.clock.now(), renames: renames)
+        return try await create(schedule, renames: renames, deduplicate: deduplicate, in: context)
+    }
+
+    /// Creates a schedule a surface built itself (the CLI from its flags): the same checks as
+    /// a definition read by ``ScheduleInput``, then stored.
+    /// - Parameters:
+    ///   - schedule: the schedule, its id, owner and instants set.
+    ///   - renames: how the input named the stored fields, for errors.
+    ///   - deduplicate: as ``create(_:deduplicate:in:)``.
+    ///   - pastInstants: accept a one-shot rule whose instant has passed (a file applied again
+    ///     keeps its `at`); refused by default.
+    public static func create(_ schedule: Schedule, renames: [String: String] = [:], deduplicate: Bool,
+                              pastInstants: Bool = false, in context: OperationContext) async throws -> Created {
+        if !pastInstants { try ScheduleInput.requireFuture(schedule.timing.rule, now: context.clock.now(), renames: renames) }
         try await check(schedule, renames: renames, in: context)
         if deduplicate, let existing = try await context.store.identicalSchedule(to: schedule), existing.hasSameSettings(as: schedule) {
             return Created(schedule: existing, existing: true)
@@ -65,21 +78,34 @@ public enum ScheduleOperations {
             guard case .object(let merged) = DefinitionJSON.merge(try DefinitionJSON.json(stored), .object(patch)) else {
                 throw ValidationError([FieldError(field: "body", message: "must be a JSON object")])
             }
-            var edited = try ScheduleInput.schedule(merged, input: patch, renames: renames)
-            if edited == stored { return Patched(schedule: stored, changed: false) }
-            if edited.timing.rule != stored.timing.rule {
-                try ScheduleInput.requireFuture(edited.timing.rule, now: context.clock.now(), renames: renames)
-            }
-            try await check(edited, renames: renames, in: context)
-            edited.updatedAt = max(context.instant, stored.updatedAt)
-            edited.revision = stored.revision  // the store raises it, and refuses when another change came first
+            let edited = try ScheduleInput.schedule(merged, input: patch, renames: renames)
             do {
-                return Patched(schedule: try await context.store.updateSchedule(edited, author: context.caller.name), changed: true)
+                return try await replace(stored, with: edited, renames: renames, in: context)
             } catch StoreError.revisionConflict where expectedRevision == nil && attempt < 3 {
                 continue  // changed meanwhile: apply the patch to the new definition
             }
         }
         throw OperationError.conflict(field: nil, message: "the schedule kept changing meanwhile; read it again and retry")
+    }
+
+    /// Replaces a schedule's definition with `edited`, made from `stored` as it was read (a
+    /// change stored meanwhile makes it a ``PacerStore/StoreError/revisionConflict(scheduleID:stored:given:)``),
+    /// after the checks a new definition passes; a changed rule that is a past instant is refused.
+    /// - Returns: the schedule, and whether a new revision was stored.
+    public static func replace(_ stored: Schedule, with edited: Schedule, renames: [String: String] = [:],
+                               pastInstants: Bool = false, in context: OperationContext) async throws -> Patched {
+        var edited = edited
+        edited.id = stored.id
+        edited.createdAt = stored.createdAt
+        edited.revision = stored.revision
+        edited.updatedAt = stored.updatedAt
+        if edited == stored { return Patched(schedule: stored, changed: false) }
+        if edited.timing.rule != stored.timing.rule, !pastInstants {
+            try ScheduleInput.requireFuture(edited.timing.rule, now: context.clock.now(), renames: renames)
+        }
+        try await check(edited, renames: renames, in: context)
+        edited.updatedAt = max(context.instant, stored.updatedAt)
+        return Patched(schedule: try await context.store.updateSchedule(edited, author: context.caller.name), changed: true)
     }
 
     /// Pauses a schedule: it stops firing, keeping its definition, until resumed.

@@ -62,7 +62,7 @@ struct AgentsAddCommand: AsyncParsableCommand {
         try await CommandFailure.reporting {
             let agent = try definition.newAgent(name: name, now: currentInstant(), cwd: FileManager.default.currentDirectoryPath)
             try await store.withStore { store in
-                let saved = try await Self.save(agent, store, creating: true)
+                let saved = try await Self.save(agent, replacing: nil, store)
                 if json { try JSONOutput.print(encodable: saved) } else {
                     Output.out("created agent '\(saved.name)' (\(saved.id)): \(saved.provider.rawValue) \(saved.model) at \(saved.baseURL)\n")
                 }
@@ -71,17 +71,15 @@ struct AgentsAddCommand: AsyncParsableCommand {
     }
 
     /// Saves an agent, reporting a taken name as bad input.
-    static func save(_ agent: Agent, _ store: any Store, creating: Bool) async throws -> Agent {
-        let nameFlag = creating ? "NAME" : "--name"
-        var agent = agent
-        if creating { agent.owner = cliAuthor }
-        try await PolicyCheck.require(agent, in: store) { AgentOptions.flag(for: $0, nameFlag: nameFlag) }
+    static func save(_ agent: Agent, replacing stored: Agent?, _ store: any Store) async throws -> Agent {
+        let nameFlag = stored == nil ? "NAME" : "--name"
         do {
-            return try await store.saveAgent(agent)
-        } catch StoreError.nameTaken(let name) {
-            throw CommandFailure.usage("name (\(nameFlag)): an agent named '\(name)' exists already")
-        } catch let error as PacerCore.ValidationError {
-            throw CommandFailure.invalid(error) { AgentOptions.flag(for: $0, nameFlag: nameFlag) }
+            return try await PolicyCheck.run(store, flag: { AgentOptions.flag(for: $0, nameFlag: nameFlag) }) { context in
+                if let stored { return try await AgentOperations.replace(stored, with: agent, in: context) }
+                return try await AgentOperations.create(agent, in: context)
+            }
+        } catch OperationError.conflict(field: "name", _) {
+            throw CommandFailure.usage("name (\(nameFlag)): an agent named '\(agent.name)' exists already")
         }
     }
 }
@@ -117,8 +115,7 @@ struct AgentsEditCommand: AsyncParsableCommand {
                 if json { try JSONOutput.print(encodable: stored) } else { Output.out("agent '\(stored.name)' unchanged\n") }
                 return
             }
-            edited.updatedAt = max(currentInstant(), stored.updatedAt)
-            let saved = try await AgentsAddCommand.save(edited, store, creating: false)
+            let saved = try await AgentsAddCommand.save(edited, replacing: stored, store)
             if json { try JSONOutput.print(encodable: saved) } else {
                 let changed = AgentText.differences(stored, saved)
                 Output.out("updated agent '\(saved.name)': \(changed.joined(separator: ", "))\n")
@@ -151,11 +148,12 @@ struct AgentsRemoveCommand: AsyncParsableCommand {
         try await store.withStore { store in
             let a = try await store.agent(nameOrID: agent)
             let users = try await store.schedules(targeting: a)
-            if !users.isEmpty, !force {
+            do {
+                try await PolicyCheck.run(store) { try await AgentOperations.delete(a.id, force: force, in: $0) }
+            } catch OperationError.conflict {
                 throw CommandFailure.usage("agent '\(a.name)' is the target of \(Self.list(users)); "
                                            + "edit or remove those first, or give --force")
             }
-            guard try await store.deleteAgent(id: a.id) else { throw CommandFailure("no agent named '\(agent)'") }
             if json { try JSONOutput.print(["deleted": a.id, "name": a.name]) } else {
                 Output.out("deleted agent '\(a.name)' (\(a.id))\n")
                 if !users.isEmpty { Output.out("warning: \(Self.list(users)) still target it; their runs will fail\n") }

@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// What applying one entry of a schedule file (an agent or a schedule) did (or, in a dry
@@ -110,6 +111,10 @@ extension ScheduleFile {
         if dryRun { return agentPlan.map(\.1) + plan.map(\.1) }
 
         var results: [ApplyResult] = []
+        // The writes are the shared operations, by the file's author with every scope, under
+        // the settings every entry was just checked against.
+        let context = OperationContext(caller: Caller(name: author, scopes: Set(Scope.allCases)), store: store,
+                                       policy: policy!, clock: ApplyClock(instant: now))
         for (entry, planned, current) in agentPlan {
             results.append(try await Self.write(entry, planned, current, to: store, now: now, author: author))
         }
@@ -122,14 +127,12 @@ extension ScheduleFile {
                 s.createdAt = now
                 s.updatedAt = now
                 s.revision = 1
-                let created = try await store.createSchedule(s, author: author)
+                // A file applied again later keeps its `at`: a past one-shot is no error here.
+                let created = try await ScheduleOperations.create(s, deduplicate: false, pastInstants: true, in: context).schedule
                 result.scheduleID = created.id
                 result.revision = created.revision
             case .updated:
-                let definition = entry.schedule
-                let saved = try await store.updateSchedule(current!.revised(at: now) { s in
-                    s = definition
-                }, author: author)
+                let saved = try await ScheduleOperations.replace(current!, with: entry.schedule, pastInstants: true, in: context).schedule
                 result.revision = saved.revision
             case .unchanged, .skipped:
                 break
@@ -155,4 +158,11 @@ extension ScheduleFile {
         if a.delivery != b.delivery { out.append("delivery") }
         return out
     }
+}
+
+/// The instant an apply records on everything it writes.
+private struct ApplyClock: WallClock {
+    let instant: Date
+    func now() -> Date { instant }
+    func sleep(until deadline: Date) async throws { try await SystemClock().sleep(until: deadline) }
 }

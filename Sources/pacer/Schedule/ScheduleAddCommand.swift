@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PacerCore
+import PacerOperations
 import PacerStore
 
 /// `pacer schedule add`: create a schedule from flags.
@@ -31,12 +32,10 @@ struct ScheduleAddCommand: AsyncParsableCommand {
             let schedule = try definition.newSchedule(now: now, cwd: FileManager.default.currentDirectoryPath)
             try await store.withStore { store in
                 try await definition.session.checkAgentExists(schedule.target, in: store)
-                try await PolicyCheck.require(schedule, in: store, flag: definition.flag(for:))
-                let created: Schedule
-                do {
-                    created = try await store.createSchedule(schedule, author: cliAuthor)
-                } catch StoreError.nameTaken(let name) {
-                    throw CommandFailure.usage("name (--name): a schedule named '\(name)' exists already")
+                let created = try await Self.naming {
+                    try await PolicyCheck.run(store, flag: definition.flag(for:)) {
+                        try await ScheduleOperations.create(schedule, deduplicate: false, in: $0).schedule
+                    }
                 }
                 let state = try await store.state(scheduleID: created.id)
                 if json {
@@ -46,6 +45,17 @@ struct ScheduleAddCommand: AsyncParsableCommand {
                                + ScheduleText.localWithDistance(state?.nextFireAt, now: now) + "\n")
                 }
             }
+        }
+    }
+}
+
+extension ScheduleAddCommand {
+    /// Runs a write, a taken name read as bad input naming `--name`.
+    static func naming<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch StoreError.nameTaken(let name) {
+            throw CommandFailure.usage("name (--name): a schedule named '\(name)' exists already")
         }
     }
 }
@@ -78,8 +88,12 @@ struct ScheduleEditCommand: AsyncParsableCommand {
             var edited = stored
             try definition.apply(to: &edited, cwd: FileManager.default.currentDirectoryPath, creating: false)
             try await definition.session.checkAgentExists(edited.target, in: store)
-            if edited != stored { try await PolicyCheck.require(edited, in: store, flag: definition.flag(for:)) }
-            if edited == stored {
+            let patched = try await ScheduleAddCommand.naming {
+                try await PolicyCheck.run(store, flag: definition.flag(for:)) {
+                    try await ScheduleOperations.replace(stored, with: edited, in: $0)
+                }
+            }
+            guard patched.changed else {
                 if json {
                     try JSONOutput.print(JSONOutput.schedule(stored, state: try await store.state(scheduleID: stored.id)))
                 } else {
@@ -87,12 +101,7 @@ struct ScheduleEditCommand: AsyncParsableCommand {
                 }
                 return
             }
-            let saved: Schedule
-            do {
-                saved = try await store.updateSchedule(stored.revised(at: now) { $0 = edited }, author: cliAuthor)
-            } catch StoreError.nameTaken(let name) {
-                throw CommandFailure.usage("name (--name): a schedule named '\(name)' exists already")
-            }
+            let saved = patched.schedule
             let state = try await store.state(scheduleID: saved.id)
             if json {
                 try JSONOutput.print(JSONOutput.schedule(saved, state: state))

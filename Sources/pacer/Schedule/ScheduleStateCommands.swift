@@ -49,7 +49,7 @@ struct SchedulePauseCommand: AsyncParsableCommand {
         try await store.withStore { store in
             let s: Schedule
             do {
-                s = try await PolicyCheck.run(store) { try await ScheduleOperations.pause(schedule, reason: reason, in: $0) }
+                s = try await ScheduleOperations.pause(schedule, reason: reason, in: try await PolicyCheck.operations(store))
             } catch let error as PacerCore.ValidationError {
                 throw CommandFailure.usage(error.errors.map { "--\($0.field): \($0.message)" }.joined(separator: "\npacer: "))
             }

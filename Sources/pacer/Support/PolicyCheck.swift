@@ -35,13 +35,18 @@ enum PolicyCheck {
                          policy: try await store.publishedPolicy() ?? .closed, clock: SystemClock())
     }
 
-    /// Runs an operation of the CLI, a refusal by the settings read as ``require(_:in:flag:)`` says it.
-    static func run<T>(_ store: any Store, _ body: (OperationContext) async throws -> T) async throws -> T {
+    /// Runs an operation of the CLI: a refusal by the settings reads as ``require(_:in:flag:)``
+    /// says it, a validation error names each field's flag.
+    /// - Parameter flag: the flag behind a stored field, when there is one.
+    static func run<T>(_ store: any Store, flag: (String) -> String? = { _ in nil },
+                       _ body: (OperationContext) async throws -> T) async throws -> T {
         let context = try await operations(store)
         do {
             return try await body(context)
         } catch let refusal as Privilege.Refusal {
-            throw failure(refusal, published: try await store.publishedPolicy() != nil, flag: { _ in nil })
+            throw failure(refusal, published: try await store.publishedPolicy() != nil, flag: flag)
+        } catch let error as ValidationError {
+            throw CommandFailure.invalid(error, flag: flag)
         }
     }
 
