@@ -59,22 +59,25 @@ extension MCPToolCatalogue {
         return ["ok": true, "session": try await MCPViews.session(session, store: context.store)]
     }
 
-    static let cancelSession = MCPTool(
-        "cancel_session", title: "Cancel an agent session", scope: .run, idempotent: false,
-        description: "Cancel an agent session that is pending, running or waiting (by id): it never runs again. A running session's run stops. Returns the session.",
-        properties: ["id": MCPSchemas.string("The session's id (ses_...).", maxLength: 200)], required: ["id"]
-    ) { args, context in
-        let session = try await SessionOperations.cancel(try args.string("id", required: true, max: 200)!, in: context.operations)
-        return ["ok": true, "session": try await MCPViews.session(session, store: context.store)]
-    }
+    static let cancelSession = sessionAction(
+        "cancel_session", title: "Cancel an agent session", idempotent: false,
+        "Cancel an agent session that is pending, running or waiting (by id): it never runs again. A running session's run stops. Returns the session.",
+        SessionOperations.cancel)
 
-    static let resumeSession = MCPTool(
-        "resume_session", title: "Wake a waiting session now", scope: .run, idempotent: true,
-        description: "Wake a waiting agent session now instead of at its resume_at (by id), keeping its prompt and recurrence; a running Pacer starts it within a second. Returns the session.",
-        properties: ["id": MCPSchemas.string("The session's id (ses_...).", maxLength: 200)], required: ["id"]
-    ) { args, context in
-        let session = try await SessionOperations.resumeNow(try args.string("id", required: true, max: 200)!, in: context.operations)
-        return ["ok": true, "session": try await MCPViews.session(session, store: context.store)]
+    static let resumeSession = sessionAction(
+        "resume_session", title: "Wake a waiting session now", idempotent: true,
+        "Wake a waiting agent session now instead of at its resume_at (by id), keeping its prompt and recurrence; a running Pacer starts it within a second. Returns the session.",
+        SessionOperations.resumeNow)
+
+    /// A tool that carries out a session operation on the session `id` and answers the session.
+    static func sessionAction(_ name: String, title: String, idempotent: Bool, _ description: String,
+                              _ operation: @escaping @Sendable (String, OperationContext) async throws -> Session) -> MCPTool {
+        MCPTool(name, title: title, scope: .run, idempotent: idempotent, description: description,
+                properties: ["id": MCPSchemas.string("The session's id (ses_...).", maxLength: 200)], required: ["id"]
+        ) { args, context in
+            let session = try await operation(try args.string("id", required: true, max: 200)!, context.operations)
+            return ["ok": true, "session": try await MCPViews.session(session, store: context.store)]
+        }
     }
 
     /// A built-in self-pacing tool for a session named by `session_id`: the same arguments,

@@ -43,37 +43,35 @@ extension PostgresStore {
 
     public func updateSession(id: String, state: Session.State, resumeAt: Date?, resumePrompt: String?,
                               recurrence: SessionRecurrence?, at: Date) async throws -> Session {
-        try await write { c in
-            guard let row = try await c.query("SELECT document FROM sessions WHERE id = \(id) FOR UPDATE",
-                                              logger: self.logger).collect().first
-            else { throw StoreError.sessionNotFound(id) }
-            var s = try Self.session(row)
+        try await move(id, to: state, resumeAt: resumeAt, resumePrompt: resumePrompt, recurrence: recurrence, events: [], at: at) { current in
             // A cancelled session stays cancelled: a run finishing after the cancel cannot revive it.
-            if s.state == .cancelled && state != .cancelled { return s }
             // An ended one (error, done) stays as it ended: a run that lost its lease cannot revive it.
-            if (s.state == .error || s.state == .done) && state != s.state && state != .cancelled { return s }
-            s.state = state
-            s.resumeAt = resumeAt
-            s.resumePrompt = resumePrompt
-            s.recurrence = recurrence
-            s.updatedAt = at
-            try await self.saveSession(s, insert: false, c)
-            let runs = try await self.syncContinuation(ofSession: id, state: state, resumeAt: resumeAt, at: at, c)
-            try await self.record([(.sessionChanged, id)] + runs, at: at, c)
-            return s
-        }
+            !(current == .cancelled && state != .cancelled)
+                && !((current == .error || current == .done) && state != current && state != .cancelled)
+        }.session
     }
 
     public func transitionSession(id: String, from: Set<Session.State>, to state: Session.State, resumeAt: Date?,
                                   resumePrompt: String?, recurrence: SessionRecurrence?, event: SessionEvent,
                                   at: Date) async throws -> Session? {
+        let result = try await move(id, to: state, resumeAt: resumeAt, resumePrompt: resumePrompt, recurrence: recurrence,
+                                    events: [event], at: at) { from.contains($0) }
+        return result.moved ? result.session : nil
+    }
+
+    /// Reads a session under `FOR UPDATE` and, when `allowed` accepts its state, moves it with
+    /// `events` appended and its continuation synced, in one transaction.
+    /// - Returns: the session after, and whether it moved.
+    func move(_ id: String, to state: Session.State, resumeAt: Date?, resumePrompt: String?, recurrence: SessionRecurrence?,
+              events: [SessionEvent], at: Date,
+              allowed: @escaping @Sendable (Session.State) -> Bool) async throws -> (session: Session, moved: Bool) {
         try await write { c in
             guard let row = try await c.query("SELECT document FROM sessions WHERE id = \(id) FOR UPDATE",
                                               logger: self.logger).collect().first
             else { throw StoreError.sessionNotFound(id) }
             var s = try Self.session(row)
-            guard from.contains(s.state) else { return nil }
-            s.append(messages: [], toolCalls: [], events: [event], inputTokens: 0, outputTokens: 0, cost: 0)
+            guard allowed(s.state) else { return (s, false) }
+            s.append(messages: [], toolCalls: [], events: events, inputTokens: 0, outputTokens: 0, cost: 0)
             s.state = state
             s.resumeAt = resumeAt
             s.resumePrompt = resumePrompt
@@ -82,7 +80,7 @@ extension PostgresStore {
             try await self.saveSession(s, insert: false, c)
             let runs = try await self.syncContinuation(ofSession: id, state: state, resumeAt: resumeAt, at: at, c)
             try await self.record([(.sessionChanged, id)] + runs, at: at, c)
-            return s
+            return (s, true)
         }
     }
 
