@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "PacerAgents",
             dependencies: [
-                "PacerCore", "PacerHTTP", "ChildProcess",
+                "PacerCore", "PacerOperations", "PacerHTTP", "ChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -100,7 +100,7 @@ struct SessionToolsTests {
         #expect(session.toolLog.map(\.isError) == [false, false, true, false])
         #expect(session.toolLog[0].output.contains("\"existing\":false"))
         #expect(session.toolLog[1].output.contains("\"existing\":true"))
-        #expect(session.toolLog[2].output.contains("timing.rule"))
+        #expect(session.toolLog[2].output.contains("\"field\":\"rule\""), "named as the model gave it")
         let created = try await bench.store.schedules().filter { $0.owner == "agent:helper" }
         #expect(created.count == 1)
         let new = try #require(created.first)
@@ -110,6 +110,27 @@ struct SessionToolsTests {
         #expect(session.toolLog[3].output.contains(new.id))
         #expect(session.toolLog[3].output.contains(schedule.id))
         #expect(session.toolLog[3].output.contains("next_fire_at"))
+    }
+
+    @Test("create_schedule reads its arguments as every surface does: the rule shorthands, a past instant refused")
+    func createTakesTheShorthands() async throws {
+        let bench = try await AgentBench.make { $0.tools = ["create_schedule"] }
+        defer { Task { await bench.close() } }
+        let schedule = try await bench.schedule()
+        await bench.model.enqueue(
+            .toolCalls([call("create_schedule", ["every": "30m", "prompt": "Check the queue.", "max_fires": 3]),
+                        call("create_schedule", ["at": "2020-01-01T00:00:00Z", "prompt": "Too late."]),
+                        call("create_schedule", ["cron": "0 9 * * *", "rule": "every 1h", "prompt": "Twice."]),
+                        call("create_schedule", ["every": "1h"])]),
+            .text("Done."))
+        let session = try await bench.session(await bench.run(schedule).sessionID)
+        #expect(session.toolLog.map(\.isError) == [false, true, true, true], "\(session.toolLog.map(\.output))")
+        #expect(session.toolLog[1].output.contains("\"field\":\"at\""))
+        #expect(session.toolLog[2].output.contains("give only one of"))
+        #expect(session.toolLog[3].output.contains("\"field\":\"prompt\""))
+        let created = try await bench.store.schedules().filter { $0.owner == "agent:helper" }
+        #expect(created.map(\.timing.rule) == ["every 30m"] && created.first?.timing.maxFires == 3)
+        #expect(created.first?.target == .agent(AgentTarget(agent: "helper", prompt: "Check the queue.")))
     }
 
     @Test("update and pause reach only the agent's own schedules")

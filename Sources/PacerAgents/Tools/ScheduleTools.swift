@@ -1,5 +1,6 @@
 import Foundation
 import PacerCore
+import PacerOperations
 
 /// `list_schedules`: the schedules this agent may manage.
 public struct ListSchedulesTool: AgentTool {
@@ -33,19 +34,23 @@ public struct CreateScheduleTool: AgentTool {
             description: """
                 Create a schedule. By default it runs you (this agent) with `prompt` at each fire. `rule` is a cron \
                 expression ('0 9 * * 1-5'), a rule such as 'every 15m' or 'every weekday at 09:00', or an ISO 8601 \
-                instant with an offset ('2026-12-24T18:00:00Z') for a single fire. If you already have an identical schedule, it is returned instead of a duplicate.
+                instant with an offset ('2026-12-24T18:00:00Z') for a single fire; `cron`, `every` ('30m') and `at` \
+                (an instant) are shorthands for it. If you already have an identical schedule, it is returned instead \
+                of a duplicate.
                 """,
             inputSchema: [
                 "type": "object",
                 "properties": [
                     "rule": ["type": "string", "description": "Cron expression, rule text or ISO 8601 instant."],
+                    "cron": ["type": "string", "description": "Shorthand for rule: a cron expression."],
+                    "every": ["type": "string", "description": "Shorthand for rule 'every N': 30s, 15m, 2h."],
+                    "at": ["type": "string", "format": "date-time", "description": "Shorthand for one fire at this instant."],
                     "prompt": ["type": "string", "description": "What you will be asked at each fire (a Mustache template)."],
                     "name": ["type": "string", "description": "A unique name (default: generated)."],
                     "timezone": ["type": "string", "description": "IANA time zone of the rule (default UTC)."],
                     "max_fires": ["type": "integer", "minimum": 1, "description": "Fire at most this many times."],
                     "target": ["type": "object", "description": "Another target instead of this agent, e.g. {\"kind\": \"http\", \"url\": ...}."],
                 ],
-                "required": ["rule"],
                 "additionalProperties": false,
             ])
     }
@@ -58,36 +63,47 @@ public struct CreateScheduleTool: AgentTool {
     public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
         do {
             let args = try ToolArguments(arguments)
-            var rule = try args.string("rule", required: true, max: 1000)!
-            if PacerJSON.parse(rule) != nil { rule = "once " + rule }  // an instant: one fire
-            let target: Target
-            if let given = try ScheduleAccess.target(args) {
-                if args.has("prompt") { throw ToolArgumentError(field: "prompt", "give prompt or target, not both") }
-                target = given
-            } else {
-                guard let prompt = try args.string("prompt", max: 100_000) else {
-                    throw ToolArgumentError(field: "prompt", "is required when no target is given")
-                }
-                target = .agent(AgentTarget(agent: context.agent.name, prompt: prompt))
-            }
-            let timing = ScheduleTiming(rule: rule, timezone: try args.string("timezone", max: 100) ?? "UTC",
-                                        maxFires: try args.integer("max_fires"))
-            let owner = context.agentOwner
             let id = PacerID.make(.schedule, at: context.now)
-            let name = try args.string("name", max: 200) ?? "\(context.agent.name)-\(id.suffix(8))"
-            let schedule = Schedule(id: id, name: name, owner: owner, timing: timing, target: target,
-                                    caps: context.schedule?.caps ?? Caps(), createdAt: context.now)
+            // Read as every surface reads a definition (``PacerOperations/ScheduleInput``).
+            let (schedule, _) = try ScheduleInput.read(try Self.definition(args, context: context, id: id), assigned: [
+                "id": .string(id), "owner": .string(context.agentOwner), "created_at": .string(PacerJSON.format(context.now)),
+                "updated_at": .string(PacerJSON.format(context.now)), "revision": 1,
+            ], now: context.now)
             if let existing = try await context.store.identicalSchedule(to: schedule) {
                 let state = try await context.store.state(scheduleID: existing.id)
                 return .success(["schedule": ScheduleAccess.summary(existing, state: state), "existing": true])
             }
             try await ScheduleAccess.requireAllowed(schedule, context: context)
-            let stored = try await context.store.createSchedule(schedule, author: owner)
+            let stored = try await context.store.createSchedule(schedule, author: context.agentOwner)
             let state = try await context.store.state(scheduleID: stored.id)
             return .success(["schedule": ScheduleAccess.summary(stored, state: state), "existing": false])
         } catch {
             return ScheduleAccess.failure(error)
         }
+    }
+
+    /// The tool's arguments as a definition: an instant given as `rule` is one fire at it,
+    /// `max_fires` is `timing.max_fires`, and without a `target` the schedule runs this agent
+    /// with `prompt`, named after it and with the caps of the session's schedule.
+    static func definition(_ args: ToolArguments, context: ToolContext, id: String) throws -> [String: JSONValue] {
+        var object = args.object
+        for key in ["agent", "timing", "dispatch", "policies", "delivery", "enabled", "notes", "owner"] where object[key] != nil {
+            throw ToolArgumentError(field: key, "is not an argument of this tool")
+        }
+        if case .string(let text)? = object["rule"], PacerJSON.parse(text.trimmingCharacters(in: .whitespaces)) != nil {
+            object["rule"] = nil
+            object["at"] = .string(text)
+        }
+        if let maxFires = object.removeValue(forKey: "max_fires"), maxFires != .null { object["timing"] = ["max_fires": maxFires] }
+        if object["target"] == nil || object["target"] == .null {
+            object["agent"] = .string(context.agent.name)
+            if object["prompt"] == nil || object["prompt"] == .null {
+                throw ToolArgumentError(field: "prompt", "is required when no target is given")
+            }
+        }
+        if object["name"] == nil || object["name"] == .null { object["name"] = .string("\(context.agent.name)-\(id.suffix(8))") }
+        if let caps = context.schedule?.caps { object["caps"] = try PacerJSON.decode(JSONValue.self, from: PacerJSON.encode(caps)) }
+        return object
     }
 }
 
