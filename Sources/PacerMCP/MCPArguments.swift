@@ -1,4 +1,5 @@
 import Foundation
+import PacerAgents
 import PacerCore
 import PacerOperations
 import PacerStore
@@ -21,24 +22,15 @@ struct MCPArguments: Sendable {
         self.object = object
     }
 
+    /// The reads an agent's tools make of their arguments, with the same rules and messages.
+    private var shared: ToolArguments { ToolArguments(object: object) }
+
     /// Whether the argument is given (and not `null`).
-    func has(_ name: String) -> Bool {
-        if let value = object[name], value != .null { return true }
-        return false
-    }
+    func has(_ name: String) -> Bool { shared.has(name) }
 
     /// A string; a required one must not be blank.
     func string(_ name: String, required: Bool = false, max: Int = 10_000) throws(MCPToolError) -> String? {
-        guard let value = object[name], value != .null else {
-            if required { throw MCPToolError(field: name, "is required") }
-            return nil
-        }
-        guard case .string(let text) = value else { throw MCPToolError(field: name, "must be a string") }
-        if required, text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw MCPToolError(field: name, "must not be empty")
-        }
-        if text.count > max { throw MCPToolError(field: name, "is \(text.count) characters long; at most \(max) are allowed") }
-        return text
+        do { return try shared.string(name, required: required, max: max) } catch { throw MCPToolError(error) }
     }
 
     /// A whole number within `range`.
@@ -53,9 +45,7 @@ struct MCPArguments: Sendable {
 
     /// `true` or `false`.
     func bool(_ name: String) throws(MCPToolError) -> Bool? {
-        guard let value = object[name], value != .null else { return nil }
-        guard case .bool(let b) = value else { throw MCPToolError(field: name, "must be true or false") }
-        return b
+        do { return try shared.bool(name) } catch { throw MCPToolError(error) }
     }
 
     /// An RFC 3339 instant.
@@ -102,6 +92,11 @@ struct MCPToolError: Error, Sendable {
     ///   - field: the argument at fault.
     ///   - code: the code.
     ///   - message: what is wrong, without the field's name (it is prefixed).
+    /// A bad argument, as the shared argument reader words it.
+    init(_ error: ToolArgumentError) {
+        self.init(field: error.field, error.message)
+    }
+
     init(field: String?, code: String = "invalid", _ message: String, fields: [FieldError] = [], extra: [String: JSONValue] = [:]) {
         self.field = field
         self.code = code

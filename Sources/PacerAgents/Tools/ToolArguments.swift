@@ -3,20 +3,26 @@ import PacerCore
 
 /// Typed reads of a tool's JSON arguments; a wrong one throws a ``ToolArgumentError`` that
 /// names the argument, which the model reads as `{"ok": false, "error": ..., "field": ...}`.
-struct ToolArguments {
-    let object: [String: JSONValue]
+/// Pacer's MCP tools read theirs with it too.
+public struct ToolArguments: Sendable {
+    public let object: [String: JSONValue]
 
     init(_ value: JSONValue) throws(ToolArgumentError) {
         guard case .object(let object) = value else { throw ToolArgumentError(field: nil, "arguments must be a JSON object") }
         self.object = object
     }
 
-    func has(_ name: String) -> Bool {
+    /// - Parameter object: the arguments.
+    public init(object: [String: JSONValue]) {
+        self.object = object
+    }
+
+    public func has(_ name: String) -> Bool {
         if let value = object[name], value != .null { return true }
         return false
     }
 
-    func string(_ name: String, required: Bool = false, max: Int = 10_000) throws(ToolArgumentError) -> String? {
+    public func string(_ name: String, required: Bool = false, max: Int = 10_000) throws(ToolArgumentError) -> String? {
         guard let value = object[name], value != .null else {
             if required { throw ToolArgumentError(field: name, "is required") }
             return nil
@@ -46,7 +52,7 @@ struct ToolArguments {
         return Int(n)
     }
 
-    func bool(_ name: String) throws(ToolArgumentError) -> Bool? {
+    public func bool(_ name: String) throws(ToolArgumentError) -> Bool? {
         guard let value = object[name], value != .null else { return nil }
         guard case .bool(let b) = value else { throw ToolArgumentError(field: name, "must be true or false") }
         return b
@@ -94,9 +100,9 @@ struct ToolArguments {
 }
 
 /// A tool argument that is missing or wrong.
-struct ToolArgumentError: Error {
-    var field: String?
-    var message: String
+public struct ToolArgumentError: Error, Sendable {
+    public var field: String?
+    public var message: String
 
     init(field: String?, _ message: String) {
         self.field = field
