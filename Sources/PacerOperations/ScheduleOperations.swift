@@ -114,6 +114,7 @@ public enum ScheduleOperations {
     ///   ``OperationError/notFound(kind:reference:)``.
     @discardableResult
     public static func pause(_ reference: String, reason: String?, in context: OperationContext) async throws -> Schedule {
+        let schedule = try await context.schedule(reference)
         var why = "paused by \(context.caller.name)"
         if let reason {
             let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -123,7 +124,6 @@ public enum ScheduleOperations {
             }
             why = trimmed
         }
-        let schedule = try await context.schedule(reference)
         try await context.store.setPaused(scheduleID: schedule.id, reason: why)
         return schedule
     }

@@ -133,6 +133,25 @@ struct SessionToolsTests {
         #expect(created.first?.target == .agent(AgentTarget(agent: "helper", prompt: "Check the queue.")))
     }
 
+    @Test("update_schedule takes the rule shorthands and changes only what it may: never the target")
+    func updateTakesTheShorthands() async throws {
+        let bench = try await AgentBench.make { $0.tools = ["update_schedule"] }
+        defer { Task { await bench.close() } }
+        let schedule = try await bench.schedule()
+        await bench.model.enqueue(
+            .toolCalls([call("update_schedule", ["every": "2h", "prompt": "Shorter.", "max_fires": 5]),
+                        call("update_schedule", ["target": ["kind": "command", "argv": ["/bin/true"]]]),
+                        call("update_schedule", ["cron": "bad cron"])]),
+            .text("Done."))
+        let session = try await bench.session(await bench.run(schedule).sessionID)
+        #expect(session.toolLog.map(\.isError) == [false, true, true], "\(session.toolLog.map(\.output))")
+        #expect(session.toolLog[1].output.contains("\"field\":\"target\""))
+        #expect(session.toolLog[2].output.contains("\"field\":\"cron\""))
+        let stored = try #require(try await bench.store.schedule(id: schedule.id))
+        #expect(stored.timing.rule == "every 2h" && stored.timing.maxFires == 5)
+        #expect(stored.target == .agent(AgentTarget(agent: "helper", prompt: "Shorter.")))
+    }
+
     @Test("update and pause reach only the agent's own schedules")
     func updateAndPause() async throws {
         let bench = try await AgentBench.make { $0.tools = ["schedules"] }

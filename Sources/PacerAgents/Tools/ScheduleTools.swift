@@ -113,42 +113,49 @@ public struct UpdateScheduleTool: AgentTool {
     public var spec: ToolSpec {
         ToolSpec(
             name: "update_schedule",
-            description: "Change one of your schedules: its rule, timezone, prompt, name, max_fires or enabled flag. Only the given fields change.",
+            description: "Change one of your schedules: its rule (or cron, every, at), timezone, prompt, name, max_fires or enabled flag. Only the given fields change.",
             inputSchema: [
                 "type": "object",
                 "properties": [
                     "schedule": ScheduleAccess.scheduleReference,
-                    "rule": ["type": "string"], "timezone": ["type": "string"], "prompt": ["type": "string"],
+                    "rule": ["type": "string"], "cron": ["type": "string"], "every": ["type": "string"],
+                    "at": ["type": "string", "format": "date-time"], "timezone": ["type": "string"], "prompt": ["type": "string"],
                     "name": ["type": "string"], "max_fires": ["type": "integer", "minimum": 1], "enabled": ["type": "boolean"],
                 ],
                 "additionalProperties": false,
             ])
     }
     public func isDangerous(_ arguments: JSONValue) -> Bool { false }
+
+    /// The members this tool may change; anything else (a target above all, which the deny
+    /// floor judges only on creation) is refused.
+    static let changeable: Set<String> = ["rule", "cron", "every", "at", "timezone", "prompt", "name", "max_fires", "enabled"]
+
     public func call(_ arguments: JSONValue, context: ToolContext) async -> ToolOutput {
         do {
             let args = try ToolArguments(arguments)
-            let schedule = try await ScheduleAccess.find(args, context: context, defaultToOwn: true)
-            let rule = try args.string("rule", max: 1000), zone = try args.string("timezone", max: 100)
-            let prompt = try args.string("prompt", max: 100_000), name = try args.string("name", max: 200)
-            let maxFires = try args.integer("max_fires"), enabled = try args.bool("enabled")
-            var target = schedule.target
-            if let prompt {
-                guard case .agent(var t) = target else { throw ToolArgumentError(field: "prompt", "the schedule does not run an agent") }
-                t.prompt = prompt
-                target = .agent(t)
+            let stored = try await ScheduleAccess.find(args, context: context, defaultToOwn: true)
+            var patch = args.object
+            patch["schedule"] = nil
+            for key in patch.keys.sorted() where !Self.changeable.contains(key) {
+                throw ToolArgumentError(field: key, "is not an argument of this tool")
             }
-            let revised = schedule.revised(at: context.now) { s in
-                if let rule { s.timing.rule = rule }
-                if let zone { s.timing.timezone = zone }
-                if let maxFires { s.timing.maxFires = maxFires }
-                if let name { s.name = name }
-                if let enabled { s.enabled = enabled }
-                s.target = target
+            if args.has("prompt") {
+                guard case .agent = stored.target else { throw ToolArgumentError(field: "prompt", "the schedule does not run an agent") }
             }
-            try await ScheduleAccess.requireAllowed(revised, context: context)
-            let stored = try await context.store.updateSchedule(revised, author: context.agentOwner)
-            return .success(["schedule": ScheduleAccess.summary(stored, state: try await context.store.state(scheduleID: stored.id))])
+            if let maxFires = patch.removeValue(forKey: "max_fires"), maxFires != .null { patch["timing"] = ["max_fires": maxFires] }
+            // Read as every surface reads a change (``PacerOperations/ScheduleInput``): a merge
+            // patch of the stored definition, fields named as the model gave them.
+            let renames = try ScheduleInput.expandShorthands(&patch, now: context.now)
+            guard case .object(let merged) = DefinitionJSON.merge(try DefinitionJSON.json(stored), .object(patch)) else {
+                throw ToolArgumentError(field: nil, "arguments must be a JSON object")
+            }
+            var edited = try ScheduleInput.schedule(merged, input: patch, renames: renames)
+            edited.updatedAt = max(context.now, stored.updatedAt)
+            edited.revision = stored.revision  // the store raises it, and refuses when another change came first
+            try await ScheduleAccess.requireAllowed(edited, context: context)
+            let saved = try await context.store.updateSchedule(edited, author: context.agentOwner)
+            return .success(["schedule": ScheduleAccess.summary(saved, state: try await context.store.state(scheduleID: saved.id))])
         } catch {
             return ScheduleAccess.failure(error)
         }
