@@ -75,6 +75,9 @@ public enum ScheduleOperations {
             if let expectedRevision, expectedRevision != stored.revision {
                 throw OperationError.conflict(field: "revision", message: "revision \(expectedRevision) is out of date; the stored revision is \(stored.revision)")
             }
+            if let key = loneAgentMember(patch, renames), stored.target.kind != .agent {
+                throw ValidationError([FieldError(field: key, message: "the schedule does not run an agent; give agent with prompt to make it run one")])
+            }
             guard case .object(let merged) = DefinitionJSON.merge(try DefinitionJSON.json(stored), .object(patch)) else {
                 throw ValidationError([FieldError(field: "body", message: "must be a JSON object")])
             }
@@ -86,6 +89,13 @@ public enum ScheduleOperations {
             }
         }
         throw OperationError.conflict(field: nil, message: "the schedule kept changing meanwhile; read it again and retry")
+    }
+
+    /// The agent shorthand given alone (`agent` or `prompt` without the other), which changes
+    /// that member of the stored agent target.
+    static func loneAgentMember(_ patch: [String: JSONValue], _ renames: [String: String]) -> String? {
+        guard case .object(let target)? = patch["target"], target["kind"] == nil else { return nil }
+        return ["agent", "prompt"].first { target[$0] != nil && renames["target.\($0)"] != nil }
     }
 
     /// Replaces a schedule's definition with `edited`, made from `stored` as it was read (a

@@ -62,7 +62,10 @@ import Testing
         await #expect(throws: OperationError.self) {
             _ = try await ScheduleOperations.patch("a", with: ["notes": "x"], expectedRevision: 1, in: context)
         }
-        await #expect(throws: OperationError.notFound(kind: "schedule", reference: "nope")) {
+        await #expect {
+            _ = try await ScheduleOperations.patch("a", with: ["prompt": "go"], expectedRevision: nil, in: context)
+        } throws: { ($0 as? ValidationError)?.errors.map(\.field) == ["prompt"] }
+                await #expect(throws: OperationError.notFound(kind: "schedule", reference: "nope")) {
             _ = try await ScheduleOperations.patch("nope", with: ["notes": "x"], expectedRevision: nil, in: context)
         }
         try await store.close()
