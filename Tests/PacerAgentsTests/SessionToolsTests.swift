@@ -121,10 +121,12 @@ struct SessionToolsTests {
             .toolCalls([call("create_schedule", ["every": "30m", "prompt": "Check the queue.", "max_fires": 3]),
                         call("create_schedule", ["at": "2020-01-01T00:00:00Z", "prompt": "Too late."]),
                         call("create_schedule", ["cron": "0 9 * * *", "rule": "every 1h", "prompt": "Twice."]),
-                        call("create_schedule", ["every": "1h"])]),
+                        call("create_schedule", ["every": "1h"]),
+                        call("create_schedule", ["every": "1h", "prompt": "Spend more.", "caps": ["max_cost": 1000]])]),
             .text("Done."))
         let session = try await bench.session(await bench.run(schedule).sessionID)
-        #expect(session.toolLog.map(\.isError) == [false, true, true, true], "\(session.toolLog.map(\.output))")
+        #expect(session.toolLog.map(\.isError) == [false, true, true, true, true], "\(session.toolLog.map(\.output))")
+        #expect(session.toolLog[4].output.contains("\"field\":\"caps\""), "an agent never sets its own caps")
         #expect(session.toolLog[1].output.contains("\"field\":\"at\""))
         #expect(session.toolLog[2].output.contains("give only one of"))
         #expect(session.toolLog[3].output.contains("\"field\":\"prompt\""))

@@ -82,12 +82,17 @@ public struct CreateScheduleTool: AgentTool {
         }
     }
 
+    /// The arguments this tool takes.
+    static let allowed: Set<String> = ["rule", "cron", "every", "at", "timezone", "prompt", "name", "max_fires", "target"]
+
     /// The tool's arguments as a definition: an instant given as `rule` is one fire at it,
     /// `max_fires` is `timing.max_fires`, and without a `target` the schedule runs this agent
     /// with `prompt`, named after it and with the caps of the session's schedule.
     static func definition(_ args: ToolArguments, context: ToolContext, id: String) throws -> [String: JSONValue] {
         var object = args.object
-        for key in ["agent", "timing", "dispatch", "policies", "delivery", "enabled", "notes", "owner"] where object[key] != nil {
+        // Only the tool's own arguments: an agent never sets its schedules' caps, owner or
+        // policies itself.
+        for key in object.keys.sorted() where !allowed.contains(key) {
             throw ToolArgumentError(field: key, "is not an argument of this tool")
         }
         if case .string(let text)? = object["rule"], PacerJSON.parse(text.trimmingCharacters(in: .whitespaces)) != nil {
