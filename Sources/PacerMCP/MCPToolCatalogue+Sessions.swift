@@ -136,12 +136,10 @@ enum MCPPacing {
         let source: [String: JSONValue] = ["tool": .string(tool.spec.name), "via": "mcp", "caller": .string(context.caller.name)]
         switch output.effect {
         case .capExceeded(let breach)?:
-            if session.state == .waiting {  // a running session's own run ends it on its next check
-                _ = try await store.appendToSession(id: id, messages: [], toolCalls: [], events: [
-                    SessionEvent(at: at, kind: .capExceeded, detail: breach.detail.merging(source) { a, _ in a }),
-                ], inputTokens: 0, outputTokens: 0, cost: 0, at: at)
-                _ = try await store.updateSession(id: id, state: .error, resumeAt: nil, resumePrompt: nil, recurrence: session.recurrence, at: at)
-            }
+            // A waiting session ends here; a running one is ended by its own run on its next check.
+            _ = try await store.transitionSession(
+                id: id, from: [.waiting], to: .error, resumeAt: nil, resumePrompt: nil, recurrence: session.recurrence,
+                event: SessionEvent(at: at, kind: .capExceeded, detail: breach.detail.merging(source) { a, _ in a }), at: at)
             throw MCPToolError(field: nil, code: "cap_exceeded", breach.description, extra: breach.detail)
         case let effect?:
             try await reschedule(session, effect: effect, source: source, at: at, store: store)
@@ -172,16 +170,15 @@ enum MCPPacing {
         case .capExceeded:
             return
         }
-        _ = try await store.appendToSession(id: session.id, messages: [], toolCalls: [],
-                                            events: [SessionEvent(at: at, kind: .resumeScheduled, detail: detail)],
-                                            inputTokens: 0, outputTokens: 0, cost: 0, at: at)
-        // Read again just before writing: the state may have moved on during the call.
-        guard let current = try await store.session(id: session.id), current.state == session.state,
-              let write = SessionDeferral.write(for: effect, drivenByARun: current.state == .running, at: at) else {
+        // Written only from the state read at the call's start, with its event, in one
+        // transaction: a session the engine woke or ended meanwhile is a conflict.
+        guard let write = SessionDeferral.write(for: effect, drivenByARun: session.state == .running, at: at),
+              try await store.transitionSession(
+                  id: session.id, from: [session.state], to: write.state, resumeAt: write.resumeAt, resumePrompt: write.resumePrompt,
+                  recurrence: write.recurrence, event: SessionEvent(at: at, kind: .resumeScheduled, detail: detail), at: at) != nil
+        else {
             throw MCPToolError(field: "session_id", code: "conflict", "session \(session.id) changed state meanwhile; read it again and retry")
         }
-        _ = try await store.updateSession(id: session.id, state: write.state, resumeAt: write.resumeAt, resumePrompt: write.resumePrompt,
-                                          recurrence: write.recurrence, at: at)
     }
 
     /// The built-in tool's `{"ok": false, "error": ..., "field": ...}` as a tool error.

@@ -70,7 +70,7 @@ public enum ScheduleOperations {
         var patch = changes
         for key in ScheduleInput.assignedKeys { patch[key] = nil }
         let renames = try ScheduleInput.expandShorthands(&patch)
-        for attempt in 1...3 {
+        for _ in 1...3 {
             let stored = try await context.schedule(reference)
             if let expectedRevision, expectedRevision != stored.revision {
                 throw OperationError.conflict(field: "revision", message: "revision \(expectedRevision) is out of date; the stored revision is \(stored.revision)")
@@ -84,7 +84,7 @@ public enum ScheduleOperations {
             let edited = try ScheduleInput.schedule(merged, input: patch, renames: renames)
             do {
                 return try await replace(stored, with: edited, renames: renames, in: context)
-            } catch StoreError.revisionConflict where expectedRevision == nil && attempt < 3 {
+            } catch StoreError.revisionConflict where expectedRevision == nil {
                 continue  // changed meanwhile: apply the patch to the new definition
             }
         }
@@ -207,7 +207,7 @@ public enum ScheduleOperations {
 extension Schedule {
     /// Whether everything but the name, notes and bookkeeping is the same: a creation that
     /// asks for other settings is not a duplicate.
-    func hasSameSettings(as other: Schedule) -> Bool {
+    public func hasSameSettings(as other: Schedule) -> Bool {
         dispatch == other.dispatch && policies == other.policies && caps == other.caps && delivery == other.delivery
             && enabled == other.enabled
     }

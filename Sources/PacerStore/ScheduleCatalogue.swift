@@ -17,8 +17,9 @@ public protocol ScheduleCatalogue: Sendable {
     /// Validates and replaces a schedule's definition, raises its revision by one and records
     /// the new revision. When the timing changes, the next fire is recomputed from now.
     /// - Parameters:
-    ///   - schedule: the new definition; its revision must be the stored one or the one after
-    ///     it (as ``PacerCore/Schedule/revised(at:_:)`` makes).
+    ///   - schedule: the new definition; its revision must be the stored one, the revision it
+    ///     was made from (``PacerCore/Schedule/revised(at:_:)`` keeps it), so that an edit made
+    ///     before another was stored never overwrites it (``PacerCore/Schedule/mayReplace(stored:given:)``).
     ///   - author: who made the change.
     /// - Returns: the schedule as stored.
     /// - Throws: `ValidationError`, ``StoreError/scheduleNotFound(_:)``,

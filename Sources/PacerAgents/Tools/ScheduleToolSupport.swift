@@ -12,7 +12,8 @@ enum ScheduleAccess {
         let reference = try args.string(field, required: !defaultToOwn)
         guard let reference else {
             guard let own = context.schedule else { throw ToolArgumentError(field: field, "is required (this session has no schedule)") }
-            return own
+            // As stored now: the copy the run started with is behind after a change.
+            return try await context.store.schedule(id: own.id) ?? own
         }
         let all = try await managed(context)
         if let found = all.first(where: { $0.id == reference || $0.name == reference }) { return found }
@@ -77,7 +78,14 @@ enum ScheduleAccess {
     static func requireAllowed(_ schedule: Schedule, context: ToolContext) async throws {
         var named: Agent?
         if case .agent(let t) = schedule.target {
-            named = t.agent == context.agent.name ? context.agent : try await context.store.agent(named: t.agent)
+            // Found as runs find it: by id, then by name.
+            if t.agent == context.agent.name || t.agent == context.agent.id {
+                named = context.agent
+            } else {
+                named = try await context.store.agent(id: t.agent)
+                if named == nil { named = try await context.store.agent(named: t.agent) }
+            }
+            if named == nil { throw ToolArgumentError(field: "target.agent", "no agent named '\(t.agent.prefix(200))'") }
         }
         switch Privilege.check(schedule, agent: named, scopes: scopes(of: context.agent), policy: context.policy) {
         case nil: return

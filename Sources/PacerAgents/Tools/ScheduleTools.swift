@@ -69,7 +69,7 @@ public struct CreateScheduleTool: AgentTool {
                 "id": .string(id), "owner": .string(context.agentOwner), "created_at": .string(PacerJSON.format(context.now)),
                 "updated_at": .string(PacerJSON.format(context.now)), "revision": 1,
             ], now: context.now)
-            if let existing = try await context.store.identicalSchedule(to: schedule) {
+            if let existing = try await context.store.identicalSchedule(to: schedule), existing.hasSameSettings(as: schedule) {
                 let state = try await context.store.state(scheduleID: existing.id)
                 return .success(["schedule": ScheduleAccess.summary(existing, state: state), "existing": true])
             }
@@ -156,6 +156,9 @@ public struct UpdateScheduleTool: AgentTool {
                 throw ToolArgumentError(field: nil, "arguments must be a JSON object")
             }
             var edited = try ScheduleInput.schedule(merged, input: patch, renames: renames)
+            if edited == stored {
+                return .success(["schedule": ScheduleAccess.summary(stored, state: try await context.store.state(scheduleID: stored.id))])
+            }
             edited.updatedAt = max(context.now, stored.updatedAt)
             edited.revision = stored.revision  // the store raises it, and refuses when another change came first
             try await ScheduleAccess.requireAllowed(edited, context: context)

@@ -80,6 +80,8 @@ struct AgentsAddCommand: AsyncParsableCommand {
             }
         } catch OperationError.conflict(field: "name", _) {
             throw CommandFailure.usage("name (\(nameFlag)): an agent named '\(agent.name)' exists already")
+        } catch StoreError.nameTaken(let name) {
+            throw CommandFailure.usage("name (\(nameFlag)): an agent named '\(name)' exists already")
         }
     }
 }
