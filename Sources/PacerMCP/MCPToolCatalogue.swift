@@ -194,9 +194,7 @@ struct MCPToolContext: Sendable {
     }
 
     /// The current instant in whole milliseconds (what the store keeps).
-    var instant: Date {
-        Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-    }
+    var instant: Date { operations.instant }
 
     /// The schedule with that id, or else that name.
     /// - Throws: ``MCPToolError`` naming `field` when there is none.

@@ -90,15 +90,6 @@ struct AgentTargetOptions: ParsableArguments {
         }
         return value
     }
-
-    /// Checks that the agent of an agent target given with `--agent` exists.
-    /// - Throws: ``CommandFailure`` (status 2) naming `--agent`.
-    func checkAgentExists(_ target: Target, in store: any Store) async throws {
-        guard agent != nil, case .agent(let t) = target else { return }
-        if try await store.findAgent(t.agent) == nil {
-            throw CommandFailure.usage("target.agent (--agent): no agent named '\(t.agent)'; add it first with pacer agents add")
-        }
-    }
 }
 
 extension DefinitionOptions {

@@ -31,7 +31,6 @@ struct ScheduleAddCommand: AsyncParsableCommand {
             let now = currentInstant()
             let schedule = try definition.newSchedule(now: now, cwd: FileManager.default.currentDirectoryPath)
             try await store.withStore { store in
-                try await definition.session.checkAgentExists(schedule.target, in: store)
                 let created = try await Self.naming {
                     try await PolicyCheck.run(store, flag: definition.flag(for:)) {
                         try await ScheduleOperations.create(schedule, deduplicate: false, in: $0).schedule
@@ -87,7 +86,6 @@ struct ScheduleEditCommand: AsyncParsableCommand {
             let now = currentInstant()
             var edited = stored
             try definition.apply(to: &edited, cwd: FileManager.default.currentDirectoryPath, creating: false)
-            try await definition.session.checkAgentExists(edited.target, in: store)
             let patched = try await ScheduleAddCommand.naming {
                 try await PolicyCheck.run(store, flag: definition.flag(for:)) {
                     try await ScheduleOperations.replace(stored, with: edited, in: $0)
